@@ -1,0 +1,61 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels;
+
+/// <summary>
+/// Argument validation shared by every backend, so that a bad call fails the same way everywhere with a
+/// message that names the primitive, the operand and the sizes — never an IndexOutOfRange from inside a kernel.
+/// </summary>
+public static class ArgumentChecks
+{
+    /// <summary>Checks that <paramref name="buffer"/> is alive, belongs to <paramref name="backend"/> and holds at least offset + needed elements.</summary>
+    public static void Buffer<T>(IBackend backend, string primitive, string operand, DeviceBuffer<T>? buffer, long needed, long offset = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (buffer is null) throw new ArgumentNullException(operand, $"{primitive}: operand '{operand}' is null.");
+        if (buffer.IsDisposed) throw new ObjectDisposedException(operand, $"{primitive}: operand '{operand}' ({buffer}) was used after it was disposed.");
+        if (!ReferenceEquals(buffer.Backend, backend))
+            throw new ArgumentException($"{primitive}: operand '{operand}' lives on device '{buffer.Backend.Name}' but the operation runs on '{backend.Name}'; copy it explicitly first.", operand);
+        if (offset < 0) throw new ArgumentOutOfRangeException(operand, offset, $"{primitive}: operand '{operand}' has a negative offset {offset}.");
+        if (needed < 0) throw new ArgumentOutOfRangeException(operand, needed, $"{primitive}: operand '{operand}' was asked for a negative length {needed}.");
+        if (offset + needed > buffer.Length)
+            throw new ArgumentException($"{primitive}: operand '{operand}' needs {needed} elements from offset {offset} (up to {offset + needed}) but its buffer has {buffer.Length}.", operand);
+    }
+
+    /// <summary>Checks that a size argument is ≥ <paramref name="minimum"/>.</summary>
+    public static void Size(string primitive, string name, long value, long minimum = 0)
+    {
+        if (value < minimum) throw new ArgumentOutOfRangeException(name, value, $"{primitive}: {name} must be at least {minimum} but is {value}.");
+    }
+
+    /// <summary>Checks that rows × columns fits an int and returns it.</summary>
+    public static int Product(string primitive, int rows, int columns)
+    {
+        Size(primitive, "rows", rows);
+        Size(primitive, "columns", columns);
+        long product = (long)rows * columns;
+        if (product > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(rows), product, $"{primitive}: {rows} × {columns} elements exceed the largest buffer ({int.MaxValue}).");
+        return (int)product;
+    }
+
+    /// <summary>The number of elements operand b needs for a rows × columns binary map under <paramref name="broadcast"/>.</summary>
+    public static int BroadcastLength(Broadcast broadcast, int rows, int columns) => broadcast switch
+    {
+        Broadcast.None => rows * columns,
+        Broadcast.Row => columns,
+        Broadcast.Column => rows,
+        Broadcast.Scalar => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(broadcast), broadcast, "Unknown broadcast mode."),
+    };
+
+    /// <summary>Checks Adam's hyper-parameters (finite, in range, step ≥ 1).</summary>
+    public static void Adam(AdamSettings s)
+    {
+        if (!(s.LearningRate >= 0) || double.IsInfinity(s.LearningRate)) throw new ArgumentOutOfRangeException(nameof(s), s.LearningRate, $"AdamUpdate: learning rate must be finite and ≥ 0, got {s.LearningRate}.");
+        if (!(s.Beta1 >= 0 && s.Beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(s), s.Beta1, $"AdamUpdate: beta1 must be in [0, 1), got {s.Beta1}.");
+        if (!(s.Beta2 >= 0 && s.Beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(s), s.Beta2, $"AdamUpdate: beta2 must be in [0, 1), got {s.Beta2}.");
+        if (!(s.Epsilon >= 0) || double.IsInfinity(s.Epsilon)) throw new ArgumentOutOfRangeException(nameof(s), s.Epsilon, $"AdamUpdate: epsilon must be finite and ≥ 0, got {s.Epsilon}.");
+        if (!(s.WeightDecay >= 0) || double.IsInfinity(s.WeightDecay)) throw new ArgumentOutOfRangeException(nameof(s), s.WeightDecay, $"AdamUpdate: weight decay must be finite and ≥ 0, got {s.WeightDecay}.");
+        if (s.Step < 1) throw new ArgumentOutOfRangeException(nameof(s), s.Step, $"AdamUpdate: step must be ≥ 1 (it is 1-based), got {s.Step}.");
+    }
+}

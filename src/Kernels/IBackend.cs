@@ -1,0 +1,122 @@
+using System.Numerics;
+using ScratchVae.Kernels.Operators;
+
+namespace ScratchVae.Kernels;
+
+/// <summary>
+/// The primitives every device implements, over flat row-major buffers of float or double.
+/// Shape legend used in the comments: a matrix "rows × columns" is stored row by row, element (i, j) at
+/// i · columns + j. Every primitive validates its arguments (lengths, ownership, disposal) and throws an
+/// exception naming the primitive and the sizes involved.
+/// Calls are ordered: a later primitive sees the results of earlier ones. Reading to the host synchronises.
+/// </summary>
+public interface IBackend : IDisposable
+{
+    /// <summary>The device name users type: "host", "cuda", "opencl" or "ilgpu-cpu".</summary>
+    string Name { get; }
+
+    /// <summary>A human-readable description of the hardware, e.g. "NVIDIA H100 (80 GB)" or "host: 2 threads, AVX-512".</summary>
+    string Description { get; }
+
+    /// <summary>Allocates an uninitialised buffer of <paramref name="length"/> elements.</summary>
+    DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Copies host memory into <paramref name="destination"/> starting at element <paramref name="destinationOffset"/>.</summary>
+    void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination, int destinationOffset = 0) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Copies destination.Length elements of <paramref name="source"/>, from <paramref name="sourceOffset"/>, to host memory. Waits for pending work.</summary>
+    void Download<T>(DeviceBuffer<T> source, int sourceOffset, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Waits until all submitted work has finished.</summary>
+    void Synchronize();
+
+    // ---- GEMM -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// C = alpha · op(A) · op(B) + beta · C, with op(X) = X or Xᵀ. C is m × n; op(A) is m × k, so A is stored
+    /// m × k, or k × m when <paramref name="transposeA"/>; op(B) is k × n, so B is stored k × n, or n × k when
+    /// <paramref name="transposeB"/>. All three are contiguous row-major. When beta is 0, C is not read
+    /// (NaNs in it do not propagate), as in BLAS.
+    /// </summary>
+    void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, DeviceBuffer<T> a, DeviceBuffer<T> b, T beta, DeviceBuffer<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    // ---- elementwise maps -----------------------------------------------------------------------
+
+    /// <summary>y[i] = f(x[i]) for i &lt; length. y may be x.</summary>
+    void Map<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> y, int length)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator;
+
+    /// <summary>
+    /// The backward pass of a map: dx[i] = dy[i] · f'(x[i], y[i]), or dx[i] += … when <paramref name="accumulate"/>.
+    /// y holds the forward output f(x).
+    /// </summary>
+    void MapBackward<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> y, DeviceBuffer<T> dy, DeviceBuffer<T> dx, int length, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator;
+
+    /// <summary>
+    /// c[i, j] = f(a[i, j], b') over a rows × columns, with b' = b[i, j], b[j], b[i] or b[0] per <paramref name="broadcast"/>.
+    /// c may be a. When <paramref name="accumulate"/>, c[i, j] += f(…) instead.
+    /// </summary>
+    void Zip<T, TOperator>(DeviceBuffer<T> a, DeviceBuffer<T> b, DeviceBuffer<T> c, int rows, int columns, Broadcast broadcast, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IBinaryOperator;
+
+    /// <summary>y[i] = alpha · x[i] + beta · y[i] for i &lt; length; when beta is 0, y is not read.</summary>
+    void Axpby<T>(T alpha, DeviceBuffer<T> x, T beta, DeviceBuffer<T> y, int length) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    // ---- reductions (fixed order: the same inputs give the same bits on every run) ----------------
+
+    /// <summary>Sum over the rows of a rows × columns matrix: y[j] (+)= Σᵢ x[i, j]; y has <paramref name="columns"/> elements (a bias gradient).</summary>
+    void SumOverRows<T>(DeviceBuffer<T> x, int rows, int columns, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Sum over the columns of a rows × columns matrix: y[i] (+)= Σⱼ x[i, j]; y has <paramref name="rows"/> elements (one per example).</summary>
+    void SumOverColumns<T>(DeviceBuffer<T> x, int rows, int columns, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Sum of everything: y[0] (+)= Σᵢ x[i] for i &lt; length.</summary>
+    void SumAll<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Maximum over the columns: y[i] = maxⱼ x[i, j] (for a stable log-sum-exp).</summary>
+    void MaxOverColumns<T>(DeviceBuffer<T> x, int rows, int columns, DeviceBuffer<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    // ---- memory ---------------------------------------------------------------------------------
+
+    /// <summary>x[offset + i] = value for i &lt; length.</summary>
+    void Fill<T>(DeviceBuffer<T> x, int offset, int length, T value) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>destination[destinationOffset + i] = source[sourceOffset + i] for i &lt; length (non-overlapping).</summary>
+    void Copy<T>(DeviceBuffer<T> source, int sourceOffset, DeviceBuffer<T> destination, int destinationOffset, int length) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Strided block copy: destination[dOff + i · dStride + j] = source[sOff + i · sStride + j] for i &lt; rows,
+    /// j &lt; columns (slicing and concatenating along the feature axis). When <paramref name="accumulate"/>, adds.
+    /// </summary>
+    void Copy2D<T>(int rows, int columns, DeviceBuffer<T> source, int sourceOffset, int sourceStride,
+        DeviceBuffer<T> destination, int destinationOffset, int destinationStride, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    // ---- fused passes ---------------------------------------------------------------------------
+
+    /// <summary>y[i, j] = f(x[i, j] + bias[j]) over rows × columns: a linear layer's bias and activation in one pass. y may be x.</summary>
+    void BiasActivation<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> bias, DeviceBuffer<T> y, int rows, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator;
+
+    /// <summary>
+    /// Binary cross-entropy from logits l against targets t ∈ [0, 1], in the stable form
+    /// ℓ = max(l, 0) − l·t + log(1 + e^−|l|), over rows × columns. When <paramref name="lossPerRow"/> is given,
+    /// lossPerRow[i] = Σⱼ ℓ[i, j] (fixed order). When <paramref name="gradient"/> is given,
+    /// gradient[i, j] = gradientScale · (sigmoid(l[i, j]) − t[i, j]) (dℓ/dl), added when <paramref name="accumulateGradient"/>.
+    /// </summary>
+    void BceWithLogits<T>(DeviceBuffer<T> logits, DeviceBuffer<T> targets, int rows, int columns,
+        DeviceBuffer<T>? lossPerRow, DeviceBuffer<T>? gradient, T gradientScale, bool accumulateGradient = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>One Adam step over a parameter buffer, in place on parameters, m and v (see <see cref="AdamSettings"/>).</summary>
+    void AdamUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T> firstMoment, DeviceBuffer<T> secondMoment, int length, AdamSettings settings)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    // ---- randomness (Philox4x32-10, see Random.RandomStreams for the exact mapping) -----------------
+
+    /// <summary>x[offset + i] = uniform (0, 1] number i of the stream (seed, counterOffset).</summary>
+    void UniformFill<T>(DeviceBuffer<T> x, int offset, int length, ulong seed, ulong counterOffset) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>x[offset + i] = mean + standardDeviation · (normal number i of the stream (seed, counterOffset)).</summary>
+    void NormalFill<T>(DeviceBuffer<T> x, int offset, int length, ulong seed, ulong counterOffset, T mean, T standardDeviation) where T : unmanaged, IFloatingPointIeee754<T>;
+}

@@ -1,0 +1,12 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>c = a+b.</summary>
+public readonly struct Add : IBinaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "add";
+    /// <inheritdoc />
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a+b;
+}

@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>f(x) = x for x &gt; 0, e^x − 1 otherwise (α = 1, as torch.nn.ELU); f'(x) = 1 or y + 1.</summary>
+public readonly struct Elu : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "elu";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Exp(x) - T.One;
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : y + T.One;
+}

@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>f(x) = x (a linear layer with no activation).</summary>
+public readonly struct Identity : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "identity";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One;
+}

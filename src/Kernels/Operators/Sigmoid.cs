@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>f(x) = 1 / (1 + e^−x); f'(x) = y (1 − y).</summary>
+public readonly struct Sigmoid : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "sigmoid";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => y * (T.One - y);
+}

@@ -1,0 +1,18 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>
+/// f(x) = log(1 + e^x), computed stably as max(x, 0) + log(1 + e^−|x|) so that large |x| neither
+/// overflows nor loses the linear part; f'(x) = sigmoid(x).
+/// </summary>
+public readonly struct Softplus : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "softplus";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+        => (x > T.Zero ? x : T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+}

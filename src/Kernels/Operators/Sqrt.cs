@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>f(x) = √x; f'(x) = 1 / (2y).</summary>
+public readonly struct Sqrt : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "sqrt";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (y + y);
+}

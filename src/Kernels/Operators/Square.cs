@@ -1,0 +1,14 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Operators;
+
+/// <summary>f(x) = x²; f'(x) = 2x.</summary>
+public readonly struct Square : IUnaryOperator
+{
+    /// <inheritdoc />
+    public static string Name => "square";
+    /// <inheritdoc />
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * x;
+    /// <inheritdoc />
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x + x;
+}
