@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ScratchVae.Kernels.Host.Parallel;
 
 namespace ScratchVae.Kernels.Host.Gemm;
@@ -57,6 +58,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
     }
 
     /// <summary>Computes part <paramref name="index"/> of C (see the class remarks for the loop nest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunPart(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, int index)
     {

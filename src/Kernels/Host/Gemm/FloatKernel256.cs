@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ScratchVae.Kernels.Host.Gemm;
 
@@ -28,10 +29,29 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
+        if (columns <= 8)
+        {
+            // A right-edge tile of at most one vector: half the FMAs of the full tile (n = 20 is 16 + 4 columns).
+            RunOneVector(depth, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, cRowStride, rows, columns);
+            return;
+        }
+
         // Six row pointers and one shared offset: each broadcast is a single load with a scaled index.
         float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (Sse.IsSupported)
+        {
+            // Ask for the C tile now so its lines arrive while the FMAs run, not at the update below
+            // (rows of a large C are a page apart, which the hardware prefetcher does not follow).
+            float* row = c;
+            for (int i = 0; i < 6; i++, row += cRowStride)
+            {
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + 15);
+            }
+        }
+
         nint offset = 0;
         for (int p = 0; p < depth; p++)
         {
@@ -92,6 +112,33 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
         c40.Store(tile + 64); c41.Store(tile + 72);
         c50.Store(tile + 80); c51.Store(tile + 88);
         TileUpdate.Apply(tile, 16, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // The one-vector variant of Run for narrow right-edge tiles: 6 accumulators, B's second vector never loaded.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunOneVector(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
+        float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
+    {
+        float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[offset]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[offset]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[offset]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[offset]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[offset]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[offset]), b0, c5);
+            offset += aDepthStride;
+            b += bDepthStride;
+        }
+
+        float* tile = stackalloc float[6 * 8];
+        c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
+        c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);
+        TileUpdate.Apply(tile, 8, rows, columns, alpha, beta, c, cRowStride);
     }
 
     // C = alpha · acc + beta · C for one 16-wide row.
