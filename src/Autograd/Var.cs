@@ -35,15 +35,16 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
-    /// Wraps <paramref name="value"/> as a constant (no gradient). The variable holds its own reference to the
-    /// buffer, so disposing either the tensor or the variable leaves the other usable. Inside an active scope the
-    /// constant is freed with the scope; otherwise the caller disposes it.
+    /// Wraps <paramref name="value"/> as a constant (no gradient). By default the variable holds its own reference
+    /// to the buffer, so disposing either the tensor or the variable leaves the other usable; with
+    /// <paramref name="takeOwnership"/> the variable owns the tensor (for a tensor made just for this purpose).
+    /// Inside an active scope the constant is freed with the scope; otherwise the caller disposes it.
     /// </summary>
-    public static Var<T> Constant(Tensor<T> value)
+    public static Var<T> Constant(Tensor<T> value, bool takeOwnership = false)
     {
         TensorChecks.Alive("constant", nameof(value), value);
         var owner = Tape.Current;
-        var constant = new Var<T>(value.Reshape(value.Shape), "constant", requiresGrad: false, owner);
+        var constant = new Var<T>(takeOwnership ? value : value.Reshape(value.Shape), "constant", requiresGrad: false, owner);
         owner?.Own(constant);
         return constant;
     }

@@ -216,7 +216,7 @@ public static class GradCheck
     {
         private int _count;
         private bool _allFinite = true;
-        private double _worstRatio = -1, _maxError;
+        private double _worstRatio = -1, _maxError, _largestNumeric;
         private double _analytic, _numeric, _error;
         private int _input = -1, _element = -1, _output = -1;
 
@@ -231,6 +231,7 @@ public static class GradCheck
                 ratio = double.PositiveInfinity;
             }
             if (double.IsFinite(error)) _maxError = Math.Max(_maxError, error);
+            if (double.IsFinite(numeric)) _largestNumeric = Math.Max(_largestNumeric, Math.Abs(numeric));
             if (ratio > _worstRatio)
             {
                 (_worstRatio, _analytic, _numeric, _error) = (ratio, analytic, numeric, error);
@@ -251,6 +252,7 @@ public static class GradCheck
             WorstError = _error,
             WorstErrorRatio = Math.Max(_worstRatio, 0),
             MaxAbsoluteError = _maxError,
+            LargestNumeric = _largestNumeric,
             InputShapes = parameters.Select(p => p.Shape).ToArray(),
             OutputShape = outputShape,
             Options = options,

@@ -42,6 +42,9 @@ public sealed record GradCheckResult
     /// <summary>The largest |analytic − numeric| over all comparisons (it may belong to another element than the worst ratio).</summary>
     public required double MaxAbsoluteError { get; init; }
 
+    /// <summary>The largest |numeric| derivative seen; zero means the output does not depend on the inputs and the check proved nothing.</summary>
+    public required double LargestNumeric { get; init; }
+
     /// <summary>The shapes of the inputs, for locating elements.</summary>
     public required IReadOnlyList<Shape> InputShapes { get; init; }
 
@@ -64,7 +67,7 @@ public sealed record GradCheckResult
         return string.Create(c,
             $"GradCheck {verdict} ({Mode}, {Comparisons} comparisons, output {OutputShape}): worst at {where}: analytic {Analytic:R}, numeric {Numeric:R}, " +
             $"|error| {WorstError:G4} (allowed {allowed:G4} = atol {Options.AbsoluteTolerance:G3} + rtol {Options.RelativeTolerance:G3} · |numeric|; ratio {WorstErrorRatio:G4}); " +
-            $"largest |error| anywhere {MaxAbsoluteError:G4}.");
+            $"largest |error| anywhere {MaxAbsoluteError:G4}; largest |numeric| {LargestNumeric:G4}.");
     }
 
     private static string Coordinates(Shape shape, int index)
