@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using System.Numerics;
 using ScratchVae.Autograd;
 using ScratchVae.Autograd.Checking;

@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using ScratchVae.Autograd;
 using ScratchVae.Kernels.Operators;
 using ScratchVae.Tensors;
@@ -40,7 +41,7 @@ public static class OperationCases
         yield return Case($"{name} row [4]∘[3,4]", v => op(v[0], v[1]), V(4), M(3, 4, right));
         yield return Case($"{name} column [3,1]∘[3,4]", v => op(v[0], v[1]), M(3, 1), M(3, 4, right));
         yield return Case($"{name} scalar [1]∘[3,4]", v => op(v[0], v[1]), V(1), M(3, 4, right));
-        yield return Case($"{name} x∘x (same value twice)", v => op(v[0], v[0]), M(2, 3, right));
+        yield return Case($"{name} x∘x + x (same value twice)", v => op(v[0], v[0]) + v[0], M(2, 3, right));
     }
 
     private static IEnumerable<OperationCase> Unary()

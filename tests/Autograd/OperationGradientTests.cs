@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using ScratchVae.Autograd;
 using ScratchVae.Autograd.Checking;
 using ScratchVae.Tensors;

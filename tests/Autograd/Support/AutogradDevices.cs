@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
 

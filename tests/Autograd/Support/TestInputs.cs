@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using ScratchVae.Tensors;
 
 namespace ScratchVae.Tests.Autograd.Support;
