@@ -9,7 +9,8 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// <summary>
 /// The backend over one ILGPU <see cref="Accelerator"/>: CUDA, OpenCL and ILGPU's CPU accelerator run the same kernel
 /// methods (<see cref="KernelCatalogue"/>). All work goes to the accelerator's default stream, so primitives run in
-/// the order they are called. This file holds the plumbing (memory, kernel loading, launch sizes); the primitives
+/// the order they are called. One caller at a time: the kernel cache is not synchronised, so give each thread its own
+/// backend. This file holds the plumbing (memory, kernel loading, launch sizes); the primitives
 /// are in the other IlgpuBackend.*.cs files.
 /// </summary>
 public sealed partial class IlgpuBackend : IBackend
@@ -81,9 +82,13 @@ public sealed partial class IlgpuBackend : IBackend
     {
         ThrowIfDisposed();
         ArgumentChecks.Buffer(this, "Download", nameof(source), source, destination.Length, sourceOffset);
-        _stream.Synchronize();
-        if (destination.IsEmpty) return;
+        if (destination.IsEmpty)
+        {
+            _stream.Synchronize();
+            return;
+        }
         Own(source).Slice(sourceOffset, destination.Length).CopyToCPU(_stream, destination);
+        // The copy is queued behind the pending kernels on the same stream; waiting for it waits for them too.
         _stream.Synchronize();
     }
 
