@@ -139,8 +139,15 @@ public sealed partial class IlgpuBackend : IBackend
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // A failed compilation leaves half-built IR in the context that breaks every later compilation in it
+            // (ILGPU 1.5.3); clearing the context's caches drops it, so the other kernels keep working.
+            _accelerator.Context.ClearCache(ClearCacheMode.Everything);
             string what = operatorType is null ? $"{definition.Name}<{DTypes.Name<T>()}>" : $"{definition.Name}<{DTypes.Name<T>()}, {operatorType.Name}>";
-            throw new NotSupportedException($"{Name}: kernel {what} could not be compiled for {Description}: {exception.Message}", exception);
+            string hint = exception.ToString().Contains("System.Type", StringComparison.Ordinal)
+                ? " GPU code cannot use typeof(T) or the generic-math conversions that test it (T.CreateTruncating, T.CreateChecked, …):"
+                  + " build constants from T.One and T.Zero, or pass them in as arguments."
+                : "";
+            throw new NotSupportedException($"{Name}: kernel {what} could not be compiled for {Description}: {exception.Message}{hint}", exception);
         }
         var launcher = kernel.CreateLauncherDelegate<TLauncher>();
         _launchers.Add(method, launcher);
