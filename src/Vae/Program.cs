@@ -18,12 +18,18 @@ public static class Program
             return args[0] switch
             {
                 "devices" => DevicesCommand.Run(args[1..]),
+                "train" => TrainCommand.Run(args[1..]),
                 _ => Fail($"unknown verb '{args[0]}'.\n{Usage}"),
             };
         }
         catch (UsageException usage)
         {
             return Fail(usage.Message);
+        }
+        catch (Exception exception) when (exception is Data.DataFormatException or Checkpoints.CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"scratchvae: {exception.Message}");
+            return 1;
         }
     }
 
@@ -35,6 +41,10 @@ public static class Program
 
     private const string Usage = """
         usage: scratchvae VERB [flags]
+          train [--data mnist|fashion-mnist|DIR] [--epochs 10] [--batch 128] [--lr 1e-3] [--hidden 400]
+                [--latent 20] [--likelihood bernoulli|gaussian] [--beta 1] [--activation relu|tanh|elu]
+                [--init pytorch|xavier] [--device auto|host|cuda|opencl|ilgpu-cpu] [--seed 1] [--threads N]
+                [--out DIR] [--resume] [--limit N] [--no-images]
           devices [--gemm] [--threads N]   list every device (type, name, memory, usable or why not);
                                            with --gemm, time a short GEMM on each usable device and
                                            check it against the host result
