@@ -1,29 +1,76 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ScratchVae.Kernels.Host.Parallel;
 
 namespace ScratchVae.Kernels.Host.Gemm;
 
 /// <summary>
 /// Host GEMM: C = alpha · op(A) · op(B) + beta · C over contiguous row-major matrices (see IBackend.Gemm).
-/// PLACEHOLDER: a straightforward triple loop until the packed, blocked, SIMD version lands.
+/// Multi-threaded over the worker pool, cache-blocked, with packed panels and register-tiled FMA micro-kernels:
+/// Vector512 where the processor accelerates it, else Vector256 with FMA, else scalar. float and double get
+/// vector kernels; any other element type runs the scalar kernel. The structure (loop nest, block sizes, how
+/// the work is split between threads) is described in <see cref="BlockedGemm{T, TKernel}"/> and
+/// <see cref="GemmPlan"/>; the measurements behind it are in docs/perf-notes.md.
 /// </summary>
 public static unsafe class PackedGemm
 {
-    /// <summary>Computes the GEMM with the pool's threads. Arguments were validated by the caller.</summary>
+    /// <summary>
+    /// Computes the GEMM with the pool's threads and the best instruction set of this processor. Arguments were
+    /// validated by the caller: m, n, k ≥ 1 and the buffers hold m·k, k·n and m·n elements. When beta is 0, C is
+    /// not read.
+    /// </summary>
     public static void Multiply<T>(WorkerPool pool, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c) where T : unmanaged, IFloatingPointIeee754<T>
+        => Multiply(pool, GemmInstructionSet.Auto, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+
+    /// <summary>
+    /// As <see cref="Multiply{T}(WorkerPool, bool, bool, int, int, int, T, T*, T*, T, T*)"/>, with the micro-kernel
+    /// family chosen by the caller. A family the processor does not accelerate still gives correct results.
+    /// </summary>
+    public static void Multiply<T>(WorkerPool pool, GemmInstructionSet instructionSet, bool transposeA, bool transposeB,
+        int m, int n, int k, T alpha, T* a, T* b, T beta, T* c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++)
+        ArgumentNullException.ThrowIfNull(pool);
+        if (m <= 0 || n <= 0) return;
+        GemmInstructionSet resolved = Resolve(instructionSet);
+        if (typeof(T) == typeof(float))
         {
-            T sum = T.Zero;
-            for (int p = 0; p < k; p++)
+            float fa = Unsafe.BitCast<T, float>(alpha), fb = Unsafe.BitCast<T, float>(beta);
+            float* pa = (float*)a, pb = (float*)b, pc = (float*)c;
+            switch (resolved)
             {
-                T av = transposeA ? a[p * m + i] : a[i * k + p];
-                T bv = transposeB ? b[j * k + p] : b[p * n + j];
-                sum += av * bv;
+                case GemmInstructionSet.Vector512:
+                    BlockedGemm<float, FloatKernel512>.Multiply(pool, transposeA, transposeB, m, n, k, fa, pa, pb, fb, pc);
+                    return;
+                case GemmInstructionSet.Vector256:
+                    BlockedGemm<float, FloatKernel256>.Multiply(pool, transposeA, transposeB, m, n, k, fa, pa, pb, fb, pc);
+                    return;
             }
-            c[i * n + j] = beta == T.Zero ? alpha * sum : alpha * sum + beta * c[i * n + j];
         }
+        else if (typeof(T) == typeof(double))
+        {
+            double da = Unsafe.BitCast<T, double>(alpha), db = Unsafe.BitCast<T, double>(beta);
+            double* pa = (double*)a, pb = (double*)b, pc = (double*)c;
+            switch (resolved)
+            {
+                case GemmInstructionSet.Vector512:
+                    BlockedGemm<double, DoubleKernel512>.Multiply(pool, transposeA, transposeB, m, n, k, da, pa, pb, db, pc);
+                    return;
+                case GemmInstructionSet.Vector256:
+                    BlockedGemm<double, DoubleKernel256>.Multiply(pool, transposeA, transposeB, m, n, k, da, pa, pb, db, pc);
+                    return;
+            }
+        }
+        BlockedGemm<T, ScalarKernel<T>>.Multiply(pool, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     }
+
+    /// <summary>The instruction set <see cref="GemmInstructionSet.Auto"/> resolves to on this processor.</summary>
+    public static GemmInstructionSet Preferred { get; } = Vector512.IsHardwareAccelerated ? GemmInstructionSet.Vector512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmInstructionSet.Vector256
+        : GemmInstructionSet.Scalar;
+
+    private static GemmInstructionSet Resolve(GemmInstructionSet requested)
+        => requested == GemmInstructionSet.Auto ? Preferred : requested;
 }

@@ -91,11 +91,17 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    // How long an idle worker keeps polling for the next job before it blocks. A training step issues jobs tens of
+    // microseconds apart (maps, GEMMs); waking a blocked thread costs about as much as one such job, so a worker that
+    // has just finished spins through the gap. Bounded, so an idle pool does not burn the cores.
+    private static readonly long IdleSpinTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+
     private void WorkerLoop()
     {
         long seen = 0;
         while (true)
         {
+            SpinUntilNextJob(seen);
             Action<int>? body;
             int count;
             lock (_gate)
@@ -108,6 +114,19 @@ public sealed class WorkerPool : IDisposable
             }
             if (body is not null) RunItems(body, count);
             if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+        }
+    }
+
+    private void SpinUntilNextJob(long seen)
+    {
+        // SpinOnce yields the core after its first few rounds, so on an oversubscribed machine the spinning worker
+        // does not hold back the thread it is waiting for.
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + IdleSpinTicks;
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _generation) == seen && !Volatile.Read(ref _disposed))
+        {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) return;
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 

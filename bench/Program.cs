@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Running;
+using ScratchVae.Bench.Gemm;
+
+// ScratchVae benchmarks. Usage:
+//   dotnet run -c Release --project bench -- <suite> [--quick] [suite options | BenchmarkDotNet options]
+// Each suite has a BenchmarkDotNet class set (long, careful runs) and a quick mode that prints a table in seconds.
+// To add a suite (maps, sampling, vae, …), add one entry to the table below.
+var suites = new (string Name, string Description, Type[] Benchmarks, Func<string[], int> Quick)[]
+{
+    ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --csv)",
+        [typeof(GemmBenchmarks)], QuickGemm.Run),
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: bench <suite> [--quick] [options]");
+    foreach (var suite in suites) Console.WriteLine($"  {suite.Name,-10} {suite.Description}");
+    return 0;
+}
+
+var chosen = suites.FirstOrDefault(s => s.Name == args[0]);
+if (chosen.Name is null)
+{
+    Console.Error.WriteLine($"unknown suite '{args[0]}'; suites: {string.Join(", ", suites.Select(s => s.Name))}");
+    return 2;
+}
+
+string[] rest = args[1..];
+if (rest.Contains("--quick")) return chosen.Quick(rest);
+BenchmarkSwitcher.FromTypes(chosen.Benchmarks).Run(rest);
+return 0;

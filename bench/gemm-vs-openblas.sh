@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# ScratchVae's host GEMM against OpenBLAS sgemm (numpy), side by side in one run.
+#
+#   bench/gemm-vs-openblas.sh [rounds] [seconds-per-shape]
+#
+# Both use 2 threads, float32, alpha = 1, beta = 0, the same shapes, transposes and layouts. The two programs
+# alternate for several rounds, so drifts in the machine's load hit both; the table shows per shape the median over
+# rounds of each round's median batch, the best batch seen, and the ratio of medians. OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels); the
+# kernel it then runs is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+seconds=${2:-0.4}
+threads=2
+python=/usr/bin/python3
+shapes=(1024x1024x1024:NN 512x512x512:NN 256x256x256:NN 128x128x128:NN
+        128x400x784:NT 128x20x400:NT 128x400x20:NT 128x784x400:NT
+        128x400x784:NN 128x20x400:NN 128x400x20:NN 128x784x400:NN
+        400x784x128:TN 20x400x128:TN 400x20x128:TN 784x400x128:TN)
+shape_list=$(IFS=,; echo "${shapes[*]}")
+
+dotnet build bench -c Release --nologo -v quiet >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+    "$python" -c 'import sys; sys.path.insert(0, "bench/peers"); import openblas_gemm; print("OpenBLAS:", openblas_gemm.describe_blas())'
+echo "ScratchVae: $(dotnet bench/bin/Release/net10.0/ScratchVae.Bench.dll gemm --quick --threads $threads --shapes 128x128x128 --seconds 0.1 | head -1)"
+echo "rounds: $rounds, ${seconds}s per shape and round, started $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for ((round = 1; round <= rounds; round++)); do
+    dotnet bench/bin/Release/net10.0/ScratchVae.Bench.dll gemm --quick --csv --threads $threads --seconds "$seconds" \
+        --shapes "$shape_list" | tail -n +2 | sed "s/^/$round,/" >>"$work/scratchvae.csv"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+        "$python" bench/peers/openblas_gemm.py --csv --seconds "$seconds" "${shapes[@]}" 2>/dev/null \
+        | tail -n +2 | sed "s/^/$round,/" >>"$work/openblas.csv"
+done
+
+"$python" - "$work/scratchvae.csv" "$work/openblas.csv" <<'PY'
+import sys, statistics
+def load(path):
+    table = {}
+    for line in open(path):
+        round_, shape, median, best = line.strip().split(",")[:4]
+        entry = table.setdefault(shape, ([], []))
+        entry[0].append(float(median)); entry[1].append(float(best))
+    return table
+ours, theirs = load(sys.argv[1]), load(sys.argv[2])
+print(f"{'shape':<20} {'ScratchVae':>11} {'(best)':>8} {'OpenBLAS':>10} {'(best)':>8} {'ratio':>7}")
+for shape in ours:
+    o, t = statistics.median(ours[shape][0]), statistics.median(theirs[shape][0])
+    print(f"{shape:<20} {o:11.1f} {max(ours[shape][1]):8.1f} {t:10.1f} {max(theirs[shape][1]):8.1f} {o / t:7.2f}")
+print("GFLOP/s = 2*m*n*k / time; median over rounds of each round's median batch; (best) = fastest batch of all rounds.")
+PY

@@ -1,0 +1,155 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using ScratchVae.Kernels.Host.Parallel;
+
+namespace ScratchVae.Kernels.Host.Gemm;
+
+/// <summary>
+/// The blocked GEMM driver, specialised by the JIT for each element type and micro-kernel (TKernel is a struct, so
+/// its static members are direct calls). Shape legend: C is m × n, op(A) is m × k, op(B) is k × n; MR × NR is the
+/// micro-kernel's register tile, MC/KC/NC the cache blocks of <see cref="GemmPlan"/>.
+/// <code>
+/// for each part of C (one per thread)
+///   for jc over the part's columns, step NC
+///     for pc over k, step KC            (the first KC block applies beta, later ones add: beta = 1)
+///       pack op(B)[pc.., jc..] into NR-wide panels          (or read B in place)
+///       for ic over the part's rows, step MC
+///         pack op(A)[ic.., pc..] into MR-tall panels         (or read A in place)
+///         for jr over NC, step NR         (a KC × NR sliver of B stays in L1)
+///           for ir over MC, step MR       (the A block streams from L2)
+///             micro-kernel: C[ic+ir.., jc+jr..] = alpha · Ã·B̃ + beta · C
+/// </code>
+/// </summary>
+internal static unsafe class BlockedGemm<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : struct, IMicroKernel<T>
+{
+    /// <summary>C = alpha · op(A) · op(B) + beta · C; arguments already validated.</summary>
+    public static void Multiply(WorkerPool pool, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c)
+    {
+        if (alpha == T.Zero || k == 0)
+        {
+            ScaleOnly(m, n, beta, c);
+            return;
+        }
+
+        GemmPlan plan = GemmPlan.Create(m, n, k, transposeA, transposeB, pool.ThreadCount, TKernel.Rows, TKernel.Columns,
+            sizeof(T), TKernel.FusedMultiplyAddsPerCycle, TKernel.SupportsRowStridedA);
+        GemmJob<T, TKernel> job = GemmJob<T, TKernel>.ForCurrentThread();
+        job.Set(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+        try
+        {
+            if (plan.Parts == 1) job.RunPart(0);
+            else pool.For(plan.Parts, job.Body);
+        }
+        finally
+        {
+            job.Clear();
+        }
+    }
+
+    // alpha = 0: C = beta · C, and C = 0 without reading it when beta = 0.
+    private static void ScaleOnly(int m, int n, T beta, T* c)
+    {
+        long length = (long)m * n;
+        if (beta == T.Zero) new Span<T>(c, checked((int)length)).Clear();
+        else if (beta != T.One) for (long i = 0; i < length; i++) c[i] *= beta;
+    }
+
+    /// <summary>Computes part <paramref name="index"/> of C (see the class remarks for the loop nest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunPart(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, int index)
+    {
+        int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
+        int rowStart = index / plan.ColumnParts * plan.RowsPerPart;
+        int columnStart = index % plan.ColumnParts * plan.ColumnsPerPart;
+        int rowEnd = Math.Min(m, rowStart + plan.RowsPerPart);
+        int columnEnd = Math.Min(n, columnStart + plan.ColumnsPerPart);
+        if (rowStart >= rowEnd || columnStart >= columnEnd) return;
+
+        int depthBlock = plan.DepthBlock;
+        PackBuffers<T> buffers = PackBuffers<T>.ForCurrentThread();
+        // Packed A holds one MC × KC block; unpacked A still needs one MR-tall panel for the bottom edge tile,
+        // whose missing rows must not be read from beyond A.
+        T* packedA = buffers.A((nint)(plan.PackA ? plan.RowBlock : tileRows) * depthBlock);
+        T* packedB = buffers.B((nint)(plan.PackB ? plan.ColumnBlock : tileColumns) * depthBlock);
+
+        for (int jc = columnStart; jc < columnEnd; jc += plan.ColumnBlock)
+        {
+            int columnCount = Math.Min(plan.ColumnBlock, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += depthBlock)
+            {
+                int depth = Math.Min(depthBlock, k - pc);
+                T blockBeta = pc == 0 ? beta : T.One;
+
+                if (plan.PackB)
+                {
+                    for (int jr = 0; jr < columnCount; jr += tileColumns)
+                        PackB(transposeB, n, k, b, pc, depth, jc + jr, Math.Min(tileColumns, columnCount - jr), packedB + (nint)jr * depth);
+                }
+                else if (columnCount % tileColumns != 0)
+                {
+                    // Only the right edge sliver is packed: reading it in place would run past B's rows.
+                    int jr = columnCount / tileColumns * tileColumns;
+                    PackB(transposeB, n, k, b, pc, depth, jc + jr, columnCount - jr, packedB);
+                }
+
+                for (int ic = rowStart; ic < rowEnd; ic += plan.RowBlock)
+                {
+                    int rowCount = Math.Min(plan.RowBlock, rowEnd - ic);
+                    if (plan.PackA)
+                    {
+                        for (int ir = 0; ir < rowCount; ir += tileRows)
+                            PackA(transposeA, m, k, a, pc, depth, ic + ir, Math.Min(tileRows, rowCount - ir), packedA + (nint)ir * depth);
+                    }
+                    else if (rowCount % tileRows != 0)
+                    {
+                        int ir = rowCount / tileRows * tileRows;
+                        PackA(transposeA, m, k, a, pc, depth, ic + ir, rowCount - ir, packedA);
+                    }
+
+                    for (int jr = 0; jr < columnCount; jr += tileColumns)
+                    {
+                        int columns = Math.Min(tileColumns, columnCount - jr);
+                        T* bSliver;
+                        nint bDepthStride;
+                        if (plan.PackB) { bSliver = packedB + (nint)jr * depth; bDepthStride = tileColumns; }
+                        else if (columns == tileColumns) { bSliver = b + (nint)pc * n + jc + jr; bDepthStride = n; }
+                        else { bSliver = packedB; bDepthStride = tileColumns; }
+
+                        T* cTile = c + (nint)ic * n + jc + jr;
+                        for (int ir = 0; ir < rowCount; ir += tileRows)
+                        {
+                            int rows = Math.Min(tileRows, rowCount - ir);
+                            T* aSliver;
+                            nint aRowStride, aDepthStride;
+                            if (plan.PackA) { aSliver = packedA + (nint)ir * depth; aRowStride = 1; aDepthStride = tileRows; }
+                            else if (rows != tileRows) { aSliver = packedA; aRowStride = 1; aDepthStride = tileRows; }
+                            else if (transposeA) { aSliver = a + (nint)pc * m + ic + ir; aRowStride = 1; aDepthStride = m; }
+                            else { aSliver = a + (nint)(ic + ir) * k + pc; aRowStride = k; aDepthStride = 1; }
+
+                            TKernel.Run(depth, aSliver, aRowStride, aDepthStride, bSliver, bDepthStride,
+                                alpha, blockBeta, cTile + (nint)ir * n, n, rows, columns);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // One MR-tall panel of op(A): rows row.. row+width, depth steps pc.. pc+depth. op(A)[i, p] = transposeA ? a[p·m + i] : a[i·k + p].
+    private static void PackA(bool transposeA, int m, int k, T* a, int pc, int depth, int row, int width, T* destination)
+    {
+        if (transposeA) PanelPacker.PackWidthContiguous(a + (nint)pc * m + row, m, width, TKernel.Rows, depth, destination);
+        else PanelPacker.PackDepthContiguous(a + (nint)row * k + pc, k, width, TKernel.Rows, depth, destination);
+    }
+
+    // One NR-wide panel of op(B): columns column.. column+width. op(B)[p, j] = transposeB ? b[j·k + p] : b[p·n + j].
+    private static void PackB(bool transposeB, int n, int k, T* b, int pc, int depth, int column, int width, T* destination)
+    {
+        if (transposeB) PanelPacker.PackDepthContiguous(b + (nint)column * k + pc, k, width, TKernel.Columns, depth, destination);
+        else PanelPacker.PackWidthContiguous(b + (nint)pc * n + column, n, width, TKernel.Columns, depth, destination);
+    }
+}

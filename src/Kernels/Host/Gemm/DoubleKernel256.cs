@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ScratchVae.Kernels.Host.Gemm;
+
+/// <summary>
+/// double micro-kernel for 256-bit vectors: a 6 × 8 tile of C in 12 Vector256 accumulators. Per depth step it loads
+/// two vectors of B (8 columns), broadcasts six elements of A and issues 12 FMAs: 12 accumulators + 2 B vectors +
+/// 1 broadcast = 15 of the 16 ymm registers, and 8 loads per 12 FMAs stay under the two loads per cycle the
+/// load units sustain while both FMA pipes are busy.
+/// </summary>
+internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
+{
+    /// <inheritdoc />
+    public static int Rows => 6;
+
+    /// <inheritdoc />
+    public static int Columns => 8;
+
+    /// <inheritdoc />
+    public static int FusedMultiplyAddsPerCycle => 8;
+
+    /// <inheritdoc />
+    public static bool SupportsRowStridedA => true;
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
+        double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
+    {
+        if (columns <= 4)
+        {
+            // A right-edge tile of at most one vector: half the FMAs of the full tile (n = 20 is 16 + 4 columns).
+            RunOneVector(depth, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, cRowStride, rows, columns);
+            return;
+        }
+
+        // Six row pointers and one shared offset: each broadcast is a single load with a scaled index.
+        double* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (Sse.IsSupported)
+        {
+            // Ask for the C tile now so its lines arrive while the FMAs run (see FloatKernel256).
+            double* row = c;
+            for (int i = 0; i < 6; i++, row += cRowStride)
+            {
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + 7);
+            }
+        }
+
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<double> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 4);
+            Vector256<double> x = Vector256.Create(a0[offset]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[offset]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[offset]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[offset]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[offset]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[offset]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            offset += aDepthStride;
+            b += bDepthStride;
+        }
+
+        if (rows == 6 && columns == 8)
+        {
+            Vector256<double> va = Vector256.Create(alpha);
+            if (beta == 0.0)
+            {
+                // beta = 0: C is write-only, as BLAS requires.
+                (c00 * va).Store(c); (c01 * va).Store(c + 4); c += cRowStride;
+                (c10 * va).Store(c); (c11 * va).Store(c + 4); c += cRowStride;
+                (c20 * va).Store(c); (c21 * va).Store(c + 4); c += cRowStride;
+                (c30 * va).Store(c); (c31 * va).Store(c + 4); c += cRowStride;
+                (c40 * va).Store(c); (c41 * va).Store(c + 4); c += cRowStride;
+                (c50 * va).Store(c); (c51 * va).Store(c + 4);
+            }
+            else
+            {
+                Vector256<double> vb = Vector256.Create(beta);
+                StoreRow(c00, c01, va, vb, c); c += cRowStride;
+                StoreRow(c10, c11, va, vb, c); c += cRowStride;
+                StoreRow(c20, c21, va, vb, c); c += cRowStride;
+                StoreRow(c30, c31, va, vb, c); c += cRowStride;
+                StoreRow(c40, c41, va, vb, c); c += cRowStride;
+                StoreRow(c50, c51, va, vb, c);
+            }
+            return;
+        }
+
+        double* tile = stackalloc double[6 * 8];
+        c00.Store(tile); c01.Store(tile + 4);
+        c10.Store(tile + 8); c11.Store(tile + 12);
+        c20.Store(tile + 16); c21.Store(tile + 20);
+        c30.Store(tile + 24); c31.Store(tile + 28);
+        c40.Store(tile + 32); c41.Store(tile + 36);
+        c50.Store(tile + 40); c51.Store(tile + 44);
+        TileUpdate.Apply(tile, 8, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // The one-vector variant of Run for narrow right-edge tiles: 6 accumulators, B's second vector never loaded.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunOneVector(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
+        double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
+    {
+        double* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
+        Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<double> b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[offset]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[offset]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[offset]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[offset]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[offset]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[offset]), b0, c5);
+            offset += aDepthStride;
+            b += bDepthStride;
+        }
+
+        double* tile = stackalloc double[6 * 4];
+        c0.Store(tile); c1.Store(tile + 4); c2.Store(tile + 8);
+        c3.Store(tile + 12); c4.Store(tile + 16); c5.Store(tile + 20);
+        TileUpdate.Apply(tile, 4, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // C = alpha · acc + beta · C for one 8-wide row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector256<double> left, Vector256<double> right, Vector256<double> alpha, Vector256<double> beta, double* c)
+    {
+        Vector256.FusedMultiplyAdd(left, alpha, Vector256.Load(c) * beta).Store(c);
+        Vector256.FusedMultiplyAdd(right, alpha, Vector256.Load(c + 4) * beta).Store(c + 4);
+    }
+}

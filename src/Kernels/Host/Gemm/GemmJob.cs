@@ -1,0 +1,51 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Host.Gemm;
+
+/// <summary>
+/// The arguments of one GEMM, held where the worker pool's threads can read them, with a delegate created once:
+/// a fork/join then allocates nothing. Each calling thread has its own (GEMMs on one thread do not nest).
+/// </summary>
+internal sealed unsafe class GemmJob<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : struct, IMicroKernel<T>
+{
+    [ThreadStatic] private static GemmJob<T, TKernel>? s_current;
+
+    private GemmPlan _plan;
+    private bool _transposeA, _transposeB;
+    private int _m, _n, _k;
+    private T _alpha, _beta;
+    private T* _a, _b, _c;
+
+    private GemmJob() => Body = RunPart;
+
+    /// <summary>RunPart as a cached delegate for <see cref="Parallel.WorkerPool.For"/>.</summary>
+    public Action<int> Body { get; }
+
+    /// <summary>The calling thread's job object.</summary>
+    public static GemmJob<T, TKernel> ForCurrentThread() => s_current ??= new GemmJob<T, TKernel>();
+
+    /// <summary>Stores the arguments of the next run.</summary>
+    public void Set(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k, T alpha, T* a, T* b, T beta, T* c)
+    {
+        _plan = plan;
+        (_transposeA, _transposeB, _m, _n, _k) = (transposeA, transposeB, m, n, k);
+        (_alpha, _beta) = (alpha, beta);
+        _a = a;
+        _b = b;
+        _c = c;
+    }
+
+    /// <summary>Forgets the pointers once the run is over.</summary>
+    public void Clear()
+    {
+        _a = null;
+        _b = null;
+        _c = null;
+    }
+
+    /// <summary>Computes one part of C.</summary>
+    public void RunPart(int index)
+        => BlockedGemm<T, TKernel>.RunPart(_plan, _transposeA, _transposeB, _m, _n, _k, _alpha, _a, _b, _beta, _c, index);
+}
