@@ -13,7 +13,13 @@ public sealed record DeviceInfo(string Name, string Type, string Description, lo
 public static class Backends
 {
     /// <summary>Every device ScratchVae can see — usable or not, with the reason — host first.</summary>
-    public static IReadOnlyList<DeviceInfo> List() => throw new NotImplementedException("Backends.List is being written.");
+    /// <remarks>ILGPU discovery runs once per process and never throws; later calls are cheap.</remarks>
+    public static IReadOnlyList<DeviceInfo> List()
+    {
+        var devices = new List<DeviceInfo> { DescribeHost() };
+        devices.AddRange(Ilgpu.IlgpuDevices.List());
+        return devices;
+    }
 
     /// <summary>
     /// Creates the backend for <paramref name="name"/> ("host", "cuda", "opencl", "ilgpu-cpu", or "auto" = the best usable:
@@ -21,5 +27,45 @@ public static class Backends
     /// Throws <see cref="ArgumentException"/> for an unknown name and <see cref="InvalidOperationException"/> naming the
     /// reason for a device that is absent or unusable.
     /// </summary>
-    public static IBackend Create(string name, int? threads = null) => throw new NotImplementedException("Backends.Create is being written.");
+    public static IBackend Create(string name, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string key = name.Trim().ToLowerInvariant();
+        // "cuda:0" is the first CUDA device, which is listed as "cuda".
+        if (key.EndsWith(":0", StringComparison.Ordinal)) key = key[..^2];
+        switch (key)
+        {
+            case "host":
+                return new Host.HostBackend(threads ?? Environment.ProcessorCount);
+            case "auto":
+                foreach (string kind in new[] { "cuda", "opencl" })
+                {
+                    var best = Ilgpu.IlgpuDevices.List().FirstOrDefault(device => device.Type == kind && device.Usable);
+                    if (best is not null) return Ilgpu.IlgpuDevices.Create(best.Name);
+                }
+                return new Host.HostBackend(threads ?? Environment.ProcessorCount);
+        }
+        if (!IsIlgpuName(key))
+            throw new ArgumentException($"Unknown device '{name}'. Known devices: host, auto, {string.Join(", ", List().Skip(1).Select(device => device.Name))} (a second device of a kind is e.g. 'cuda:1').", nameof(name));
+        return Ilgpu.IlgpuDevices.Create(key);
+    }
+
+    /// <summary>"cuda", "opencl", "ilgpu-cpu", or one of the first two followed by ":N".</summary>
+    private static bool IsIlgpuName(string key)
+    {
+        if (key == "ilgpu-cpu" || key == "cuda" || key == "opencl") return true;
+        int colon = key.IndexOf(':');
+        return colon > 0 && key[..colon] is "cuda" or "opencl" && int.TryParse(key[(colon + 1)..], out int index) && index >= 0;
+    }
+
+    private static DeviceInfo DescribeHost()
+    {
+        int threads = Environment.ProcessorCount;
+        int simdBits = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? 128 : 0;
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        string simd = simdBits == 0 ? "scalar" : $"{simdBits}-bit SIMD";
+        return new DeviceInfo("host", "host", $"host: {threads} thread{(threads == 1 ? "" : "s")}, {simd}, {memory / (1L << 30)} GiB RAM", memory, true, "");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace ScratchVae.Kernels.Operators;
 
@@ -9,4 +10,9 @@ public readonly struct Multiply : IBinaryOperator
     public static string Name => "multiply";
     /// <inheritdoc />
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a*b;
+    /// <inheritdoc />
+    public static bool IsVectorized => true;
+    /// <inheritdoc />
+    public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+        => a * b;
 }

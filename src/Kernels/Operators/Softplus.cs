@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace ScratchVae.Kernels.Operators;
 
@@ -15,4 +16,13 @@ public readonly struct Softplus : IUnaryOperator
         => (x > T.Zero ? x : T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    /// <inheritdoc />
+    public static bool IsVectorized => true;
+    /// <inheritdoc />
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), x, Vector512<T>.Zero)
+        + VectorMath.Log(Vector512<T>.One + VectorMath.Exp(-Vector512.Abs(x)));
+    /// <inheritdoc />
+    public static Vector512<T> Derivative<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Vector512<T>.One / (Vector512<T>.One + VectorMath.Exp(-x));
 }

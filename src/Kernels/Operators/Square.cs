@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace ScratchVae.Kernels.Operators;
 
@@ -11,4 +12,12 @@ public readonly struct Square : IUnaryOperator
     public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * x;
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x + x;
+    /// <inheritdoc />
+    public static bool IsVectorized => true;
+    /// <inheritdoc />
+    public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+        => x * x;
+    /// <inheritdoc />
+    public static Vector512<T> Derivative<T>(Vector512<T> x, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => x + x;
 }

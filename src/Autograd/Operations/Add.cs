@@ -1,0 +1,39 @@
+// Shape legend: c [M, N] = a + b, where one operand is [M, N] and the other [M, N], a row [N] or [1, N],
+// a column [M, 1] or a single element (see Broadcasting).
+using System.Numerics;
+using ScratchVae.Kernels;
+using ScratchVae.Tensors;
+using AddOperator = ScratchVae.Kernels.Operators.Add;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>Elementwise sum c = a + b, broadcasting a row, a column or a scalar operand (e.g. a bias).</summary>
+    public static Var<T> Add<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "add";
+        var context = ForwardContext<T>.Begin(name, a, b);
+        var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
+        var c = Tensor<T>.Empty(layout.OutputShape, context.Device);
+        // c = a + b'; addition commutes, so the broadcast operand can always be the second one.
+        if (layout.LeftMode == Broadcast.None)
+            context.Backend.Zip<T, AddOperator>(a.Value.Buffer, b.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.RightMode);
+        else
+            context.Backend.Zip<T, AddOperator>(b.Value.Buffer, a.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
+        return context.Finish(c, context.RecordsGradient ? new AddOperation<T>(a, b, layout) : null);
+    }
+}
+
+/// <summary>Backward of c = a + b: ∂L/∂a = reduce(G), ∂L/∂b = reduce(G), G = ∂L/∂c summed over broadcast axes.</summary>
+internal sealed class AddOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
+    : Operation<T>("add", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        if (GradientTarget(Inputs[0]) is { } ta)
+            Broadcasting.ReduceInto(Device, outputGradient.Buffer, layout.Rows, layout.Columns, layout.LeftMode, ta, T.One);
+        if (GradientTarget(Inputs[1]) is { } tb)
+            Broadcasting.ReduceInto(Device, outputGradient.Buffer, layout.Rows, layout.Columns, layout.RightMode, tb, T.One);
+    }
+}

@@ -1,0 +1,68 @@
+// Shape legend: x [B, H] (B examples, H features, e.g. x · W of a linear layer); bias [H] or [1, H];
+// y [B, H] = f(x + bias) for an activation f.
+using System.Numerics;
+using ScratchVae.Kernels;
+using ScratchVae.Kernels.Operators;
+using ScratchVae.Tensors;
+using AddOperator = ScratchVae.Kernels.Operators.Add;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// y = f(x + bias) in one pass over memory (the fused BiasActivation primitive): a linear layer's bias and
+    /// activation, e.g. <c>AddBiasActivation&lt;float, Relu&gt;(MatMul(input, weight), bias)</c>; with
+    /// <see cref="Identity"/> it is a plain bias add.
+    /// </summary>
+    public static Var<T> AddBiasActivation<T, TOperator>(Var<T> x, Var<T> bias)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
+    {
+        string name = $"bias+{TOperator.Name}";
+        var context = ForwardContext<T>.Begin(name, x, bias);
+        TensorChecks.Matrix(name, "x", x.Value);
+        int rows = x.Shape[0], columns = x.Shape[1];
+        bool isRow = (bias.Shape.Rank == 1 && bias.Shape[0] == columns) || (bias.Shape.Rank == 2 && bias.Shape[0] == 1 && bias.Shape[1] == columns);
+        if (!isRow)
+            throw new ArgumentException($"{name}: the bias must be a row [{columns}] or [1, {columns}] for the input {x.Shape}, but has shape {bias.Shape}.");
+        var y = Tensor<T>.Empty(x.Shape, context.Device);
+        // y[i, j] = f(x[i, j] + bias[j])
+        context.Backend.BiasActivation<T, TOperator>(x.Value.Buffer, bias.Value.Buffer, y.Buffer, rows, columns);
+        return context.Finish(y, context.RecordsGradient ? new AddBiasActivationOperation<T, TOperator>(name, x, bias) : null);
+    }
+}
+
+/// <summary>
+/// Backward of y = f(s), s = x + bias: ∂L/∂s = G ⊙ f′(s), ∂L/∂x = ∂L/∂s, ∂L/∂bias[j] = Σᵢ ∂L/∂s[i, j].
+/// s is recomputed here rather than kept from the forward pass (one cheap pass instead of a stored [B, H]).
+/// </summary>
+internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<T> x, Var<T> bias)
+    : Operation<T>(name, x, bias) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        Var<T> x = Inputs[0], bias = Inputs[1];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var xTarget = GradientTarget(x);
+        // ∂L/∂s goes straight into x's gradient when that is fresh (and is not the bias itself); else a scratch buffer.
+        bool direct = xTarget is { Accumulate: false } && !ReferenceEquals(x, bias);
+        using var preActivation = Tensor<T>.Empty(x.Shape, Device);
+        Tensor<T>? scratch = direct ? null : Tensor<T>.Empty(x.Shape, Device);
+        try
+        {
+            var sGradient = direct ? xTarget!.Value.Buffer : scratch!.Buffer;
+            // s = x + bias
+            Backend.Zip<T, AddOperator>(x.Value.Buffer, bias.Value.Buffer, preActivation.Buffer, rows, columns, Broadcast.Row);
+            // ∂L/∂s = G ⊙ f′(s, y)
+            Backend.MapBackward<T, TOperator>(preActivation.Buffer, Output.Value.Buffer, outputGradient.Buffer, sGradient, x.Length, accumulate: false);
+            if (!direct && xTarget is { } target)
+                Backend.Axpby(T.One, sGradient, target.Beta, target.Buffer, x.Length);
+            if (GradientTarget(bias) is { } biasTarget)
+                Broadcasting.ReduceInto(Device, sGradient, rows, columns, Broadcast.Row, biasTarget, T.One);
+        }
+        finally
+        {
+            scratch?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// Shape legend: B examples, D pixels. logits l [B, D] (the decoder's output before the sigmoid); targets x [B, D]
+// in [0, 1]; y [B] = log p(x | z) per example.
+using System.Numerics;
+using ScratchVae.Kernels;
+using ScratchVae.Tensors;
+using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using NegateOperator = ScratchVae.Kernels.Operators.Negate;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// The Bernoulli log-likelihood of targets x under pixel probabilities sigmoid(l), per example:
+    /// log p(x | z) = Σⱼ [xⱼ log σ(lⱼ) + (1 − xⱼ) log(1 − σ(lⱼ))] = −Σⱼ BCE(lⱼ, xⱼ), with the stable
+    /// BCE(l, x) = max(l, 0) − l·x + log(1 + e^−|l|) (never log of a sigmoid).
+    /// </summary>
+    public static Var<T> BernoulliLogLikelihood<T>(Var<T> logits, Var<T> targets) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "bernoulli-log-likelihood";
+        var context = ForwardContext<T>.Begin(name, logits, targets);
+        TensorChecks.Matrix(name, "logits", logits.Value);
+        if (targets.Shape != logits.Shape)
+            throw new ArgumentException($"{name}: the targets {targets.Shape} must have the shape of the logits {logits.Shape}.");
+        int rows = logits.Shape[0], columns = logits.Shape[1];
+        var y = Tensor<T>.Empty(Shape.Vector(rows), context.Device);
+        // y[i] = Σⱼ BCE(l[i, j], x[i, j]), then log p = −y
+        context.Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, y.Buffer, null, T.Zero);
+        context.Backend.Map<T, NegateOperator>(y.Buffer, y.Buffer, rows);
+        return context.Finish(y, context.RecordsGradient ? new BernoulliLogLikelihoodOperation<T>(logits, targets) : null);
+    }
+}
+
+/// <summary>
+/// Backward of y[i] = −Σⱼ BCE(l[i, j], x[i, j]): ∂y[i]/∂l[i, j] = x[i, j] − σ(l[i, j]) and ∂y[i]/∂x[i, j] = l[i, j].
+/// </summary>
+internal sealed class BernoulliLogLikelihoodOperation<T>(Var<T> logits, Var<T> targets)
+    : Operation<T>("bernoulli-log-likelihood", logits, targets) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        Var<T> logits = Inputs[0], targets = Inputs[1];
+        int rows = logits.Shape[0], columns = logits.Shape[1];
+        var g = outputGradient.Buffer; // G [B]
+        if (GradientTarget(logits) is { } logitsTarget)
+        {
+            // d[i, j] = −(σ(l) − x), from the fused primitive with gradient scale −1; then ∂L/∂l = G[i] · d[i, j].
+            using var d = Tensor<T>.Empty(logits.Shape, Device);
+            Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, null, d.Buffer, -T.One);
+            Backend.Zip<T, MultiplyOperator>(d.Buffer, g, logitsTarget.Buffer, rows, columns, Broadcast.Column, logitsTarget.Accumulate);
+        }
+        if (GradientTarget(targets) is { } targetsTarget)
+        {
+            // ∂L/∂x[i, j] = G[i] · l[i, j]
+            Backend.Zip<T, MultiplyOperator>(logits.Value.Buffer, g, targetsTarget.Buffer, rows, columns, Broadcast.Column, targetsTarget.Accumulate);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+// Shape legend: B examples, D dimensions. x, mean, logVar [B, D]; y [B] = log N(x; mean, diag(exp(logVar))) per example.
+using System.Numerics;
+using ScratchVae.Kernels;
+using ScratchVae.Tensors;
+using AddOperator = ScratchVae.Kernels.Operators.Add;
+using ExpOperator = ScratchVae.Kernels.Operators.Exp;
+using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using NegateOperator = ScratchVae.Kernels.Operators.Negate;
+using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// The log-density of x under a diagonal Gaussian, per example:
+    /// log N(x; μ, σ²) = −½ Σⱼ [log 2π + log σⱼ² + (xⱼ − μⱼ)² / σⱼ²], with log σ² = <paramref name="logVar"/>
+    /// (log q(z|x) of the encoder, or log p(z) with μ = 0, log σ² = 0).
+    /// </summary>
+    public static Var<T> GaussianLogLikelihood<T>(Var<T> x, Var<T> mean, Var<T> logVar) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "gaussian-log-likelihood";
+        var context = ForwardContext<T>.Begin(name, x, mean, logVar);
+        TensorChecks.Matrix(name, "x", x.Value);
+        if (mean.Shape != x.Shape || logVar.Shape != x.Shape)
+            throw new ArgumentException($"{name}: x {x.Shape}, mean {mean.Shape} and logVar {logVar.Shape} must have the same shape.");
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var backend = context.Backend;
+        var device = context.Device;
+        var difference = Tensor<T>.Empty(x.Shape, device);
+        var precision = Tensor<T>.Empty(x.Shape, device);
+        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
+        using (var terms = Tensor<T>.Empty(x.Shape, device))
+        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns * Math.Log(2 * Math.PI)), device))
+        {
+            // d = x − μ;  w = 1/σ² = exp(−log σ²)
+            backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, difference.Buffer, rows, columns, Broadcast.None);
+            backend.Map<T, NegateOperator>(logVar.Value.Buffer, precision.Buffer, x.Length);
+            backend.Map<T, ExpOperator>(precision.Buffer, precision.Buffer, x.Length);
+            // t = d² · w + log σ²
+            backend.Zip<T, MultiplyOperator>(difference.Buffer, difference.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+            backend.Zip<T, MultiplyOperator>(terms.Buffer, precision.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+            backend.Zip<T, AddOperator>(terms.Buffer, logVar.Value.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+            // y[i] = −½ Σⱼ t[i, j] − ½ D log 2π
+            using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
+            {
+                backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
+                backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y.Buffer, rows);
+            }
+            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
+        }
+        if (!context.RecordsGradient)
+        {
+            difference.Dispose();
+            precision.Dispose();
+            return context.Finish(y, null);
+        }
+        var operation = new GaussianLogLikelihoodOperation<T>(x, mean, logVar, difference, precision);
+        return context.Finish(y, operation);
+    }
+
+    /// <summary>
+    /// The log-density of x under a Gaussian with fixed variance σ² in every dimension, per example:
+    /// log N(x; μ, σ² I) = −½ Σⱼ [log 2π + log σ² + (xⱼ − μⱼ)² / σ²].
+    /// </summary>
+    public static Var<T> GaussianLogLikelihood<T>(Var<T> x, Var<T> mean, double variance) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "gaussian-log-likelihood";
+        var context = ForwardContext<T>.Begin(name, x, mean);
+        TensorChecks.Matrix(name, "x", x.Value);
+        if (mean.Shape != x.Shape)
+            throw new ArgumentException($"{name}: x {x.Shape} and mean {mean.Shape} must have the same shape.");
+        if (!(variance > 0) || !double.IsFinite(variance))
+            throw new ArgumentOutOfRangeException(nameof(variance), variance, $"{name}: the variance must be positive and finite (x {x.Shape}).");
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var backend = context.Backend;
+        var device = context.Device;
+        var difference = Tensor<T>.Empty(x.Shape, device);
+        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
+        using (var squares = Tensor<T>.Empty(x.Shape, device))
+        using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
+        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns * (Math.Log(2 * Math.PI) + Math.Log(variance))), device))
+        {
+            // d = x − μ;  y[i] = −(1 / 2σ²) Σⱼ d[i, j]² − ½ D (log 2π + log σ²)
+            backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, difference.Buffer, rows, columns, Broadcast.None);
+            backend.Zip<T, MultiplyOperator>(difference.Buffer, difference.Buffer, squares.Buffer, rows, columns, Broadcast.None);
+            backend.SumOverColumns(squares.Buffer, rows, columns, sum.Buffer);
+            backend.Axpby(T.CreateChecked(-0.5 / variance), sum.Buffer, T.Zero, y.Buffer, rows);
+            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
+        }
+        if (!context.RecordsGradient)
+        {
+            difference.Dispose();
+            return context.Finish(y, null);
+        }
+        var operation = new GaussianFixedVarianceLogLikelihoodOperation<T>(x, mean, difference, T.CreateChecked(1.0 / variance));
+        return context.Finish(y, operation);
+    }
+}
+
+/// <summary>
+/// Backward of y[i] = −½ Σⱼ [log 2π + log σ² + d² w], d = x − μ, w = exp(−log σ²); with r = d · w:
+/// ∂y/∂x = −r, ∂y/∂μ = r, ∂y/∂log σ² = −½ (1 − d² w) = ½ (r · d − 1).
+/// </summary>
+internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Tensor<T> _difference;
+    private readonly Tensor<T> _precision;
+
+    public GaussianLogLikelihoodOperation(Var<T> x, Var<T> mean, Var<T> logVar, Tensor<T> difference, Tensor<T> precision)
+        : base("gaussian-log-likelihood", x, mean, logVar)
+    {
+        _difference = Save(difference);
+        _precision = Save(precision);
+    }
+
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        Var<T> x = Inputs[0], mean = Inputs[1], logVar = Inputs[2];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var g = outputGradient.Buffer; // G [B]
+        using var r = Tensor<T>.Empty(x.Shape, Device);
+        // r = d · w
+        Backend.Zip<T, MultiplyOperator>(_difference.Buffer, _precision.Buffer, r.Buffer, rows, columns, Broadcast.None);
+        if (GradientTarget(mean) is { } meanTarget)
+        {
+            // ∂L/∂μ = G[i] · r
+            Backend.Zip<T, MultiplyOperator>(r.Buffer, g, meanTarget.Buffer, rows, columns, Broadcast.Column, meanTarget.Accumulate);
+        }
+        if (GradientTarget(x) is { } xTarget)
+        {
+            // ∂L/∂x = −G[i] · r
+            Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, r.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, xTarget, -T.One);
+        }
+        if (GradientTarget(logVar) is { } logVarTarget)
+        {
+            // ∂L/∂log σ² = ½ G[i] · (r · d − 1)
+            using var one = Tensor<T>.Full(Shape.Scalar, T.One, Device);
+            Backend.Zip<T, MultiplyOperator>(r.Buffer, _difference.Buffer, r.Buffer, rows, columns, Broadcast.None);
+            Backend.Zip<T, SubtractOperator>(r.Buffer, one.Buffer, r.Buffer, rows, columns, Broadcast.Scalar);
+            Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, r.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));
+        }
+    }
+}
+
+/// <summary>Backward of y[i] = −(1 / 2σ²) Σⱼ d², d = x − μ: ∂y/∂x = −d / σ², ∂y/∂μ = d / σ².</summary>
+internal sealed class GaussianFixedVarianceLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Tensor<T> _difference;
+    private readonly T _precision;
+
+    public GaussianFixedVarianceLogLikelihoodOperation(Var<T> x, Var<T> mean, Tensor<T> difference, T precision)
+        : base("gaussian-log-likelihood", x, mean)
+    {
+        _difference = Save(difference);
+        _precision = precision;
+    }
+
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        Var<T> x = Inputs[0], mean = Inputs[1];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var g = outputGradient.Buffer; // G [B]
+        // ∂L/∂μ = (1/σ²) G[i] · d;  ∂L/∂x = −(1/σ²) G[i] · d
+        if (GradientTarget(mean) is { } meanTarget)
+            Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, _difference.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, meanTarget, _precision);
+        if (GradientTarget(x) is { } xTarget)
+            Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, _difference.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, xTarget, -_precision);
+    }
+}

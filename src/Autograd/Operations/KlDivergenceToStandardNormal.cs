@@ -1,0 +1,74 @@
+// Shape legend: B examples, Z latent dimensions. mu, logVar [B, Z] (the encoder's q(z|x) = N(mu, diag(exp(logVar))));
+// y [B] = KL(q(z|x) ‖ N(0, I)) per example.
+using System.Numerics;
+using ScratchVae.Kernels;
+using ScratchVae.Tensors;
+using AddOperator = ScratchVae.Kernels.Operators.Add;
+using ExpOperator = ScratchVae.Kernels.Operators.Exp;
+using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using SquareOperator = ScratchVae.Kernels.Operators.Square;
+using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// The KL divergence of N(μ, σ²) from the standard normal, in closed form, per example:
+    /// KL = −½ Σⱼ (1 + log σⱼ² − μⱼ² − σⱼ²), with log σ² = <paramref name="logVar"/>.
+    /// </summary>
+    public static Var<T> KlDivergenceToStandardNormal<T>(Var<T> mu, Var<T> logVar) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "kl-divergence";
+        var context = ForwardContext<T>.Begin(name, mu, logVar);
+        TensorChecks.Matrix(name, "mu", mu.Value);
+        if (logVar.Shape != mu.Shape)
+            throw new ArgumentException($"{name}: mu {mu.Shape} and logVar {logVar.Shape} must have the same shape.");
+        int rows = mu.Shape[0], columns = mu.Shape[1];
+        var backend = context.Backend;
+        var device = context.Device;
+        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
+        using (var variance = Tensor<T>.Empty(mu.Shape, device))
+        using (var terms = Tensor<T>.Empty(mu.Shape, device))
+        using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
+        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns), device))
+        {
+            // σ² = exp(log σ²);  t = log σ² − μ² − σ²
+            backend.Map<T, ExpOperator>(logVar.Value.Buffer, variance.Buffer, mu.Length);
+            backend.Map<T, SquareOperator>(mu.Value.Buffer, terms.Buffer, mu.Length);
+            backend.Zip<T, SubtractOperator>(logVar.Value.Buffer, terms.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+            backend.Zip<T, SubtractOperator>(terms.Buffer, variance.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+            // KL[i] = −½ Σⱼ t[i, j] − ½ Z   (the Σⱼ 1 term)
+            backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
+            backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y.Buffer, rows);
+            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
+        }
+        return context.Finish(y, context.RecordsGradient ? new KlDivergenceToStandardNormalOperation<T>(mu, logVar) : null);
+    }
+}
+
+/// <summary>Backward of KL[i] = −½ Σⱼ (1 + log σ² − μ² − σ²): ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).</summary>
+internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T> logVar)
+    : Operation<T>("kl-divergence", mu, logVar) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        Var<T> mu = Inputs[0], logVar = Inputs[1];
+        int rows = mu.Shape[0], columns = mu.Shape[1];
+        var g = outputGradient.Buffer; // G [B]
+        if (GradientTarget(mu) is { } muTarget)
+        {
+            // ∂L/∂μ = G[i] · μ
+            Backend.Zip<T, MultiplyOperator>(mu.Value.Buffer, g, muTarget.Buffer, rows, columns, Broadcast.Column, muTarget.Accumulate);
+        }
+        if (GradientTarget(logVar) is { } logVarTarget)
+        {
+            // ∂L/∂log σ² = ½ G[i] · (exp(log σ²) − 1)
+            using var factor = Tensor<T>.Empty(mu.Shape, Device);
+            using var one = Tensor<T>.Full(Shape.Scalar, T.One, Device);
+            Backend.Map<T, ExpOperator>(logVar.Value.Buffer, factor.Buffer, mu.Length);
+            Backend.Zip<T, SubtractOperator>(factor.Buffer, one.Buffer, factor.Buffer, rows, columns, Broadcast.Scalar);
+            Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, factor.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));
+        }
+    }
+}

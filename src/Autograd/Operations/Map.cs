@@ -1,0 +1,65 @@
+// Shape legend: y = f(x) elementwise; x and y have the same shape (any rank).
+using System.Numerics;
+using ScratchVae.Kernels.Operators;
+using ScratchVae.Tensors;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// y = f(x) elementwise for any operator struct (the operators of ScratchVae.Kernels.Operators or your own);
+    /// the backward rule uses the operator's own derivative, so a new function needs no new autograd code.
+    /// </summary>
+    public static Var<T> Map<T, TOperator>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
+    {
+        string name = TOperator.Name;
+        var context = ForwardContext<T>.Begin(name, x);
+        var y = Tensor<T>.Empty(x.Shape, context.Device);
+        // y = f(x)
+        context.Backend.Map<T, TOperator>(x.Value.Buffer, y.Buffer, y.Length);
+        return context.Finish(y, context.RecordsGradient ? new MapOperation<T, TOperator>(x) : null);
+    }
+
+    /// <summary>y = −x.</summary>
+    public static Var<T> Negate<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Negate>(x);
+
+    /// <summary>y = eˣ.</summary>
+    public static Var<T> Exp<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Exp>(x);
+
+    /// <summary>y = ln x.</summary>
+    public static Var<T> Log<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Log>(x);
+
+    /// <summary>y = max(x, 0) (gradient 0 at x = 0, as PyTorch).</summary>
+    public static Var<T> Relu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Relu>(x);
+
+    /// <summary>y = 1 / (1 + e⁻ˣ).</summary>
+    public static Var<T> Sigmoid<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Sigmoid>(x);
+
+    /// <summary>y = tanh x.</summary>
+    public static Var<T> Tanh<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Tanh>(x);
+
+    /// <summary>y = log(1 + eˣ), computed stably.</summary>
+    public static Var<T> Softplus<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Softplus>(x);
+
+    /// <summary>y = x for x &gt; 0, eˣ − 1 otherwise (α = 1).</summary>
+    public static Var<T> Elu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Elu>(x);
+
+    /// <summary>y = x².</summary>
+    public static Var<T> Square<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Square>(x);
+
+    /// <summary>y = √x.</summary>
+    public static Var<T> Sqrt<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Sqrt>(x);
+}
+
+/// <summary>Backward of y = f(x): ∂L/∂x = G ⊙ f′(x), with f′ from the operator (given x and y).</summary>
+internal sealed class MapOperation<T, TOperator>(Var<T> x)
+    : Operation<T>(TOperator.Name, x) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        var x = Inputs[0];
+        if (GradientTarget(x) is { } target)
+            Backend.MapBackward<T, TOperator>(x.Value.Buffer, Output.Value.Buffer, outputGradient.Buffer, target.Buffer, x.Length, target.Accumulate);
+    }
+}

@@ -1,0 +1,30 @@
+// Shape legend: y has the elements of x in the same row-major order under another shape of the same length.
+using System.Numerics;
+using ScratchVae.Tensors;
+
+namespace ScratchVae.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>The same elements under another shape; shares the value's buffer (no copy).</summary>
+    public static Var<T> Reshape<T>(Var<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string name = "reshape";
+        var context = ForwardContext<T>.Begin(name, x);
+        if (shape.Length != x.Length)
+            throw new ArgumentException($"{name}: cannot view {x.Shape} ({x.Length} elements) as {shape} ({shape.Length} elements).", nameof(shape));
+        // The view holds its own reference to the storage, so it survives even if x is freed first.
+        var y = x.Value.Reshape(shape);
+        return context.Finish(y, context.RecordsGradient ? new ReshapeOperation<T>(x) : null);
+    }
+}
+
+/// <summary>Backward of a reshape: the gradient is the same elements in x's shape, ∂L/∂x = G.</summary>
+internal sealed class ReshapeOperation<T>(Var<T> x) : Operation<T>("reshape", x) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Backward(Tensor<T> outputGradient)
+    {
+        if (GradientTarget(Inputs[0]) is { } target)
+            Backend.Axpby(T.One, outputGradient.Buffer, target.Beta, target.Buffer, outputGradient.Length);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Numerics;
+
+namespace ScratchVae.Kernels.Ilgpu;
+
+/// <summary>
+/// The scalar arguments of a GEMM kernel, C = alpha · op(A) · op(B) + beta · C, packed into one kernel parameter.
+/// Flags are ints rather than bools because GPU kernel parameters are passed as plain memory.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public readonly struct GemmArguments<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Packs the arguments.</summary>
+    public GemmArguments(int m, int n, int k, bool transposeA, bool transposeB, T alpha, T beta)
+    {
+        M = m;
+        N = n;
+        K = k;
+        TransposeA = transposeA ? 1 : 0;
+        TransposeB = transposeB ? 1 : 0;
+        Alpha = alpha;
+        Beta = beta;
+    }
+
+    /// <summary>Rows of C and of op(A).</summary>
+    public int M { get; }
+
+    /// <summary>Columns of C and of op(B).</summary>
+    public int N { get; }
+
+    /// <summary>Columns of op(A), rows of op(B): the length of every dot product.</summary>
+    public int K { get; }
+
+    /// <summary>1 when A is stored k × m (op(A) = Aᵀ), else 0.</summary>
+    public int TransposeA { get; }
+
+    /// <summary>1 when B is stored n × k (op(B) = Bᵀ), else 0.</summary>
+    public int TransposeB { get; }
+
+    /// <summary>The scale of the product.</summary>
+    public T Alpha { get; }
+
+    /// <summary>The scale of the old C; 0 means C is written without being read.</summary>
+    public T Beta { get; }
+}

@@ -1,0 +1,72 @@
+using ScratchVae.Kernels;
+
+namespace ScratchVae.Tensors;
+
+/// <summary>
+/// Where tensors live and run: a backend plus its buffer pool. Users pick one by name —
+/// "host", "cuda", "opencl", "ilgpu-cpu" or "auto" (the best usable). Devices are shared: asking twice for
+/// the same name and thread count returns the same instance. Moving data between devices is always explicit
+/// (<see cref="Tensor{T}.To"/>).
+/// </summary>
+public sealed class Device
+{
+    private static readonly Dictionary<(string Name, int? Threads), Device> Opened = new();
+    private static readonly object Gate = new();
+
+    private Device(IBackend backend)
+    {
+        Backend = backend;
+        Pool = new BufferPool(backend);
+    }
+
+    /// <summary>The device name ("host", "cuda", …).</summary>
+    public string Name => Backend.Name;
+
+    /// <summary>The hardware description.</summary>
+    public string Description => Backend.Description;
+
+    /// <summary>The primitives of this device.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>The recycled buffers of this device and its allocation counters.</summary>
+    public BufferPool Pool { get; }
+
+    /// <summary>The host device with one thread per core.</summary>
+    public static Device Host => Open("host");
+
+    /// <summary>
+    /// The device called <paramref name="name"/>, created on first use. <paramref name="threads"/> sets the host
+    /// backend's thread count. Throws <see cref="ArgumentException"/> for an unknown name and
+    /// <see cref="InvalidOperationException"/> (with the reason) for an absent or unusable device.
+    /// </summary>
+    public static Device Open(string name, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string key = name.Trim().ToLowerInvariant();
+        lock (Gate)
+        {
+            if (Opened.TryGetValue((key, threads), out var device)) return device;
+            var backend = Backends.Create(key, threads);
+            // "auto" resolves to a concrete device; share it with requests by its real name.
+            if (Opened.TryGetValue((backend.Name, threads), out var existing))
+            {
+                backend.Dispose();
+                Opened[(key, threads)] = existing;
+                return existing;
+            }
+            device = new Device(backend);
+            Opened[(key, threads)] = device;
+            Opened[(backend.Name, threads)] = device;
+            return device;
+        }
+    }
+
+    /// <summary>Every device the engine can see, usable or not, with the reason.</summary>
+    public static IReadOnlyList<DeviceInfo> List() => Backends.List();
+
+    /// <summary>Waits for all work queued on this device.</summary>
+    public void Synchronize() => Backend.Synchronize();
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

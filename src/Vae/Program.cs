@@ -1,0 +1,42 @@
+using ScratchVae.Vae.Cli;
+
+namespace ScratchVae.Vae;
+
+/// <summary>The scratchvae command line: <c>scratchvae VERB [flags]</c>.</summary>
+public static class Program
+{
+    /// <summary>Runs a verb and returns the process exit code (0 success, 1 failure, 2 bad usage).</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "devices" => DevicesCommand.Run(args[1..]),
+                _ => Fail($"unknown verb '{args[0]}'.\n{Usage}"),
+            };
+        }
+        catch (UsageException usage)
+        {
+            return Fail(usage.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"scratchvae: {message}");
+        return 2;
+    }
+
+    private const string Usage = """
+        usage: scratchvae VERB [flags]
+          devices [--gemm] [--threads N]   list every device (type, name, memory, usable or why not);
+                                           with --gemm, time a short GEMM on each usable device and
+                                           check it against the host result
+        """;
+}

@@ -1,0 +1,188 @@
+// Shape legend: B examples per batch, D pixels, Z latent dimensions.
+using System.Diagnostics;
+using ScratchVae.Autograd;
+using ScratchVae.Kernels.Random;
+using ScratchVae.Tensors;
+using ScratchVae.Vae.Checkpoints;
+using ScratchVae.Vae.Data;
+using ScratchVae.Vae.Model;
+
+namespace ScratchVae.Vae.Training;
+
+/// <summary>Receives progress within an epoch (for a progress bar).</summary>
+public interface ITrainingProgress
+{
+    /// <summary><paramref name="done"/> of <paramref name="total"/> training examples of <paramref name="epoch"/> were used, after <paramref name="elapsed"/>.</summary>
+    void Report(int epoch, int done, int total, TimeSpan elapsed);
+}
+
+/// <summary>
+/// Trains a float32 VAE with Adam on mini-batches, exactly as PyTorch's examples/vae: each step draws a batch in
+/// a seeded shuffled order, computes the negative ELBO summed over the batch, back-propagates, and takes one
+/// Adam step. Everything random comes from Philox streams keyed by the seed, so a run is reproducible on a device.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly float[] _staging;
+    private readonly ulong _trainingNoiseSeed;
+    private readonly ulong _shuffleSeed;
+    private readonly ulong _evaluationNoiseSeed;
+    private readonly ulong _noiseBlocksPerStep;
+
+    /// <summary>Creates a model with fresh weights and an optimizer with zero moments.</summary>
+    public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device)
+    {
+        modelOptions.Validate();
+        if (data.Train.PixelsPerImage != modelOptions.InputSize)
+            throw new ArgumentException($"The data has {data.Train.PixelsPerImage} pixels per image but the model expects {modelOptions.InputSize}.");
+        if (data.Train.Count == 0 || data.Test.Count == 0)
+            throw new ArgumentException($"The data set '{data.Name}' needs training and test images (has {data.Train.Count} and {data.Test.Count}).");
+        Options = options;
+        Data = data;
+        Device = device;
+        Model = new VaeModel<float>(modelOptions, device, Seeds.Derive(options.Seed, Seeds.Initialization));
+        Optimizer = new Adam<float>(Model.Parameters, options.LearningRate, weightDecay: options.WeightDecay);
+        _staging = new float[options.BatchSize * modelOptions.InputSize];
+        _trainingNoiseSeed = Seeds.Derive(options.Seed, Seeds.TrainingNoise);
+        _shuffleSeed = Seeds.Derive(options.Seed, Seeds.Shuffle);
+        _evaluationNoiseSeed = Seeds.Derive(options.Seed, Seeds.EvaluationNoise);
+        // Every step consumes the same stretch of the noise stream, sized for a full batch.
+        _noiseBlocksPerStep = RandomStreams.BlocksUsed<float>((long)options.BatchSize * modelOptions.LatentSize);
+    }
+
+    /// <summary>The training settings.</summary>
+    public TrainOptions Options { get; }
+    /// <summary>The data.</summary>
+    public DataSplit Data { get; }
+    /// <summary>The device everything runs on.</summary>
+    public Device Device { get; }
+    /// <summary>The model being trained.</summary>
+    public VaeModel<float> Model { get; }
+    /// <summary>Its optimizer.</summary>
+    public Adam<float> Optimizer { get; }
+    /// <summary>Completed epochs' figures.</summary>
+    public List<EpochMetrics> History { get; } = [];
+    /// <summary>The number of completed epochs.</summary>
+    public int EpochsCompleted => History.Count;
+
+    /// <summary>Continues from a checkpoint folder written by <see cref="SaveCheckpoint"/>.</summary>
+    public void Restore(string folder)
+    {
+        var info = Checkpoint.ReadInfo(folder);
+        if (info.Model != Model.Options && !SameArchitecture(info.Model, Model.Options))
+            throw new CheckpointException(Path.Combine(folder, Checkpoint.ConfigFile), "its architecture differs from the requested one");
+        var weights = Checkpoint.ReadWeights(folder, info);
+        var (first, second) = Checkpoint.ReadOptimizer(folder, info);
+        var metrics = Checkpoint.ReadMetrics(folder);
+        if (metrics.Count != info.Epoch)
+            throw new CheckpointException(Path.Combine(folder, Checkpoint.MetricsFile), $"it has {metrics.Count} epochs but config.json says {info.Epoch}");
+        Model.Load(weights);
+        Optimizer.Restore(info.Step, first, second);
+        History.Clear();
+        History.AddRange(metrics);
+    }
+
+    private static bool SameArchitecture(VaeOptions a, VaeOptions b) =>
+        a.InputSize == b.InputSize && a.LatentSize == b.LatentSize && a.HiddenSizes.SequenceEqual(b.HiddenSizes)
+        && a.Activation == b.Activation && a.Likelihood == b.Likelihood && a.GaussianVariance == b.GaussianVariance && a.Beta == b.Beta;
+
+    /// <summary>Writes the model, optimizer, configuration and metrics to <paramref name="folder"/>.</summary>
+    public void SaveCheckpoint(string folder, bool interrupted = false)
+    {
+        var info = new CheckpointInfo { Model = Model.Options, Training = Options, Epoch = EpochsCompleted, Step = Optimizer.StepCount, Interrupted = interrupted };
+        Checkpoint.Save(folder, Model, Optimizer, info, History);
+    }
+
+    /// <summary>
+    /// Runs one epoch and evaluates on the test set. Returns null when <paramref name="cancellation"/> fired
+    /// between steps (the weights then hold the last completed step). Throws <see cref="NonFiniteLossException"/>
+    /// as soon as a step's loss is NaN or infinite, before that step's update is applied.
+    /// </summary>
+    public EpochMetrics? RunEpoch(ITrainingProgress? progress = null, CancellationToken cancellation = default)
+    {
+        int epoch = EpochsCompleted + 1;
+        var train = Data.Train;
+        int[] order = ShuffledOrder(train.Count, epoch);
+        int batchSize = Options.BatchSize;
+        double lossSum = 0;
+        var clock = Stopwatch.StartNew();
+        using (var tape = new Tape())
+        {
+            for (int start = 0; start < train.Count; start += batchSize)
+            {
+                if (cancellation.IsCancellationRequested) return null;
+                int rows = Math.Min(batchSize, train.Count - start);
+                var x = Var<float>.Constant(Batch(train, order, start, rows), takeOwnership: true);
+                ulong counter = (ulong)Optimizer.StepCount * _noiseBlocksPerStep;
+                var terms = Model.Network.NegativeElbo(x, _trainingNoiseSeed, counter);
+                double loss = terms.Loss.Value.Item();
+                if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
+                lossSum += loss;
+                terms.Loss.Backward();
+                Optimizer.Step();
+                Model.ZeroGradients();
+                tape.Reset();
+                progress?.Report(epoch, start + rows, train.Count, clock.Elapsed);
+            }
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        var (testLoss, reconstruction, kl) = Evaluate(Data.Test);
+        var metrics = new EpochMetrics(epoch, lossSum / train.Count, testLoss, reconstruction, kl, seconds);
+        History.Add(metrics);
+        return metrics;
+    }
+
+    /// <summary>
+    /// The mean negative ELBO, reconstruction and KL per example over <paramref name="set"/>, with ε from the fixed
+    /// evaluation stream (one sample of z per example, as PyTorch's example does).
+    /// </summary>
+    public (double Loss, double Reconstruction, double Kl) Evaluate(ImageDataSet set)
+    {
+        double loss = 0, reconstruction = 0, kl = 0;
+        int batchSize = Options.BatchSize;
+        int[] identity = Enumerable.Range(0, set.Count).ToArray();
+        using var scope = Tape.NoGrad();
+        for (int start = 0, batch = 0; start < set.Count; start += batchSize, batch++)
+        {
+            int rows = Math.Min(batchSize, set.Count - start);
+            var x = Var<float>.Constant(Batch(set, identity, start, rows), takeOwnership: true);
+            var terms = Model.Network.NegativeElbo(x, _evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
+            loss += terms.Loss.Value.Item();
+            reconstruction += terms.Reconstruction.Value.Item();
+            kl += terms.Kl.Value.Item();
+            scope.Reset();
+        }
+        return (loss / set.Count, reconstruction / set.Count, kl / set.Count);
+    }
+
+    /// <summary>Rows order[start .. start + rows) of <paramref name="set"/> as a [rows, D] tensor on the device.</summary>
+    private Tensor<float> Batch(ImageDataSet set, int[] order, int start, int rows)
+    {
+        int width = set.PixelsPerImage;
+        for (int r = 0; r < rows; r++) set.Image(order[start + r]).CopyTo(_staging.AsSpan(r * width, width));
+        var tensor = Tensor<float>.Empty(new Shape(rows, width), Device);
+        Device.Backend.Upload<float>(_staging.AsSpan(0, rows * width), tensor.Buffer);
+        return tensor;
+    }
+
+    /// <summary>A Fisher–Yates permutation of 0 … count − 1 driven by the Philox stream (shuffle seed, epoch).</summary>
+    private int[] ShuffledOrder(int count, int epoch)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        ulong counter = (ulong)epoch << 32;
+        for (int i = count - 1; i > 0; i--)
+        {
+            double u = RandomStreams.Uniform<double>(_shuffleSeed, counter, i); // (0, 1]
+            int j = Math.Min(i, (int)((1.0 - u) * (i + 1)));                    // uniform in 0 … i
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    /// <summary>Frees the model and optimizer.</summary>
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        Model.Dispose();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.OpenCL;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+using NUnit.Framework;
+using ScratchVae.Kernels.Ilgpu;
+
+namespace ScratchVae.Tests.Kernels;
+
+/// <summary>
+/// Compiles every ILGPU kernel — each catalogue entry × float/double × every operator struct, found by reflection —
+/// to PTX (CUDA) and OpenCL C with no device present, so GPU code paths are checked on machines without a GPU.
+/// </summary>
+[TestFixture]
+public sealed class IlgpuCompilationTests
+{
+    private Context? _context;
+    private PTXBackend? _ptx;
+    private CLBackend? _openCl;
+
+    /// <summary>Every concrete kernel, named for the test report.</summary>
+    public static IEnumerable<TestCaseData> Kernels() =>
+        KernelCatalogue.Instantiations().Select(pair => new TestCaseData(pair.Definition, pair.Kernel)
+            .SetArgDisplayNames($"{pair.Definition.Name}<{string.Join(", ", pair.Kernel.GetGenericArguments().Select(type => type.Name))}>"));
+
+    [OneTimeSetUp]
+    public void CreateCompilers() => Recreate();
+
+    [OneTimeTearDown]
+    public void DisposeCompilers()
+    {
+        _ptx?.Dispose();
+        _openCl?.Dispose();
+        _context?.Dispose();
+    }
+
+    /// <summary>
+    /// A failed compilation leaves an ILGPU context unusable for later ones, so a failure gets a fresh context and
+    /// the other kernels still report their own results.
+    /// </summary>
+    private void Recreate()
+    {
+        DisposeCompilers();
+        _context = Context.Create(builder => IlgpuContextSettings.Apply(builder));
+        _ptx = new PTXBackend(_context, new CudaCapabilityContext(CudaArchitecture.SM_70), CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, null);
+        _openCl = new CLBackend(_context, new CLCapabilityContext(true, true, true, true, true), CLDeviceVendor.Nvidia, CLCVersion.CL20);
+    }
+
+    private CompiledKernel Compile(Backend backend, KernelDefinition definition, MethodInfo kernel)
+    {
+        var entry = definition.IsExplicitlyGrouped
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
+        try
+        {
+            return backend.Compile(entry, new KernelSpecialization());
+        }
+        catch
+        {
+            Recreate();
+            throw;
+        }
+    }
+
+    [TestCaseSource(nameof(Kernels))]
+    public void CompilesToPtx(KernelDefinition definition, MethodInfo kernel)
+    {
+        var compiled = (PTXCompiledKernel)Compile(_ptx!, definition, kernel);
+        Assert.That(compiled.PTXAssembly, Is.Not.Empty);
+        Assert.That(compiled.Name, Does.Contain(kernel.Name));
+        Assert.That(compiled.PTXAssembly, Does.Contain($".entry {compiled.Name}("));
+    }
+
+    [TestCaseSource(nameof(Kernels))]
+    public void CompilesToOpenClC(KernelDefinition definition, MethodInfo kernel)
+    {
+        var compiled = (CLCompiledKernel)Compile(_openCl!, definition, kernel);
+        Assert.That(compiled.Source, Is.Not.Empty);
+        Assert.That(compiled.Name, Does.Contain(kernel.Name));
+        Assert.That(compiled.Source, Does.Contain($"kernel void {compiled.Name}("));
+    }
+
+    [TestCase(typeof(float))]
+    [TestCase(typeof(double))]
+    public void TiledGemmKeepsItsRegisterBlockInRegistersAndStagesThroughSharedMemory(Type elementType)
+    {
+        // A GPU compiler keeps a local array in off-chip local memory; the 8 × 8 register block must not be one.
+        var kernel = KernelCatalogue.GemmTiled.Instantiate(elementType);
+        string ptx = ((PTXCompiledKernel)Compile(_ptx!, KernelCatalogue.GemmTiled, kernel)).PTXAssembly;
+        Assert.That(ptx, Does.Not.Contain(".local"), "the tiled GEMM spills to local memory");
+        Assert.That(ptx, Does.Contain(".shared"));
+        Assert.That(ptx, Does.Contain("bar.sync"));
+    }
+
+    [Test]
+    public void CatalogueCoversEveryKernelMethodAndEveryOperator()
+    {
+        // Every public static method of a kernel class must be in the catalogue, or the tests above would miss it.
+        var kernelClasses = KernelCatalogue.All.Select(definition => definition.Method.DeclaringType!).Distinct().ToArray();
+        var declared = kernelClasses.SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(method => $"{method.DeclaringType!.Name}.{method.Name}").OrderBy(name => name).ToArray();
+        var catalogued = KernelCatalogue.All.Select(definition => definition.Name).OrderBy(name => name).ToArray();
+        Assert.That(catalogued, Is.EqualTo(declared));
+
+        var unary = KernelCatalogue.Operators(typeof(ScratchVae.Kernels.Operators.IUnaryOperator));
+        var binary = KernelCatalogue.Operators(typeof(ScratchVae.Kernels.Operators.IBinaryOperator));
+        Assert.That(unary.Select(type => type.Name), Does.Contain("Sigmoid").And.Contain("Relu").And.Contain("Softplus"));
+        Assert.That(binary.Select(type => type.Name), Does.Contain("Add").And.Contain("Multiply"));
+        int expected = KernelCatalogue.All.Sum(definition =>
+            2 * (definition.OperatorInterface is null ? 1 : KernelCatalogue.Operators(definition.OperatorInterface).Count));
+        Assert.That(KernelCatalogue.Instantiations().Count(), Is.EqualTo(expected));
+    }
+}

@@ -1,0 +1,128 @@
+using System.Numerics;
+using NUnit.Framework;
+using ScratchVae.Kernels;
+using ScratchVae.Kernels.Ilgpu;
+
+namespace ScratchVae.Tests.Kernels;
+
+/// <summary>
+/// Both ILGPU GEMM kernels on ILGPU's CPU accelerator against a float64 scalar loop: the tiled GPU kernel at small
+/// sizes only (each group barrier costs milliseconds in emulation), the per-element kernel the CPU accelerator uses.
+/// </summary>
+[TestFixture]
+public sealed class IlgpuGemmTests
+{
+    private IlgpuBackend _backend = null!;
+
+    [OneTimeSetUp]
+    public void Open() => _backend = IlgpuDevices.Create("ilgpu-cpu");
+
+    [OneTimeTearDown]
+    public void Close() => _backend.Dispose();
+
+    /// <summary>Shapes: a single element; odd sizes inside one tile; k spanning three 16-deep stages; several 64 × 64 blocks with ragged edges.</summary>
+    private static readonly (int M, int N, int K)[] Shapes = [(1, 1, 1), (3, 5, 7), (17, 9, 33), (70, 66, 18)];
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var strategy in new[] { GemmStrategy.Tiled, GemmStrategy.PerElement })
+            foreach (var (m, n, k) in Shapes)
+                foreach (bool transposeA in new[] { false, true })
+                    foreach (bool transposeB in new[] { false, true })
+                        yield return new TestCaseData(strategy, m, n, k, transposeA, transposeB);
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void FloatMatchesFloat64Reference(GemmStrategy strategy, int m, int n, int k, bool transposeA, bool transposeB) =>
+        Check<float>(strategy, m, n, k, transposeA, transposeB, tolerance: 1e-5);
+
+    [TestCaseSource(nameof(Cases))]
+    public void DoubleMatchesFloat64Reference(GemmStrategy strategy, int m, int n, int k, bool transposeA, bool transposeB) =>
+        Check<double>(strategy, m, n, k, transposeA, transposeB, tolerance: 1e-13);
+
+    [TestCase(GemmStrategy.Tiled)]
+    [TestCase(GemmStrategy.PerElement)]
+    public void BetaZeroDoesNotReadC(GemmStrategy strategy)
+    {
+        _backend.GemmStrategy = strategy;
+        using var a = Upload(new float[] { 1, 2, 3, 4, 5, 6 });     // 2 × 3
+        using var b = Upload(new float[] { 1, 0, 0, 1, 1, 1 });     // 3 × 2
+        using var c = Upload(new float[] { float.NaN, float.NaN, float.NaN, float.NaN });
+        _backend.Gemm(false, false, 2, 2, 3, 2f, a, b, 0f, c);
+        Assert.That(Download(c), Is.EqualTo(new float[] { 2 * (1 + 3), 2 * (2 + 3), 2 * (4 + 6), 2 * (5 + 6) }));
+    }
+
+    [TestCase(GemmStrategy.Tiled)]
+    [TestCase(GemmStrategy.PerElement)]
+    public void EmptyInnerDimensionScalesC(GemmStrategy strategy)
+    {
+        _backend.GemmStrategy = strategy;
+        using var a = _backend.Allocate<float>(0);
+        using var b = _backend.Allocate<float>(0);
+        using var c = Upload(new float[] { 1, 2, 3 });
+        _backend.Gemm(false, false, 3, 1, 0, 1f, a, b, 0.5f, c);
+        Assert.That(Download(c), Is.EqualTo(new float[] { 0.5f, 1, 1.5f }));
+    }
+
+    [Test]
+    public void RejectsUndersizedOperandWithANamedMessage()
+    {
+        using var a = _backend.Allocate<float>(5);
+        using var b = _backend.Allocate<float>(6);
+        using var c = _backend.Allocate<float>(4);
+        var error = Assert.Throws<ArgumentException>(() => _backend.Gemm(false, false, 2, 2, 3, 1f, a, b, 0f, c));
+        Assert.That(error!.Message, Does.Contain("Gemm").And.Contain("'a'").And.Contain("6"));
+    }
+
+    private void Check<T>(GemmStrategy strategy, int m, int n, int k, bool transposeA, bool transposeB, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        _backend.GemmStrategy = strategy;
+        var random = new System.Random(m * 10007 + n * 101 + k);
+        double[] a = Values(random, m * k), b = Values(random, k * n), c = Values(random, m * n);
+        const double alpha = 0.75, beta = -1.25;
+        using var aBuffer = Upload(Convert<T>(a));
+        using var bBuffer = Upload(Convert<T>(b));
+        using var cBuffer = Upload(Convert<T>(c));
+        _backend.Gemm(transposeA, transposeB, m, n, k, T.CreateTruncating(alpha), aBuffer, bBuffer, T.CreateTruncating(beta), cBuffer);
+        T[] actual = Download(cBuffer);
+
+        for (int row = 0; row < m; row++)
+            for (int column = 0; column < n; column++)
+            {
+                // The reference reads the operands as rounded to T, so only the kernel's arithmetic is compared.
+                double sum = 0, magnitude = 0;
+                for (int depth = 0; depth < k; depth++)
+                {
+                    double left = double.CreateTruncating(T.CreateTruncating(transposeA ? a[depth * m + row] : a[row * k + depth]));
+                    double right = double.CreateTruncating(T.CreateTruncating(transposeB ? b[column * k + depth] : b[depth * n + column]));
+                    sum += left * right;
+                    magnitude += Math.Abs(left * right);
+                }
+                double old = double.CreateTruncating(T.CreateTruncating(c[row * n + column]));
+                double expected = alpha * sum + beta * old;
+                double scale = Math.Abs(alpha) * magnitude + Math.Abs(beta * old) + 1e-30;
+                double error = Math.Abs(double.CreateTruncating(actual[row * n + column]) - expected);
+                Assert.That(error, Is.LessThanOrEqualTo(tolerance * scale),
+                    $"{strategy} C[{row}, {column}] of {m}×{n}×{k} (transposeA {transposeA}, transposeB {transposeB}) expected {expected}, got {actual[row * n + column]}");
+            }
+    }
+
+    private static double[] Values(System.Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+
+    private static T[] Convert<T>(double[] values) where T : unmanaged, IFloatingPointIeee754<T> => values.Select(T.CreateTruncating).ToArray();
+
+    private DeviceBuffer<T> Upload<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var buffer = _backend.Allocate<T>(values.Length);
+        _backend.Upload<T>(values, buffer);
+        return buffer;
+    }
+
+    private T[] Download<T>(DeviceBuffer<T> buffer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[buffer.Length];
+        _backend.Download(buffer, 0, values);
+        return values;
+    }
+}
