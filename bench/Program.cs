@@ -7,7 +7,7 @@ using ScratchVae.Bench.Gemm;
 // To add a suite (maps, sampling, vae, …), add one entry to the table below.
 var suites = new (string Name, string Description, Type[] Benchmarks, Func<string[], int> Quick)[]
 {
-    ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --csv)",
+    ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --double --csv)",
         [typeof(GemmBenchmarks)], QuickGemm.Run),
 };
 
