@@ -8,7 +8,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class InterpolateCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "data", "from", "to", "steps", "device", "threads"];
+    private static readonly string[] Valued = ["checkpoint", "out", "data", "limit", "from", "to", "steps", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
     public static int Run(string[] args)

@@ -5,7 +5,7 @@ namespace ScratchVae.Vae.Cli;
 /// <summary><c>scratchvae reconstruct --checkpoint DIR --out FILE.png</c>: test images beside their reconstructions decode(mu(x)).</summary>
 public static class ReconstructCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "data", "count", "device", "threads"];
+    private static readonly string[] Valued = ["checkpoint", "out", "data", "count", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
     public static int Run(string[] args)
