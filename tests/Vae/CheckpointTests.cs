@@ -73,6 +73,22 @@ public class CheckpointTests
         Assert.That(Checkpoint.ReadWeights(folder["resumed"], info), Is.EqualTo(Checkpoint.ReadWeights(folder["straight"], Checkpoint.ReadInfo(folder["straight"]))));
     }
 
+    [Test]
+    public void ResumingWithAContradictingArchitectureFlagIsRefused()
+    {
+        using var folder = new TemporaryFolder();
+        string[] common = ["--limit", "128", "--latent", "2", "--batch", "64", "--device", "host", "--no-images"];
+        var first = Cli.Run(["train", "--epochs", "1", "--hidden", "16", "--out", folder["run"], .. common]);
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        var before = Directory.GetFiles(folder["run"]).ToDictionary(f => f, File.ReadAllBytes);
+        var second = Cli.Run(["train", "--epochs", "2", "--resume", "--hidden", "32", "--out", folder["run"], .. common]);
+        Assert.That(second.ExitCode, Is.EqualTo(2), second.ToString());
+        Assert.That(second.Error, Does.Contain("--hidden").And.Contain("contradicts").And.Contain("784-16-2"));
+        Assert.That(Directory.GetFiles(folder["run"]).ToDictionary(f => f, File.ReadAllBytes), Is.EqualTo(before), "nothing was written");
+        var same = Cli.Run(["train", "--epochs", "2", "--resume", "--hidden", "16", "--out", folder["run"], .. common]);
+        Assert.That(same.ExitCode, Is.EqualTo(0), "repeating the checkpoint's own architecture is fine: " + same);
+    }
+
     /// <summary>Ways to break a good checkpoint folder, and what the refusal must say.</summary>
     private static IEnumerable<TestCaseData> Corruptions()
     {

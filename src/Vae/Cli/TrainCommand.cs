@@ -46,6 +46,16 @@ public static class TrainCommand
         {
             // The checkpoint's architecture wins; flags that contradict it are an error rather than silently ignored.
             var info = Checkpoint.ReadInfo(output);
+            var saved = info.Model;
+            var differing = new (string Flag, bool Differs)[]
+            {
+                ("hidden", !model.HiddenSizes.SequenceEqual(saved.HiddenSizes)), ("latent", model.LatentSize != saved.LatentSize),
+                ("likelihood", model.Likelihood != saved.Likelihood), ("variance", model.GaussianVariance != saved.GaussianVariance),
+                ("beta", model.Beta != saved.Beta), ("activation", model.Activation != saved.Activation), ("init", model.Initialization != saved.Initialization),
+            }.Where(f => f.Differs && flags.Has(f.Flag)).Select(f => "--" + f.Flag).ToList();
+            if (differing.Count > 0)
+                throw new UsageException($"train --resume: {string.Join(", ", differing)} contradict{(differing.Count == 1 ? "s" : "")} the architecture of the checkpoint in {output} " +
+                    $"({saved.InputSize}-{string.Join("-", saved.HiddenSizes)}-{saved.LatentSize} {saved.Activation} {saved.Likelihood}, beta {saved.Beta}); drop them or train into a new --out folder.");
             model = info.Model;
         }
         using var trainer = new Trainer(model, training, data, device);
