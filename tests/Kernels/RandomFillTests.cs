@@ -108,11 +108,13 @@ public sealed class RandomFillTests<T>(string backendName, T elementType) : Back
         Assert.That(variance, Is.EqualTo(1.0).Within(StandardErrors * Math.Sqrt(2.0 / n)), "variance");
         double critical = NormalDistribution.KolmogorovSmirnovCritical(n);
         Assert.That(NormalDistribution.KolmogorovSmirnov(z, NormalDistribution.Cdf), Is.LessThan(critical), "KS statistic against N(0, 1)");
-        // The same test must reject a slightly wrong distribution, or it proves nothing.
-        Assert.That(NormalDistribution.KolmogorovSmirnov(z, x => NormalDistribution.Cdf((x - 0.03) / 1.0)), Is.GreaterThan(critical),
-            "KS must reject N(0.03, 1)");
-        Assert.That(NormalDistribution.KolmogorovSmirnov(z, x => NormalDistribution.Cdf(x / 1.03)), Is.GreaterThan(critical),
-            "KS must reject N(0, 1.03²)");
+        // The same test must reject a slightly wrong distribution, or it proves nothing. A shift δ moves the CDF by up to
+        // δ·φ(0) ≈ 0.4 δ and a scale 1 + ε by up to ε·max|z φ(z)| ≈ 0.24 ε: both alternatives sit at 4 critical values.
+        double shift = 4 * critical / 0.4, scale = 1 + 4 * critical / 0.24;
+        Assert.That(NormalDistribution.KolmogorovSmirnov(z, x => NormalDistribution.Cdf(x - shift)), Is.GreaterThan(critical),
+            $"KS must reject N({shift:F3}, 1)");
+        Assert.That(NormalDistribution.KolmogorovSmirnov(z, x => NormalDistribution.Cdf(x / scale)), Is.GreaterThan(critical),
+            $"KS must reject N(0, {scale:F3}²)");
     }
 
     [Test]

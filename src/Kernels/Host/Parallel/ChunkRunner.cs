@@ -1,12 +1,5 @@
 namespace ScratchVae.Kernels.Host.Parallel;
 
-/// <summary>One piece of a data-parallel job: <see cref="Run"/> processes chunk <c>index</c> and nothing else.</summary>
-internal interface IChunkJob
-{
-    /// <summary>Processes chunk <paramref name="index"/>.</summary>
-    void Run(int index);
-}
-
 /// <summary>
 /// Runs a struct job over a <see cref="WorkerPool"/> without allocating: the pool needs an
 /// <see cref="Action{T}"/>, so each calling thread keeps one runner per job type whose delegate is created
