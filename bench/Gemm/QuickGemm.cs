@@ -5,7 +5,8 @@ using ScratchVae.Kernels.Host.Gemm;
 namespace ScratchVae.Bench.Gemm;
 
 /// <summary>
-/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan]`.
+/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--backend NAME]`.
+/// Without --backend the host GEMM runs directly; with it, through GemmRunners (Backends.Create) in float.
 /// Each shape is warmed up, then timed in batches of ≥ 20 ms for about S seconds; the table shows the median and
 /// the best batch in GFLOP/s (2·m·n·k per multiply) and the median as a share of the measured FMA peak. On a shared
 /// machine the best batch is the better estimate of what the code can do, the median of what it did.
@@ -18,6 +19,7 @@ public static class QuickGemm
         int threads = Environment.ProcessorCount;
         double seconds = 0.5;
         bool csv = false, useDouble = false, showPlan = false;
+        string? backend = null;
         var instructionSet = GemmInstructionSet.Auto;
         IEnumerable<string> shapeTexts = GemmShapes.All;
         for (int i = 0; i < args.Length; i++)
@@ -32,6 +34,7 @@ public static class QuickGemm
                 case "--csv": csv = true; break;
                 case "--double": useDouble = true; break;
                 case "--plan": showPlan = true; break;
+                case "--backend": backend = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
@@ -45,14 +48,14 @@ public static class QuickGemm
         if (csv) Console.WriteLine("shape,median_gflops,max_gflops,peak_gflops");
         else
         {
-            Console.WriteLine($"host GEMM, {(useDouble ? "double" : "float")}, {threads} threads, {resolved} kernels; float FMA peak measured now: {peak:F1} GFLOP/s" + (useDouble ? " (double peak is half)" : ""));
+            Console.WriteLine($"{backend ?? "host"} GEMM, {(useDouble ? "double" : "float")}, {threads} threads, {resolved} kernels; float FMA peak measured now: {peak:F1} GFLOP/s" + (useDouble ? " (double peak is half)" : ""));
             Console.WriteLine($"{"shape",-20} {"median GFLOP/s",15} {"best GFLOP/s",13} {"median/peak",12} {"µs/call",10}");
         }
 
         foreach (GemmShape shape in shapes)
         {
-            using IGemmRunner runner = useDouble
-                ? new HostGemmRunner<double>(shape, threads, instructionSet, pool)
+            using IGemmRunner runner = backend is not null ? GemmRunners.Create(backend, shape, threads)
+                : useDouble ? new HostGemmRunner<double>(shape, threads, instructionSet, pool)
                 : new HostGemmRunner<float>(shape, threads, instructionSet, pool);
             var (median, best) = Measure(runner, shape, seconds);
             if (csv) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape},{median:F2},{best:F2},{peak:F2}"));
