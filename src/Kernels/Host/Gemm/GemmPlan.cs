@@ -146,7 +146,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     }
 
     // Columns the kernel computes for a part: whole tiles, and an edge of at most half a tile runs the one-vector
-    // variant at about 6/7 of the FMA rate (7 loads per 6 FMAs), so it counts as 7/6 of its width.
+    // variant of the Vector256 kernels at about 6/7 of the FMA rate (7 loads per 6 FMAs), so it counts as 7/6 of
+    // its width. (The Vector512 kernels are one vector wide and have no such variant; the model is a little
+    // optimistic for them there.)
     private static double PaddedColumns(int columns, int tileColumns)
     {
         int full = columns / tileColumns * tileColumns, edge = columns - full;
