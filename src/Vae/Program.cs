@@ -20,6 +20,7 @@ public static class Program
                 "devices" => DevicesCommand.Run(args[1..]),
                 "train" => TrainCommand.Run(args[1..]),
                 "worked-example" => WorkedExampleCommand.Run(args[1..]),
+                "demo" => DemoCommand.Run(args[1..]),
                 _ => Fail($"unknown verb '{args[0]}'.\n{Usage}"),
             };
         }
