@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, pictures (e.g. scratchvae demo init --steps 200).";
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures (e.g. scratchvae demo init --steps 200).";
     private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -25,6 +25,7 @@ public static class DemoCommand
         {
             "init" => Initialization(Flags.Parse("demo init", args[1..], TrainingFlags, [])),
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
+            "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
             _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
         };
@@ -78,6 +79,36 @@ public static class DemoCommand
             foreach (var t in result.Training)
                 Console.WriteLine(Invariant($"{(t.Trick ? "with the trick" : "without the trick"),-20} {t.Loss,10:F2} {t.Reconstruction,10:F2} {t.Kl,10:F3}"));
         }
+        return 0;
+    }
+
+    private static int PriorSampling(Flags flags)
+    {
+        string folder = flags.Required("model");
+        int images = flags.Int("images", 20, 1, 10_000);
+        int samples = flags.Int("samples", 10_000, 10, 10_000_000);
+        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var info = Checkpoint.ReadInfo(folder);
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        var test = DataSources.Load(info.Training.Data).Test;
+        images = Math.Min(images, test.Count);
+        var counts = new List<int>();
+        for (int n = 10; n < samples; n *= 10) counts.Add(n);
+        counts.Add(samples);
+        var estimates = new List<IReadOnlyList<PriorSamplingEstimate>>();
+        for (int i = 0; i < images; i++)
+            estimates.Add(PriorSamplingDemo.Estimate(model, test.Image(i), counts, Seeds.Derive(seed, Seeds.Pictures) + (ulong)i));
+        double elbo = -PriorSamplingDemo.NegativeElbos(model, test, images, seed).Average();
+        Console.WriteLine($"demo prior-sampling: model {folder} (epoch {info.Epoch}, latent {info.Model.LatentSize}), first {images} test images, device {device.Name}");
+        Console.WriteLine("log p(x) estimated as log of the mean of p(x|z) over n samples z ~ N(0, I); averages over the images:");
+        Console.WriteLine($"{"n",9} {"estimate (nats)",16} {"best log p(x|z)",16} {"effective samples",18}");
+        for (int k = 0; k < counts.Count; k++)
+        {
+            int column = k;
+            Console.WriteLine(Invariant($"{counts[k],9} {estimates.Average(e => e[column].LogLikelihoodEstimate),16:F2} {estimates.Average(e => e[column].BestLogLikelihood),16:F2} {estimates.Average(e => e[column].EffectiveSamples),18:F2}"));
+        }
+        Console.WriteLine(Invariant($"ELBO with one z from q(z|x): {elbo:F2} nats (a lower bound of log p(x))"));
         return 0;
     }
 
