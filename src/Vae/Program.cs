@@ -26,6 +26,8 @@ public static class Program
                 "manifold" => ManifoldCommand.Run(args[1..]),
                 "latent-scatter" => LatentScatterCommand.Run(args[1..]),
                 "gradcheck" => GradCheckCommand.Run(args[1..]),
+                "worked-example" => WorkedExampleCommand.Run(args[1..]),
+                "demo" => DemoCommand.Run(args[1..]),
                 _ => Fail($"unknown verb '{args[0]}'.\n{Usage}"),
             };
         }

@@ -14,7 +14,7 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <para>
 /// Update. With acc(i, j) = Σₚ A(i, p) · B(p, j): C(i, j) = alpha · acc(i, j) + beta · C(i, j) for i &lt; rows,
 /// j &lt; columns, and C is not read when beta is 0 (so NaNs there do not propagate). Rows and columns of the
-/// tile past <paramref name="rows"/>/<paramref name="columns"/> are computed from whatever the operands hold there
+/// tile past <c>rows</c>/<c>columns</c> are computed from whatever the operands hold there
 /// and thrown away, so padding only has to be readable.
 /// </para>
 /// </summary>
