@@ -9,6 +9,7 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
 {
     ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --double --csv)",
         [typeof(GemmBenchmarks)], QuickGemm.Run),
+    ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
