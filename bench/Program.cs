@@ -12,6 +12,7 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
         [typeof(GemmBenchmarks)], QuickGemm.Run),
     ("elementwise", "maps, fused passes (bias+relu, BCE, Adam) and Philox uniform/normal sampling (quick options: --length N --seconds S --backends a,b)",
         [typeof(ElementwiseBenchmarks)], QuickElementwise.Run),
+    ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -29,6 +30,7 @@ if (chosen.Name is null)
 }
 
 string[] rest = args[1..];
-if (rest.Contains("--quick")) return chosen.Quick(rest);
+// Suites without BenchmarkDotNet classes (vae-step) always run their own measurement.
+if (rest.Contains("--quick") || chosen.Benchmarks.Length == 0) return chosen.Quick(rest);
 BenchmarkSwitcher.FromTypes(chosen.Benchmarks).Run(rest);
 return 0;

@@ -43,20 +43,21 @@ public sealed class Parameter<T> : Var<T> where T : unmanaged, IFloatingPointIee
 
     /// <summary>
     /// Sets the accumulated gradient to zero, keeping its buffer (so a training loop allocates nothing new).
-    /// Does nothing before the first backward pass.
+    /// Does nothing before the first backward pass. The buffer is not written here: the next backward pass
+    /// overwrites it rather than adding to it (one pass over memory fewer per step, and weight-gradient GEMMs
+    /// with beta = 0), and <see cref="Gradient"/> read before that fills it with zeros.
     /// </summary>
     public void ZeroGradient()
     {
         ThrowIfDisposed();
-        var gradient = GradientStorage;
-        if (gradient is not null) gradient.Backend.Fill(gradient.Buffer, 0, gradient.Length, T.Zero);
+        ClearGradient();
     }
 
     /// <summary>The gradient buffer, allocated and zeroed if no backward pass has reached this parameter yet (for optimizers).</summary>
     public Tensor<T> GradientOrZeros()
     {
         ThrowIfDisposed();
-        if (GradientStorage is null)
+        if (!HasGradientStorage)
         {
             var target = TargetFor(0)!.Value;
             Device.Backend.Fill(target.Buffer, 0, Length, T.Zero);

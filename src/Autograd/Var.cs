@@ -20,6 +20,9 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     private Tensor<T>? _value;
     private Tensor<T>? _gradient;
     private int _gradientPass;
+    // A leaf's gradient was zeroed without touching its buffer: the next contribution overwrites it (beta = 0)
+    // instead of adding to zeros, which saves a pass over the buffer and the GEMM's read of C.
+    private bool _gradientCleared;
 
     /// <summary>Creates a value that takes ownership of <paramref name="value"/>.</summary>
     private protected Var(Tensor<T> value, string operation, bool requiresGrad, Tape? owner)
@@ -168,7 +171,8 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
             _gradientPass = pass;
             return new GradientTarget<T>(_gradient.Buffer, accumulate: false);
         }
-        bool accumulate = IsLeaf || _gradientPass == pass;
+        bool accumulate = IsLeaf ? !_gradientCleared : _gradientPass == pass;
+        _gradientCleared = false;
         _gradientPass = pass;
         return new GradientTarget<T>(_gradient.Buffer, accumulate);
     }
@@ -176,8 +180,34 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The gradient buffer written during <paramref name="pass"/>, or null when this pass has not reached this value.</summary>
     internal Tensor<T>? GradientOfPass(int pass) => _gradient is not null && _gradientPass == pass ? _gradient : null;
 
-    /// <summary>The gradient tensor as allocated, whatever pass wrote it (for parameters).</summary>
-    private protected Tensor<T>? GradientStorage => _gradient;
+    /// <summary>
+    /// The gradient tensor as allocated, whatever pass wrote it (for parameters). A gradient cleared by
+    /// <see cref="ClearGradient"/> is zero-filled here first, so a reader always sees zeros.
+    /// </summary>
+    private protected Tensor<T>? GradientStorage
+    {
+        get
+        {
+            if (_gradientCleared)
+            {
+                _gradient!.Backend.Fill(_gradient.Buffer, 0, _gradient.Length, T.Zero);
+                _gradientCleared = false;
+            }
+            return _gradient;
+        }
+    }
+
+    /// <summary>True when a gradient buffer exists (without filling a cleared one).</summary>
+    private protected bool HasGradientStorage => _gradient is not null;
+
+    /// <summary>
+    /// Sets a leaf's gradient to zero lazily: the next backward contribution overwrites the buffer instead of adding
+    /// to it, and a read before that fills it with zeros. Either way nobody can observe anything but zeros.
+    /// </summary>
+    private protected void ClearGradient()
+    {
+        if (_gradient is not null) _gradientCleared = true;
+    }
 
     /// <summary>Frees the value and its gradient (the scope that owns it does this on reset).</summary>
     public void Dispose()

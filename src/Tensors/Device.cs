@@ -61,6 +61,16 @@ public sealed class Device
         }
     }
 
+    /// <summary>
+    /// A new device over <paramref name="backend"/> with its own pool, not shared by name (for a backend wrapped in
+    /// instrumentation, or one built by hand). The caller keeps ownership of the backend.
+    /// </summary>
+    public static Device Create(IBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return new Device(backend);
+    }
+
     /// <summary>Every device the engine can see, usable or not, with the reason.</summary>
     public static IReadOnlyList<DeviceInfo> List() => Backends.List();
 

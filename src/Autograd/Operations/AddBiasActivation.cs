@@ -18,7 +18,7 @@ public static partial class Ops
     public static Var<T> AddBiasActivation<T, TOperator>(Var<T> x, Var<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
     {
-        string name = $"bias+{TOperator.Name}";
+        string name = BiasActivationName<TOperator>.Value;
         var context = ForwardContext<T>.Begin(name, x, bias);
         TensorChecks.Matrix(name, "x", x.Value);
         int rows = x.Shape[0], columns = x.Shape[1];
@@ -32,9 +32,17 @@ public static partial class Ops
     }
 }
 
+/// <summary>The operation's name, built once per activation (a training step would otherwise allocate it every call).</summary>
+internal static class BiasActivationName<TOperator> where TOperator : struct, IUnaryOperator
+{
+    public static readonly string Value = $"bias+{TOperator.Name}";
+}
+
 /// <summary>
 /// Backward of y = f(s), s = x + bias: ∂L/∂s = G ⊙ f′(s), ∂L/∂x = ∂L/∂s, ∂L/∂bias[j] = Σᵢ ∂L/∂s[i, j].
-/// s is recomputed here rather than kept from the forward pass (one cheap pass instead of a stored [B, H]).
+/// s is recomputed here rather than kept from the forward pass (one cheap pass instead of a stored [B, H]), except
+/// where f′ needs no s: the identity (f′ = 1, so ∂L/∂s is G itself) and ReLU (f′(s) = [s &gt; 0] = [y &gt; 0], so y
+/// stands in for s and gives the same bits).
 /// </summary>
 internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<T> x, Var<T> bias)
     : Operation<T>(name, x, bias) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
@@ -43,18 +51,33 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
     {
         Var<T> x = Inputs[0], bias = Inputs[1];
         int rows = x.Shape[0], columns = x.Shape[1];
+        if (typeof(TOperator) == typeof(Identity))
+        {
+            // ∂L/∂s = G: x's gradient is G (copied, or added), the bias's the column sums of G.
+            if (GradientTarget(x) is { } identityTarget)
+                Backend.Axpby(T.One, outputGradient.Buffer, identityTarget.Beta, identityTarget.Buffer, x.Length);
+            if (GradientTarget(bias) is { } identityBiasTarget)
+                Broadcasting.ReduceInto(Device, outputGradient.Buffer, rows, columns, Broadcast.Row, identityBiasTarget, T.One);
+            return;
+        }
+        bool derivativeFromOutput = typeof(TOperator) == typeof(Relu);
         var xTarget = GradientTarget(x);
         // ∂L/∂s goes straight into x's gradient when that is fresh (and is not the bias itself); else a scratch buffer.
         bool direct = xTarget is { Accumulate: false } && !ReferenceEquals(x, bias);
-        using var preActivation = Tensor<T>.Empty(x.Shape, Device);
+        Tensor<T>? preActivation = derivativeFromOutput ? null : Tensor<T>.Empty(x.Shape, Device);
         Tensor<T>? scratch = direct ? null : Tensor<T>.Empty(x.Shape, Device);
         try
         {
             var sGradient = direct ? xTarget!.Value.Buffer : scratch!.Buffer;
-            // s = x + bias
-            Backend.Zip<T, AddOperator>(x.Value.Buffer, bias.Value.Buffer, preActivation.Buffer, rows, columns, Broadcast.Row);
+            var sBuffer = Output.Value.Buffer;
+            if (preActivation is not null)
+            {
+                // s = x + bias
+                Backend.Zip<T, AddOperator>(x.Value.Buffer, bias.Value.Buffer, preActivation.Buffer, rows, columns, Broadcast.Row);
+                sBuffer = preActivation.Buffer;
+            }
             // ∂L/∂s = G ⊙ f′(s, y)
-            Backend.MapBackward<T, TOperator>(preActivation.Buffer, Output.Value.Buffer, outputGradient.Buffer, sGradient, x.Length, accumulate: false);
+            Backend.MapBackward<T, TOperator>(sBuffer, Output.Value.Buffer, outputGradient.Buffer, sGradient, x.Length, accumulate: false);
             if (!direct && xTarget is { } target)
                 Backend.Axpby(T.One, sGradient, target.Beta, target.Buffer, x.Length);
             if (GradientTarget(bias) is { } biasTarget)
@@ -62,6 +85,7 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
         }
         finally
         {
+            preActivation?.Dispose();
             scratch?.Dispose();
         }
     }

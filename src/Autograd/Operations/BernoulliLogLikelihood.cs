@@ -45,9 +45,11 @@ internal sealed class BernoulliLogLikelihoodOperation<T>(Var<T> logits, Var<T> t
         if (GradientTarget(logits) is { } logitsTarget)
         {
             // d[i, j] = −(σ(l) − x), from the fused primitive with gradient scale −1; then ∂L/∂l = G[i] · d[i, j].
-            using var d = Tensor<T>.Empty(logits.Shape, Device);
-            Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, null, d.Buffer, -T.One);
-            Backend.Zip<T, MultiplyOperator>(d.Buffer, g, logitsTarget.Buffer, rows, columns, Broadcast.Column, logitsTarget.Accumulate);
+            // A fresh target holds d itself and is scaled in place; one that already holds a contribution needs d apart.
+            using var d = logitsTarget.Accumulate ? Tensor<T>.Empty(logits.Shape, Device) : null;
+            var dBuffer = d?.Buffer ?? logitsTarget.Buffer;
+            Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, null, dBuffer, -T.One);
+            Backend.Zip<T, MultiplyOperator>(dBuffer, g, logitsTarget.Buffer, rows, columns, Broadcast.Column, logitsTarget.Accumulate);
         }
         if (GradientTarget(targets) is { } targetsTarget)
         {

@@ -12,8 +12,11 @@ public sealed class WorkerPool : IDisposable
     private readonly object _gate = new();
     private Action<int>? _body;
     private int _count;
-    private int _next;
-    private int _pending;
+    // The next unclaimed item of the current job, tagged with the job's generation: (generation << 32) | index.
+    // Claims go through a compare-and-swap on the whole value, so a worker that wakes up late, after its job was
+    // finished by the other threads, can never claim an item of the next job with the previous job's body.
+    private long _ticket;
+    private int _completed;
     private long _generation;
     private bool _disposed;
     private Exception? _failure;
@@ -45,41 +48,63 @@ public sealed class WorkerPool : IDisposable
             for (int i = 0; i < count; i++) body(i);
             return;
         }
+        long generation;
         lock (_gate)
         {
             _body = body;
             _count = count;
-            _next = 0;
             _failure = null;
-            _pending = _threads.Length;
+            _completed = 0;
             _done.Reset();
-            _generation++;
+            generation = ++_generation;
+            Volatile.Write(ref _ticket, Ticket(generation, 0));
             Monitor.PulseAll(_gate);
         }
-        RunItems(body, count);
-        // Wait for the workers to drain; spinning first keeps short jobs cheap.
-        if (!SpinWait(200)) _done.Wait();
+        RunItems(body, count, generation);
+        // The caller waits for the items the workers claimed, not for the workers: on a loaded machine a worker may
+        // not get a core for milliseconds, and a job it never started is finished by whoever is running.
+        // Spinning first keeps short jobs cheap.
+        if (!SpinWait(count, 200)) WaitForCompletion(count);
         _body = null;
         if (_failure is { } failure) throw new AggregateException("A host worker failed.", failure);
     }
 
-    private bool SpinWait(int iterations)
+    private static long Ticket(long generation, int index) => ((generation & uint.MaxValue) << 32) | (uint)index;
+
+    // Blocks until every item is complete. The event may still be set by a worker that completed the previous job's
+    // last item after the caller had seen the count (a stale signal), so the count, not the event, decides.
+    private void WaitForCompletion(int count)
+    {
+        while (Volatile.Read(ref _completed) < count)
+        {
+            _done.Reset();
+            if (Volatile.Read(ref _completed) >= count) return;
+            _done.Wait();
+        }
+    }
+
+    private bool SpinWait(int count, int iterations)
     {
         var spinner = new SpinWait();
         for (int i = 0; i < iterations; i++)
         {
-            if (Volatile.Read(ref _pending) == 0) return true;
+            if (Volatile.Read(ref _completed) >= count) return true;
             spinner.SpinOnce(-1);
         }
-        return Volatile.Read(ref _pending) == 0;
+        return Volatile.Read(ref _completed) >= count;
     }
 
-    private void RunItems(Action<int> body, int count)
+    // Claims and runs items of job `generation` until none is left (or the job is no longer the current one).
+    private void RunItems(Action<int> body, int count, long generation)
     {
+        long tag = generation & uint.MaxValue;
         while (true)
         {
-            int index = Interlocked.Increment(ref _next) - 1;
+            long ticket = Volatile.Read(ref _ticket);
+            if ((ticket >>> 32) != tag) return;
+            int index = (int)(uint)ticket;
             if (index >= count) return;
+            if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) != ticket) continue;
             try
             {
                 body(index);
@@ -88,6 +113,7 @@ public sealed class WorkerPool : IDisposable
             {
                 Interlocked.CompareExchange(ref _failure, exception, null);
             }
+            if (Interlocked.Increment(ref _completed) == count) _done.Set();
         }
     }
 
@@ -112,8 +138,7 @@ public sealed class WorkerPool : IDisposable
                 body = _body;
                 count = _count;
             }
-            if (body is not null) RunItems(body, count);
-            if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+            if (body is not null) RunItems(body, count, seen);
         }
     }
 

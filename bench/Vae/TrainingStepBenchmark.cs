@@ -1,0 +1,244 @@
+// Shape legend: B examples per batch (128), D pixels (784), H hidden units (400), Z latent dimensions (20).
+using System.Diagnostics;
+using System.Globalization;
+using ScratchVae.Autograd;
+using ScratchVae.Kernels;
+using ScratchVae.Kernels.Host;
+using ScratchVae.Kernels.Random;
+using ScratchVae.Tensors;
+using ScratchVae.Vae.Model;
+using ScratchVae.Vae.Training;
+
+namespace ScratchVae.Bench.Vae;
+
+/// <summary>
+/// One VAE training step on the host backend, as the trainer runs it (upload a batch, forward to the loss, read the
+/// loss back, backward, Adam, zero the gradients, reset the tape), timed phase by phase. Variants run in
+/// alternation within one process, so that the machine's load, which changes from second to second, falls on all
+/// of them alike:
+/// <list type="bullet">
+/// <item>plain:N — the host backend with N threads; also counts managed bytes allocated and new device buffers per step.</item>
+/// <item>timed:N — the same behind <see cref="TimingBackend"/>, which adds a table of every primitive call by shape.</item>
+/// </list>
+/// Usage: bench vae-step [--variants plain:2,timed:2] [--rounds R] [--steps S] [--warmup W] [--batch B] [--hidden H] [--latent Z]
+/// </summary>
+internal static class TrainingStepBenchmark
+{
+    private const int FashionMnistTrainingImages = 60_000;
+
+    private sealed class Rig : IDisposable
+    {
+        public required string Name;
+        public required Device Device;
+        public required IBackend Inner;
+        public TimingBackend? Timing;
+        public required VaeModel<float> Model;
+        public required Adam<float> Optimizer;
+        public required float[][] Batches;
+        public int Next;
+        public readonly List<double[]> Phases = []; // per step: upload, forward, backward, adam, zero, reset, total (seconds)
+        public readonly List<double> CpuSecondsPerStep = [];
+        public long AllocatedBytes;
+        public long DeviceAllocations;
+        public long MeasuredSteps;
+        public long TimedSteps;
+
+        public void Dispose()
+        {
+            Optimizer.Dispose();
+            Model.Dispose();
+            Device.Pool.Dispose();
+            Inner.Dispose();
+        }
+    }
+
+    private static readonly string[] PhaseNames = ["upload", "forward", "backward", "adam", "zero-grad", "tape reset", "total"];
+
+    /// <summary>Runs the benchmark with command-line options; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        string variants = Option(args, "--variants", "plain:2,timed:2");
+        int rounds = int.Parse(Option(args, "--rounds", "5"), CultureInfo.InvariantCulture);
+        int steps = int.Parse(Option(args, "--steps", "20"), CultureInfo.InvariantCulture);
+        int warmup = int.Parse(Option(args, "--warmup", "10"), CultureInfo.InvariantCulture);
+        int batch = int.Parse(Option(args, "--batch", "128"), CultureInfo.InvariantCulture);
+        int hidden = int.Parse(Option(args, "--hidden", "400"), CultureInfo.InvariantCulture);
+        int latent = int.Parse(Option(args, "--latent", "20"), CultureInfo.InvariantCulture);
+        var options = new VaeOptions { HiddenSizes = [hidden], LatentSize = latent };
+        PrintWork(options, batch);
+
+        var rigs = variants.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => MakeRig(v.Trim(), options, batch)).ToList();
+        try
+        {
+            foreach (var rig in rigs)
+            {
+                if (rig.Timing is not null) rig.Timing.Recording = false;
+                RunSteps(rig, options, warmup, record: false);
+                if (rig.Timing is not null) { rig.Timing.Clear(); rig.Timing.Recording = true; }
+            }
+            for (int round = 0; round < rounds; round++)
+                foreach (var rig in rigs) RunSteps(rig, options, steps, record: true);
+            foreach (var rig in rigs) Report(rig, options, batch);
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            Console.WriteLine($"process: peak RSS {process.PeakWorkingSet64 / 1048576.0:F1} MiB, RSS now {process.WorkingSet64 / 1048576.0:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
+        }
+        finally
+        {
+            foreach (var rig in rigs) rig.Dispose();
+        }
+        return 0;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    private static Rig MakeRig(string spec, VaeOptions options, int batch)
+    {
+        var parts = spec.Split(':');
+        int threads = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 2;
+        IBackend inner = new HostBackend(threads);
+        TimingBackend? timing = parts[0] switch
+        {
+            "plain" => null,
+            "timed" => new TimingBackend(inner),
+            _ => throw new ArgumentException($"unknown variant '{spec}' (plain:N or timed:N)"),
+        };
+        var device = Device.Create(timing ?? inner);
+        var model = new VaeModel<float>(options, device, Seeds.Derive(1, Seeds.Initialization));
+        // A few random batches in [0, 1), cycled, so that the data changes from step to step as in training.
+        var batches = new float[4][];
+        for (int b = 0; b < batches.Length; b++)
+        {
+            batches[b] = new float[batch * options.InputSize];
+            for (int i = 0; i < batches[b].Length; i++) batches[b][i] = (float)RandomStreams.Uniform<double>(99, (ulong)b << 32, i);
+        }
+        return new Rig
+        {
+            Name = spec, Device = device, Inner = inner, Timing = timing, Model = model,
+            Optimizer = new Adam<float>(model.Parameters), Batches = batches,
+        };
+    }
+
+    private static void RunSteps(Rig rig, VaeOptions options, int steps, bool record)
+    {
+        ulong noiseSeed = Seeds.Derive(1, Seeds.TrainingNoise);
+        ulong blocksPerStep = RandomStreams.BlocksUsed<float>((long)rig.Batches[0].Length / options.InputSize * options.LatentSize);
+        int rows = rig.Batches[0].Length / options.InputSize;
+        var phases = new double[steps][];
+        for (int s = 0; s < steps; s++) phases[s] = new double[PhaseNames.Length];
+        long[] stamps = new long[PhaseNames.Length];
+        double loss = 0;
+        using var tape = new Tape();
+        GC.Collect();
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long deviceBefore = rig.Device.Pool.DeviceAllocations;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        for (int s = 0; s < steps; s++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            // The trainer's step, phase by phase.
+            var data = rig.Batches[rig.Next++ % rig.Batches.Length];
+            var tensor = Tensor<float>.Empty(new Shape(rows, options.InputSize), rig.Device);
+            rig.Device.Backend.Upload<float>(data, tensor.Buffer);
+            var x = Var<float>.Constant(tensor, takeOwnership: true);
+            stamps[0] = Stopwatch.GetTimestamp();
+            ulong counter = (ulong)rig.Optimizer.StepCount * blocksPerStep;
+            var terms = rig.Model.Network.NegativeElbo(x, noiseSeed, counter);
+            loss += terms.Loss.Value.Item();
+            stamps[1] = Stopwatch.GetTimestamp();
+            terms.Loss.Backward();
+            stamps[2] = Stopwatch.GetTimestamp();
+            rig.Optimizer.Step();
+            stamps[3] = Stopwatch.GetTimestamp();
+            rig.Model.ZeroGradients();
+            stamps[4] = Stopwatch.GetTimestamp();
+            tape.Reset();
+            stamps[5] = Stopwatch.GetTimestamp();
+            stamps[6] = stamps[5];
+            long previous = start;
+            for (int p = 0; p < PhaseNames.Length - 1; p++)
+            {
+                phases[s][p] = (double)(stamps[p] - previous) / Stopwatch.Frequency;
+                previous = stamps[p];
+            }
+            phases[s][^1] = (double)(stamps[^1] - start) / Stopwatch.Frequency;
+        }
+        var cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+        if (!double.IsFinite(loss)) throw new InvalidOperationException($"{rig.Name}: the loss became {loss}.");
+        if (!record) return;
+        rig.Phases.AddRange(phases);
+        rig.CpuSecondsPerStep.Add((cpuAfter - cpuBefore).TotalSeconds / steps);
+        rig.AllocatedBytes += allocatedAfter - allocatedBefore;
+        rig.DeviceAllocations += rig.Device.Pool.DeviceAllocations - deviceBefore;
+        rig.MeasuredSteps += steps;
+        if (rig.Timing is not null) rig.TimedSteps += steps;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+    }
+
+    private static void Report(Rig rig, VaeOptions options, int batch)
+    {
+        double steps = rig.MeasuredSteps;
+        Console.WriteLine();
+        Console.WriteLine($"== {rig.Name}: {rig.Device.Description}, {rig.MeasuredSteps} steps ==");
+        Console.WriteLine($"{"phase",-12} {"median ms",10} {"mean ms",10} {"min ms",10}");
+        for (int p = 0; p < PhaseNames.Length; p++)
+        {
+            var column = rig.Phases.Select(row => row[p] * 1e3).ToArray();
+            Console.WriteLine($"{PhaseNames[p],-12} {Median(column),10:F3} {column.Average(),10:F3} {column.Min(),10:F3}");
+        }
+        var totals = rig.Phases.Select(row => row[^1]).ToArray();
+        double stepsPerEpoch = Math.Ceiling((double)FashionMnistTrainingImages / batch);
+        Console.WriteLine($"epoch of {FashionMnistTrainingImages} images ({stepsPerEpoch} steps): median {Median(totals) * stepsPerEpoch:F2} s, best {totals.Min() * stepsPerEpoch:F2} s");
+        Console.WriteLine($"CPU time per step (all threads, median of rounds): {Median(rig.CpuSecondsPerStep) * 1e3:F3} ms");
+        Console.WriteLine($"managed bytes allocated per step: {rig.AllocatedBytes / steps:F1}{(rig.Timing is null ? "" : " (includes the timing table's keys)")}; new device buffers per step: {rig.DeviceAllocations / steps:F2}");
+        if (rig.Timing is null) return;
+
+        var entries = rig.Timing.Entries.OrderByDescending(e => e.Value.Ticks).ToList();
+        double medianTotal = Median(totals);
+        double sumTicks = entries.Sum(e => (double)e.Value.Ticks);
+        Console.WriteLine($"{"primitive and shape",-48} {"calls",6} {"µs/step",9} {"µs/call",9} {"min µs",9} {"share",6} {"GFLOP/s",8} {"GB/s",7}");
+        foreach (var (key, entry) in entries)
+        {
+            double seconds = entry.Ticks / (double)Stopwatch.Frequency;
+            double perStep = seconds / steps;
+            double perCall = seconds / entry.Calls;
+            string gflops = entry.Flops > 0 ? (entry.Flops / perCall / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "";
+            string gbs = entry.Bytes > 0 ? (entry.Bytes / perCall / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "";
+            Console.WriteLine($"{key,-48} {entry.Calls / steps,6:F1} {perStep * 1e6,9:F1} {perCall * 1e6,9:F1} {entry.MinTicks * 1e6 / Stopwatch.Frequency,9:F1} {entry.Ticks / sumTicks,6:P0} {gflops,8} {gbs,7}");
+        }
+        double gemmSeconds = entries.Where(e => e.Key.StartsWith("Gemm", StringComparison.Ordinal)).Sum(e => (double)e.Value.Ticks) / Stopwatch.Frequency / steps;
+        double otherSeconds = sumTicks / Stopwatch.Frequency / steps - gemmSeconds;
+        double bestGemm = entries.Where(e => e.Key.StartsWith("Gemm", StringComparison.Ordinal)).Sum(e => (double)e.Value.MinTicks * e.Value.Calls) / Stopwatch.Frequency / steps;
+        double bestAll = entries.Sum(e => (double)e.Value.MinTicks * e.Value.Calls) / Stopwatch.Frequency / steps;
+        Console.WriteLine($"sum over primitives of calls × fastest call (the least load-dependent estimate): {bestAll * 1e3:F3} ms per step (GEMM {bestGemm * 1e3:F3} ms, other {(bestAll - bestGemm) * 1e3:F3} ms) → {bestAll * Math.Ceiling((double)FashionMnistTrainingImages / batch):F2} s per epoch of primitives");
+        double calls = entries.Sum(e => (double)e.Value.Calls) / steps;
+        double gemmFlops = entries.Sum(e => e.Value.Flops * e.Value.Calls) / steps;
+        Console.WriteLine($"per step: {calls:F0} primitive calls; GEMM {gemmSeconds * 1e3:F3} ms ({gemmFlops / 1e9:F3} GFLOP, {gemmFlops / gemmSeconds / 1e9:F1} GFLOP/s), other primitives {otherSeconds * 1e3:F3} ms, outside primitives (tape, allocation, dispatch) {(rig.Phases.Average(row => row[^1]) - sumTicks / Stopwatch.Frequency / steps) * 1e3:F3} ms (mean step {rig.Phases.Average(row => row[^1]) * 1e3:F3} ms, median {medianTotal * 1e3:F3})");
+    }
+
+    private static void PrintWork(VaeOptions options, int batch)
+    {
+        // Forward, input-gradient and weight-gradient GEMMs of every layer, 2·B·in·out flops each.
+        int[] sizes = [options.InputSize, .. options.HiddenSizes, options.LatentSize];
+        double flops = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++) flops += 2.0 * batch * sizes[i] * sizes[i + 1] * (i == sizes.Length - 2 ? 2 : 1); // two heads
+        int[] decoder = [options.LatentSize, .. options.HiddenSizes.Reverse(), options.InputSize];
+        for (int i = 0; i + 1 < decoder.Length; i++) flops += 2.0 * batch * decoder[i] * decoder[i + 1];
+        long parameters = 0;
+        for (int i = 0; i + 1 < sizes.Length; i++) parameters += (long)(sizes[i] + 1) * sizes[i + 1] * (i == sizes.Length - 2 ? 2 : 1);
+        for (int i = 0; i + 1 < decoder.Length; i++) parameters += (long)(decoder[i] + 1) * decoder[i + 1];
+        // The first layer needs no input gradient (the input is data).
+        double firstInputGradient = 2.0 * batch * sizes[0] * sizes[1];
+        Console.WriteLine($"model {options.InputSize}-{string.Join("-", options.HiddenSizes)}-{options.LatentSize}, batch {batch}: {parameters} parameters; GEMM work per step {(3 * flops - firstInputGradient) / 1e9:F3} GFLOP (forward {flops / 1e9:F3}, weight gradients as much, input gradients less the first layer's)");
+    }
+}
