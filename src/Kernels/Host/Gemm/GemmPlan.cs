@@ -1,7 +1,8 @@
 namespace ScratchVae.Kernels.Host.Gemm;
 
 /// <summary>
-/// How one GEMM is cut up: C is split into RowParts × ColumnParts rectangles, one per thread; inside a part the
+/// How one GEMM is cut up: C is split into RowParts × ColumnParts rectangles that the worker pool hands out to its
+/// threads (one or a few per thread, each thread packing into its own buffers); inside a part the
 /// loops run over column blocks (NC), depth blocks (KC) and row blocks (MC) around the micro-kernel, and each
 /// operand is either packed into panels or read in place.
 /// <para>
