@@ -5,7 +5,8 @@
 #
 # Both use 2 threads, float32, alpha = 1, beta = 0, the same shapes, transposes and layouts. The two programs
 # alternate for several rounds, so drifts in the machine's load hit both; the table shows per shape the median over
-# rounds of each round's median batch, the best batch seen, and the ratio of medians. OPENBLAS_CORETYPE and
+# rounds of each round's median batch, the best batch seen, and the ratio of medians, for wall-clock time and for
+# CPU time (GFLOP per CPU-second of the process times the threads: robust to other processes taking the cores). OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels); the
 # kernel it then runs is printed.
 set -euo pipefail
@@ -39,17 +40,22 @@ done
 
 "$python" - "$work/scratchvae.csv" "$work/openblas.csv" <<'PY'
 import sys, statistics
-def load(path):
+def load(path, cpu_column):
     table = {}
     for line in open(path):
-        round_, shape, median, best = line.strip().split(",")[:4]
-        entry = table.setdefault(shape, ([], []))
-        entry[0].append(float(median)); entry[1].append(float(best))
+        fields = line.strip().split(",")
+        shape, median, best, cpu = fields[1], float(fields[2]), float(fields[3]), float(fields[cpu_column])
+        entry = table.setdefault(shape, ([], [], []))
+        entry[0].append(median); entry[1].append(best); entry[2].append(cpu)
     return table
-ours, theirs = load(sys.argv[1]), load(sys.argv[2])
-print(f"{'shape':<20} {'ScratchVae':>11} {'(best)':>8} {'OpenBLAS':>10} {'(best)':>8} {'ratio':>7}")
+ours, theirs = load(sys.argv[1], 5), load(sys.argv[2], 4)
+print(f"{'':<20} {'---------- wall clock ----------':>44}   {'-- CPU time --':>24}")
+print(f"{'shape':<20} {'ScratchVae':>11} {'(best)':>7} {'OpenBLAS':>9} {'(best)':>7} {'ratio':>6}   {'ScratchVae':>10} {'OpenBLAS':>9} {'ratio':>6}")
 for shape in ours:
     o, t = statistics.median(ours[shape][0]), statistics.median(theirs[shape][0])
-    print(f"{shape:<20} {o:11.1f} {max(ours[shape][1]):8.1f} {t:10.1f} {max(theirs[shape][1]):8.1f} {o / t:7.2f}")
-print("GFLOP/s = 2*m*n*k / time; median over rounds of each round's median batch; (best) = fastest batch of all rounds.")
+    oc, tc = statistics.median(ours[shape][2]), statistics.median(theirs[shape][2])
+    print(f"{shape:<20} {o:11.1f} {max(ours[shape][1]):7.1f} {t:9.1f} {max(theirs[shape][1]):7.1f} {o / t:6.2f}   {oc:10.1f} {tc:9.1f} {oc / tc:6.2f}")
+print("GFLOP/s = 2*m*n*k / time. Wall clock: median over rounds of each round's median batch; (best) = fastest batch")
+print("of all rounds. CPU time: 2*m*n*k * threads / process CPU seconds, median over rounds: what the two threads do")
+print("per second of CPU they actually got, i.e. an estimate for dedicated cores on a machine shared with other work.")
 PY

@@ -22,7 +22,7 @@ public class GemmBenchmarks
     public string Shape { get; set; } = "";
 
     /// <summary>Backends to run.</summary>
-    public static IEnumerable<string> Backends => GemmRunners.Available;
+    public static IEnumerable<string> Backends => GemmRunners.Available();
 
     /// <summary>Shapes to run.</summary>
     public static IEnumerable<string> Shapes => GemmShapes.All;

@@ -1,17 +1,18 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using ScratchVae.Kernels.Host.Gemm;
 using ScratchVae.Kernels.Host.Parallel;
 
 namespace ScratchVae.Bench.Gemm;
 
-/// <summary>The host backend's GEMM (PackedGemm over a WorkerPool) on 64-byte aligned float buffers.</summary>
-public sealed unsafe class HostGemmRunner : IGemmRunner
+/// <summary>The host backend's GEMM (PackedGemm over a WorkerPool) on 64-byte aligned buffers of T (float or double).</summary>
+public sealed unsafe class HostGemmRunner<T> : IGemmRunner where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WorkerPool _pool;
     private readonly bool _ownsPool;
     private readonly GemmShape _shape;
     private readonly GemmInstructionSet _instructionSet;
-    private float* _a, _b, _c;
+    private T* _a, _b, _c;
 
     /// <summary>Allocates and fills the operands of <paramref name="shape"/>; uses <paramref name="pool"/> or a new pool of <paramref name="threads"/>.</summary>
     public HostGemmRunner(GemmShape shape, int threads, GemmInstructionSet instructionSet = GemmInstructionSet.Auto, WorkerPool? pool = null)
@@ -26,17 +27,17 @@ public sealed unsafe class HostGemmRunner : IGemmRunner
     }
 
     /// <inheritdoc />
-    public string Backend => _instructionSet == GemmInstructionSet.Auto ? "host" : $"host-{_instructionSet}";
+    public string Backend => (_instructionSet == GemmInstructionSet.Auto ? "host" : $"host-{_instructionSet}") + (typeof(T) == typeof(float) ? "" : $"-{typeof(T).Name}");
 
     /// <inheritdoc />
     public void Run() => PackedGemm.Multiply(_pool, _instructionSet, _shape.TransposeA, _shape.TransposeB,
-        _shape.M, _shape.N, _shape.K, 1f, _a, _b, 0f, _c);
+        _shape.M, _shape.N, _shape.K, T.One, _a, _b, T.Zero, _c);
 
-    private static float* Allocate(long length, int seed)
+    private static T* Allocate(long length, int seed)
     {
-        var pointer = (float*)NativeMemory.AlignedAlloc((nuint)(length * sizeof(float)), 64);
+        var pointer = (T*)NativeMemory.AlignedAlloc((nuint)(length * sizeof(T)), 64);
         var random = new Random(seed);
-        for (long i = 0; i < length; i++) pointer[i] = (float)(random.NextDouble() * 2 - 1);
+        for (long i = 0; i < length; i++) pointer[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
         return pointer;
     }
 

@@ -5,10 +5,12 @@ using ScratchVae.Kernels.Host.Gemm;
 namespace ScratchVae.Bench.Gemm;
 
 /// <summary>
-/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--csv]`.
+/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--backend NAME]`.
+/// Without --backend the host GEMM runs directly; with it, through GemmRunners (Backends.Create) in float.
 /// Each shape is warmed up, then timed in batches of ≥ 20 ms for about S seconds; the table shows the median and
-/// the best batch in GFLOP/s (2·m·n·k per multiply) and the median as a share of the measured FMA peak. On a shared
-/// machine the best batch is the better estimate of what the code can do, the median of what it did.
+/// the best batch in GFLOP/s (2·m·n·k per multiply), the median as a share of the measured FMA peak, and the
+/// CPU-time rate (see <see cref="Measure"/>). On a shared machine the best batch and the CPU-time rate are the
+/// better estimates of what the code can do, the median of what it did.
 /// </summary>
 public static class QuickGemm
 {
@@ -17,7 +19,8 @@ public static class QuickGemm
     {
         int threads = Environment.ProcessorCount;
         double seconds = 0.5;
-        bool csv = false;
+        bool csv = false, useDouble = false, showPlan = false;
+        string? backend = null;
         var instructionSet = GemmInstructionSet.Auto;
         IEnumerable<string> shapeTexts = GemmShapes.All;
         for (int i = 0; i < args.Length; i++)
@@ -30,6 +33,9 @@ public static class QuickGemm
                 case "--shapes": shapeTexts = ExpandShapes(args[++i]); break;
                 case "--isa": instructionSet = Enum.Parse<GemmInstructionSet>(args[++i], ignoreCase: true); break;
                 case "--csv": csv = true; break;
+                case "--double": useDouble = true; break;
+                case "--plan": showPlan = true; break;
+                case "--backend": backend = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
@@ -40,19 +46,22 @@ public static class QuickGemm
         using var pool = new Kernels.Host.Parallel.WorkerPool(threads);
         double peak = FmaPeak.Measure(threads);
         string resolved = instructionSet == GemmInstructionSet.Auto ? PackedGemm.Preferred.ToString() : instructionSet.ToString();
-        if (csv) Console.WriteLine("shape,median_gflops,max_gflops,peak_gflops");
+        if (csv) Console.WriteLine("shape,median_gflops,max_gflops,peak_gflops,cpu_median_gflops");
         else
         {
-            Console.WriteLine($"host GEMM, float, {threads} threads, {resolved} kernels; FMA peak measured now: {peak:F1} GFLOP/s");
-            Console.WriteLine($"{"shape",-20} {"median GFLOP/s",15} {"best GFLOP/s",13} {"median/peak",12} {"µs/call",10}");
+            Console.WriteLine($"{backend ?? "host"} GEMM, {(useDouble ? "double" : "float")}, {threads} threads, {resolved} kernels; float FMA peak measured now: {peak:F1} GFLOP/s" + (useDouble ? " (double peak is half)" : ""));
+            Console.WriteLine($"{"shape",-20} {"median GFLOP/s",15} {"best GFLOP/s",13} {"median/peak",12} {"µs/call",10} {"CPU-time GFLOP/s",17}");
         }
 
         foreach (GemmShape shape in shapes)
         {
-            using var runner = new HostGemmRunner(shape, threads, instructionSet, pool);
-            var (median, best) = Measure(runner, shape, seconds);
-            if (csv) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape},{median:F2},{best:F2},{peak:F2}"));
-            else Console.WriteLine($"{shape,-20} {median,15:F1} {best,13:F1} {median / peak,11:P0} {shape.Flops / median / 1e3,10:F1}");
+            using IGemmRunner runner = backend is not null ? GemmRunners.Create(backend, shape, threads)
+                : useDouble ? new HostGemmRunner<double>(shape, threads, instructionSet, pool)
+                : new HostGemmRunner<float>(shape, threads, instructionSet, pool);
+            var (median, best, cpuMedian) = Measure(runner, shape, seconds, threads);
+            if (csv) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape},{median:F2},{best:F2},{peak:F2},{cpuMedian:F2}"));
+            else Console.WriteLine($"{shape,-20} {median,15:F1} {best,13:F1} {median / peak,11:P0} {shape.Flops / median / 1e3,10:F1} {cpuMedian,17:F1}"
+                                   + (showPlan ? "  " + PackedGemm.DescribePlan(instructionSet, shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, threads) : ""));
         }
         return 0;
     }
@@ -61,8 +70,12 @@ public static class QuickGemm
     private static IEnumerable<string> ExpandShapes(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries)
         .SelectMany(item => item switch { "square" => GemmShapes.Square, "vae" => GemmShapes.Vae, "all" => GemmShapes.All, _ => [item] });
 
-    /// <summary>Median and best GFLOP/s over batches of calls.</summary>
-    public static (double Median, double Best) Measure(IGemmRunner runner, GemmShape shape, double seconds)
+    /// <summary>
+    /// Median and best GFLOP/s over batches of calls, and the median of the CPU-time rate: flops · threads / process
+    /// CPU seconds. The latter estimates what the threads would do with dedicated cores, since time spent
+    /// descheduled by other processes does not count (time spent spinning while waiting does).
+    /// </summary>
+    public static (double Median, double Best, double CpuMedian) Measure(IGemmRunner runner, GemmShape shape, double seconds, int threads)
     {
         // Warm-up: the first calls compile, grow the packing buffers and wake the workers.
         var watch = Stopwatch.StartNew();
@@ -72,15 +85,23 @@ public static class QuickGemm
         int batch = Math.Max(1, (int)(0.02 / perCall));
 
         var rates = new List<double>();
+        var cpuRates = new List<double>();
+        using var process = Process.GetCurrentProcess();
         watch.Restart();
         while (rates.Count < 5 || watch.Elapsed.TotalSeconds < seconds)
         {
+            process.Refresh();
+            TimeSpan cpuStart = process.TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < batch; i++) runner.Run();
             double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
             rates.Add(shape.Flops * batch / elapsed / 1e9);
+            cpuRates.Add(shape.Flops * batch * threads / Math.Max(cpu, 1e-9) / 1e9);
         }
         rates.Sort();
-        return (rates[rates.Count / 2], rates[^1]);
+        cpuRates.Sort();
+        return (rates[rates.Count / 2], rates[^1], cpuRates[cpuRates.Count / 2]);
     }
 }

@@ -1,6 +1,8 @@
+using System.Numerics;
 using NUnit.Framework;
 using ScratchVae.Kernels;
 using ScratchVae.Kernels.Ilgpu;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Tests.Kernels;
 
@@ -94,5 +96,30 @@ public sealed class IlgpuDeviceTests
             ?? "host";
         using var backend = Backends.Create("auto", threads: 1);
         Assert.That(backend.Name, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AnOperatorGpuCodeCannotRunIsRefusedWithAHintAndOtherKernelsStillWork()
+    {
+        using var backend = IlgpuDevices.Create("ilgpu-cpu");
+        using var x = backend.Allocate<float>(3);
+        using var y = backend.Allocate<float>(3);
+        backend.Upload<float>([1, -2, 3], x);
+        var error = Assert.Throws<NotSupportedException>(() => backend.Map<float, DoubleByConversion>(x, y, 3));
+        Assert.That(error!.Message, Does.Contain("DoubleByConversion").And.Contain("T.CreateTruncating"));
+
+        // A failed compilation used to break every later one in the same ILGPU context.
+        backend.Map<float, Relu>(x, y, 3);
+        var result = new float[3];
+        backend.Download(y, 0, result);
+        Assert.That(result, Is.EqualTo(new float[] { 1, 0, 3 }));
+    }
+
+    /// <summary>f(x) = 2x written with T.CreateTruncating, which ILGPU cannot compile (it tests typeof internally).</summary>
+    private readonly struct DoubleByConversion : IUnaryOperator
+    {
+        public static string Name => "double-by-conversion";
+        public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(2.0) * x;
+        public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(2.0);
     }
 }

@@ -77,8 +77,12 @@ public class IdxReaderTests
         }
         string missing = Path.Combine(_folder, "nothing-here");
         Assert.That(Assert.Throws<DataFormatException>(() => IdxReader.Read(missing))!.Message, Does.Contain(missing));
-        string badGzip = Save("bad.gz", [0x1F, 0x8B, 8, 0, 1, 2, 3], false);
-        Assert.That(Assert.Throws<DataFormatException>(() => IdxReader.Read(badGzip))!.Message, Does.Contain("gzip"));
+        // A real gzip file whose deflate stream is damaged: the reader reports the gzip problem, not garbage.
+        string goodGzip = Save("good.gz", Idx([4, 28, 28], Enumerable.Range(0, 4 * 784).Select(i => (byte)(i * 7)).ToArray()), true);
+        byte[] damaged = File.ReadAllBytes(goodGzip);
+        for (int i = 12; i < 40 && i < damaged.Length - 8; i++) damaged[i] = 0xFF;
+        string badGzip = Save("bad.gz", damaged, false);
+        Assert.That(Assert.Throws<DataFormatException>(() => IdxReader.Read(badGzip))!.Message, Does.Contain(badGzip).And.Contain("gzip"));
     }
 
     [Test]

@@ -9,7 +9,8 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// <summary>
 /// The backend over one ILGPU <see cref="Accelerator"/>: CUDA, OpenCL and ILGPU's CPU accelerator run the same kernel
 /// methods (<see cref="KernelCatalogue"/>). All work goes to the accelerator's default stream, so primitives run in
-/// the order they are called. This file holds the plumbing (memory, kernel loading, launch sizes); the primitives
+/// the order they are called. One caller at a time: the kernel cache is not synchronised, so give each thread its own
+/// backend. This file holds the plumbing (memory, kernel loading, launch sizes); the primitives
 /// are in the other IlgpuBackend.*.cs files.
 /// </summary>
 public sealed partial class IlgpuBackend : IBackend
@@ -81,9 +82,13 @@ public sealed partial class IlgpuBackend : IBackend
     {
         ThrowIfDisposed();
         ArgumentChecks.Buffer(this, "Download", nameof(source), source, destination.Length, sourceOffset);
-        _stream.Synchronize();
-        if (destination.IsEmpty) return;
+        if (destination.IsEmpty)
+        {
+            _stream.Synchronize();
+            return;
+        }
         Own(source).Slice(sourceOffset, destination.Length).CopyToCPU(_stream, destination);
+        // The copy is queued behind the pending kernels on the same stream; waiting for it waits for them too.
         _stream.Synchronize();
     }
 
@@ -134,8 +139,15 @@ public sealed partial class IlgpuBackend : IBackend
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // A failed compilation leaves half-built IR in the context that breaks every later compilation in it
+            // (ILGPU 1.5.3); clearing the context's caches drops it, so the other kernels keep working.
+            _accelerator.Context.ClearCache(ClearCacheMode.Everything);
             string what = operatorType is null ? $"{definition.Name}<{DTypes.Name<T>()}>" : $"{definition.Name}<{DTypes.Name<T>()}, {operatorType.Name}>";
-            throw new NotSupportedException($"{Name}: kernel {what} could not be compiled for {Description}: {exception.Message}", exception);
+            string hint = exception.ToString().Contains("System.Type", StringComparison.Ordinal)
+                ? " GPU code cannot use typeof(T) or the generic-math conversions that test it (T.CreateTruncating, T.CreateChecked, …):"
+                  + " build constants from T.One and T.Zero, or pass them in as arguments."
+                : "";
+            throw new NotSupportedException($"{Name}: kernel {what} could not be compiled for {Description}: {exception.Message}{hint}", exception);
         }
         var launcher = kernel.CreateLauncherDelegate<TLauncher>();
         _launchers.Add(method, launcher);

@@ -20,11 +20,6 @@ public static class IlgpuDevices
     /// <summary>Every ILGPU device, usable or not: CUDA, then OpenCL, then the CPU accelerator ("ilgpu-cpu").</summary>
     public static IReadOnlyList<DeviceInfo> List() => Shared.Value.Entries.Select(entry => entry.Info).ToArray();
 
-    /// <summary>True when <paramref name="name"/> is the name of a listed ILGPU device, or of an ILGPU device kind.</summary>
-    public static bool Knows(string name) =>
-        Shared.Value.Entries.Any(entry => entry.Info.Name == name) || name.StartsWith("cuda", StringComparison.Ordinal)
-        || name.StartsWith("opencl", StringComparison.Ordinal) || name == "ilgpu-cpu";
-
     /// <summary>
     /// Creates a backend on the device named <paramref name="name"/> ("cuda", "cuda:1", "opencl", "ilgpu-cpu", …).
     /// Throws <see cref="InvalidOperationException"/> with the reason when the device is absent or unusable.

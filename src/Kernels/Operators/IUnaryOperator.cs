@@ -7,6 +7,11 @@ namespace ScratchVae.Kernels.Operators;
 /// One elementwise function y = f(x) and its derivative, written once as generic math.
 /// The same static members drive the host loop, the host SIMD loop and the ILGPU kernels
 /// (as .NET's TensorPrimitives does with its operator structs).
+/// <para>
+/// The scalar members run inside GPU kernels, so they must stay within what ILGPU compiles: arithmetic,
+/// comparisons, <c>T.Zero</c>/<c>T.One</c>, <c>T.Exp</c>, <c>T.Log</c>, <c>T.Sqrt</c>, <c>T.Tanh</c> and the like;
+/// write other constants with <see cref="Constant.Of{T}(double)"/>, never <c>T.CreateTruncating</c>.
+/// </para>
 /// </summary>
 public interface IUnaryOperator
 {

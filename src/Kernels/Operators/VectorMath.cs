@@ -15,7 +15,7 @@ namespace ScratchVae.Kernels.Operators;
 /// correctly rounded IEEE arithmetic).
 /// </para>
 /// Accuracy: within a few units in the last place of the correctly rounded result over the whole range,
-/// with IEEE special values (±∞, NaN, 0, subnormals) handled as <see cref="Math.Exp"/> and <see cref="Math.Log"/> do.
+/// with IEEE special values (±∞, NaN, 0, subnormals) handled as <see cref="Math.Exp"/> and <see cref="Math.Log(double)"/> do.
 /// </summary>
 public static class VectorMath
 {

@@ -34,8 +34,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
             return;
         }
 
-        GemmPlan plan = GemmPlan.Create(m, n, k, transposeA, transposeB, pool.ThreadCount, TKernel.Rows, TKernel.Columns,
-            sizeof(T), TKernel.FusedMultiplyAddsPerCycle, TKernel.SupportsRowStridedA);
+        GemmPlan plan = Plan(transposeA, transposeB, m, n, k, pool.ThreadCount);
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.ForCurrentThread();
         job.Set(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
         try
@@ -48,6 +47,24 @@ internal static unsafe class BlockedGemm<T, TKernel>
             job.Clear();
         }
     }
+
+    /// <summary>
+    /// The plan for one shape, remembered per thread: a training step repeats a dozen shapes, and planning weighs
+    /// a few dozen splits, which would be a noticeable share of a 10 µs GEMM.
+    /// </summary>
+    internal static GemmPlan Plan(bool transposeA, bool transposeB, int m, int n, int k, int threads)
+    {
+        var cache = s_plans ??= new Dictionary<(int, int, int, int, int), GemmPlan>();
+        var key = (m, n, k, threads, (transposeA ? 1 : 0) | (transposeB ? 2 : 0));
+        if (cache.TryGetValue(key, out GemmPlan plan)) return plan;
+        plan = GemmPlan.Create(m, n, k, transposeA, transposeB, threads, TKernel.Rows, TKernel.Columns,
+            sizeof(T), TKernel.FusedMultiplyAddsPerCycle, TKernel.SupportsRowStridedA);
+        if (cache.Count >= 1024) cache.Clear();
+        cache[key] = plan;
+        return plan;
+    }
+
+    [ThreadStatic] private static Dictionary<(int, int, int, int, int), GemmPlan>? s_plans;
 
     // alpha = 0: C = beta · C, and C = 0 without reading it when beta = 0.
     private static void ScaleOnly(int m, int n, T beta, T* c)

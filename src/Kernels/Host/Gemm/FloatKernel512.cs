@@ -18,7 +18,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static int Columns => 16;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 32;
+    public static int FusedMultiplyAddsPerCycle => 16;
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => false;

@@ -31,8 +31,22 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>Cycles to pack one element through the register transpose.</summary>
     private const double TransposeCyclesPerElement = 0.6;
 
+    /// <summary>Cycles each part spends before its first multiply-add (buffers, edge packing, the first cache misses).</summary>
+    private const double PartStartCycles = 1500;
+
+    /// <summary>The most parts per thread a plan considers.</summary>
+    private const int PartsPerThread = 4;
+
+    /// <summary>How much modelled cost a finer split may add and still be preferred for its load balance.</summary>
+    private const double BalanceTolerance = 0.03;
+
     /// <summary>Number of parts.</summary>
     public int Parts => RowParts * ColumnParts;
+
+    /// <summary>A one-line description for benchmark reports.</summary>
+    public override string ToString() =>
+        $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
+        $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}";
 
     /// <summary>Chooses the split and the block sizes for one GEMM with the given kernel geometry.</summary>
     public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
@@ -42,47 +56,79 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
         int columnBlockLimit = Math.Max(tileColumns, 2097152 / (depthBlock * elementSize) / tileColumns * tileColumns);
 
+        // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
+        // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
+        // On a quiet machine the cheapest grid wins. But cores are often shared: a thread that loses its core for a
+        // while stalls a static split, while several parts per thread let the other threads take over its share.
+        // So among grids within a few percent of the cheapest, the one with the most parts that still divides
+        // evenly among the threads is chosen. (Two passes rather than a list: planning must not allocate.)
+        int maxParts = threads == 1 ? 1 : PartsPerThread * threads;
+        double cheapest = double.MaxValue;
         GemmPlan best = default;
-        double bestCost = double.MaxValue;
-        for (int count = 1; count <= threads; count++)
+        for (int pass = 0; pass < 2; pass++)
         {
-            for (int rowParts = 1; rowParts <= count; rowParts++)
+            for (int rowParts = 1; rowParts <= maxParts; rowParts++)
             {
-                if (count % rowParts != 0) continue;
-                int columnParts = count / rowParts;
-                int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
-                int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
-                int actualRowParts = CeilingDivide(m, rowsPerPart), actualColumnParts = CeilingDivide(n, columnsPerPart);
-                if (actualRowParts * actualColumnParts != count) continue; // the same split is counted with fewer threads
-
-                int rowBlock = EqualBlock(Math.Min(rowsPerPart, m), rowBlockLimit, tileRows);
-                int columnBlock = EqualBlock(Math.Min(columnsPerPart, n), columnBlockLimit, tileColumns);
-                bool packA = ChoosePackA(transposeA, supportsRowStridedA, columnsPerPart, tileColumns);
-                bool packB = ChoosePackB(transposeB, n, rowsPerPart, rowBlock, depthBlock, elementSize);
-
-                // Cost of the slowest part in cycles: padded multiply-adds, packing, and the fork/join.
-                double compute = (double)RoundUp(Math.Min(rowsPerPart, m), tileRows) * RoundUp(Math.Min(columnsPerPart, n), tileColumns)
-                                 * k / fusedMultiplyAddsPerCycle;
-                double pack = 0;
-                if (packA) pack += (double)rowsPerPart * k * (CeilingDivide(Math.Min(columnsPerPart, n), columnBlock))
-                                   * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
-                if (packB) pack += (double)columnsPerPart * k * (transposeB ? TransposeCyclesPerElement : CopyCyclesPerElement);
-                double cost = compute + pack + (count > 1 ? SyncCycles : 0);
-                if (cost < bestCost)
+                for (int columnParts = 1; rowParts * columnParts <= maxParts; columnParts++)
                 {
-                    bestCost = cost;
-                    best = new GemmPlan(actualRowParts, actualColumnParts, rowsPerPart, columnsPerPart,
-                        depthBlock, rowBlock, columnBlock, packA, packB);
+                    if (!Evaluate(rowParts, columnParts, out GemmPlan plan, out double cost)) continue;
+                    if (pass == 0 && cost < cheapest)
+                    {
+                        cheapest = cost;
+                        best = plan;
+                    }
+                    else if (pass == 1 && cost <= cheapest * (1 + BalanceTolerance) && plan.Parts % threads == 0 && plan.Parts > best.Parts)
+                    {
+                        best = plan;
+                    }
                 }
             }
         }
         return best;
+
+        bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost)
+        {
+            plan = default;
+            cost = 0;
+            int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
+            int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
+            if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
+            int parts = rowParts * columnParts;
+
+            int partRows = Math.Min(rowsPerPart, m), partColumns = Math.Min(columnsPerPart, n);
+            int rowBlock = EqualBlock(partRows, rowBlockLimit, tileRows);
+            int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
+            bool packA = ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
+            bool packB = ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize);
+
+            // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
+            double compute = RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
+            double pack = 0;
+            if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
+                               * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
+            if (packB) pack += (double)partColumns * k * (transposeB ? TransposeCyclesPerElement : CopyCyclesPerElement);
+            double rounds = CeilingDivide(parts, threads);
+            cost = rounds * (compute + pack + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
+            plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
+            return true;
+        }
     }
 
     // A row-major A must be packed for kernels that cannot stride across rows. Otherwise packing pays for itself
-    // only when the A block is swept by many B slivers (wide parts), where packed panels keep it dense in L2.
-    private static bool ChoosePackA(bool transposeA, bool supportsRowStridedA, int columnsPerPart, int tileColumns)
-        => (!transposeA && !supportsRowStridedA) || columnsPerPart >= 16 * tileColumns;
+    // only when the A block is swept by many B slivers (wide parts), where packed panels keep it dense in L2, or when
+    // A's rows are a multiple of 1 KiB apart and a block of them would crowd a fraction of the L2 sets (measured on
+    // one core at 1024³: 52 GFLOP/s in place against 85 packed). A block that is whole rows is contiguous anyway.
+    private static bool ChoosePackA(bool transposeA, bool supportsRowStridedA, int m, int k, int partRows, int partColumns,
+        int depthBlock, int tileColumns, int elementSize)
+    {
+        if (!transposeA && !supportsRowStridedA) return true;
+        if (partColumns >= 16 * tileColumns) return true;
+        // In place, the block is depthBlock-long pieces of rows k apart (row-major A), or partRows-long pieces of
+        // rows m apart (transposed A).
+        bool contiguous = transposeA ? partRows == m : depthBlock == k;
+        long strideBytes = (long)(transposeA ? m : k) * elementSize;
+        return !contiguous && strideBytes % 1024 == 0;
+    }
 
     // A transposed B has to be packed (the kernel loads B rows as vectors). A row-major B is read in place when it
     // is swept by a single A block and its row stride spreads a KC-long sliver over the L1 sets.
@@ -97,6 +143,17 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         long lines = strideBytes / 64;
         long common = Gcd(lines, 64);
         return 64 / common * 8 >= 2 * depth;
+    }
+
+    // Columns the kernel computes for a part: whole tiles, and an edge of at most half a tile runs the one-vector
+    // variant of the Vector256 kernels at about 6/7 of the FMA rate (7 loads per 6 FMAs), so it counts as 7/6 of
+    // its width. (The Vector512 kernels are one vector wide and have no such variant; the model is a little
+    // optimistic for them there.)
+    private static double PaddedColumns(int columns, int tileColumns)
+    {
+        int full = columns / tileColumns * tileColumns, edge = columns - full;
+        if (edge == 0) return full;
+        return full + (edge <= tileColumns / 2 ? tileColumns / 2 * 7.0 / 6.0 : tileColumns);
     }
 
     private static long Gcd(long x, long y)

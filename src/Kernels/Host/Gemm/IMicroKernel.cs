@@ -14,7 +14,7 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <para>
 /// Update. With acc(i, j) = Σₚ A(i, p) · B(p, j): C(i, j) = alpha · acc(i, j) + beta · C(i, j) for i &lt; rows,
 /// j &lt; columns, and C is not read when beta is 0 (so NaNs there do not propagate). Rows and columns of the
-/// tile past <paramref name="rows"/>/<paramref name="columns"/> are computed from whatever the operands hold there
+/// tile past <c>rows</c>/<c>columns</c> are computed from whatever the operands hold there
 /// and thrown away, so padding only has to be readable.
 /// </para>
 /// </summary>
@@ -26,7 +26,10 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged, IFloatingPointIee
     /// <summary>NR: columns of the register tile (a whole number of vectors of B per depth step).</summary>
     static abstract int Columns { get; }
 
-    /// <summary>Multiply-adds the processor retires per cycle and core with this kernel's vectors (for the cost model).</summary>
+    /// <summary>
+    /// Multiply-adds per cycle and core with this kernel's vectors, for the plan's cost model: Zen 3 and 4 retire two
+    /// 256-bit FMAs per cycle (Zen 4 splits a 512-bit FMA into two halves), so 16 float lanes either way.
+    /// </summary>
     static abstract int FusedMultiplyAddsPerCycle { get; }
 
     /// <summary>True when aRowStride may be other than 1 (an unpacked row-major A can be read in place).</summary>

@@ -66,6 +66,18 @@ public static unsafe class PackedGemm
         BlockedGemm<T, ScalarKernel<T>>.Multiply(pool, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     }
 
+    /// <summary>
+    /// Describes how a float GEMM of this shape would be split and blocked on <paramref name="threads"/> threads
+    /// (for benchmark reports and tuning).
+    /// </summary>
+    public static string DescribePlan(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads)
+        => Resolve(instructionSet) switch
+        {
+            GemmInstructionSet.Vector512 => BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
+            GemmInstructionSet.Vector256 => BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
+            _ => BlockedGemm<float, ScalarKernel<float>>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
+        };
+
     /// <summary>The instruction set <see cref="GemmInstructionSet.Auto"/> resolves to on this processor.</summary>
     public static GemmInstructionSet Preferred { get; } = Vector512.IsHardwareAccelerated ? GemmInstructionSet.Vector512
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmInstructionSet.Vector256

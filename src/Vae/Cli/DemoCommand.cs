@@ -1,0 +1,159 @@
+using System.Globalization;
+using ScratchVae.Vae.Checkpoints;
+using ScratchVae.Vae.Data;
+using ScratchVae.Vae.Demonstrations;
+using ScratchVae.Vae.Demonstrations.Figures;
+using ScratchVae.Vae.Images;
+using ScratchVae.Vae.Model;
+using ScratchVae.Vae.Training;
+
+namespace ScratchVae.Vae.Cli;
+
+/// <summary>
+/// <c>scratchvae demo init|reparameterization|pictures</c>: the measured demonstrations of docs/demonstrations.md.
+/// </summary>
+public static class DemoCommand
+{
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures (e.g. scratchvae demo init --steps 200).";
+    private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
+
+    /// <summary>Runs the verb; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0) throw new UsageException(Usage);
+        return args[0] switch
+        {
+            "init" => Initialization(Flags.Parse("demo init", args[1..], TrainingFlags, [])),
+            "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
+            "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
+            "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
+            _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
+        };
+    }
+
+    private static int Initialization(Flags flags)
+    {
+        var options = new InitializationDemoOptions
+        {
+            Steps = flags.Int("steps", 200, 0, 1_000_000),
+            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
+            Hidden = flags.Int("hidden", 400, 1, 1 << 16),
+            Latent = flags.Int("latent", 20, 1, 1 << 12),
+            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
+            Seed = (ulong)flags.Int("seed", 1, 0),
+            ProbeCount = flags.Int("probe", 1000, 1),
+        };
+        var (data, device) = Open(flags);
+        Console.WriteLine($"demo init: {data.Name} ({data.Train.Count} train, probe of {Math.Min(options.ProbeCount, data.Test.Count)} test images), " +
+                          $"{data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, Adam lr {Invariant(options.LearningRate)}, seed {options.Seed}, device {device.Name}");
+        Console.WriteLine("dead = hidden ReLU units that output 0 for every probe image (decoder: for z = mu(x))");
+        Console.WriteLine($"{"init",-8} {"step",6} {"encoder dead",13} {"decoder dead",13} {"loss (nats)",12}");
+        InitializationDemo.Run(options, data, device, m =>
+            Console.WriteLine(Invariant($"{m.Initialization.ToString().ToLowerInvariant(),-8} {m.Step,6} {100 * m.EncoderDead,12:F1}% {100 * m.DecoderDead,12:F1}% {m.Loss,12:F2}")));
+        return 0;
+    }
+
+    private static int Reparameterization(Flags flags)
+    {
+        var options = new ReparameterizationDemoOptions
+        {
+            Steps = flags.Int("steps", 200, 0, 1_000_000),
+            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
+            Hidden = flags.Int("hidden", 400, 1, 1 << 16),
+            Latent = flags.Int("latent", 20, 1, 1 << 12),
+            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
+            Seed = (ulong)flags.Int("seed", 1, 0),
+            ProbeCount = flags.Int("probe", 1000, 1),
+        };
+        var (data, device) = Open(flags);
+        Console.WriteLine($"demo reparameterization: {data.Name}, {data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, seed {options.Seed}, device {device.Name}");
+        var result = ReparameterizationDemo.Run(options, data, device);
+        Console.WriteLine("gradient norms at initialisation, one batch, each loss term alone:");
+        Console.WriteLine($"{"z",-30} {"term",-15} {"encoder",12} {"enc.hidden",12} {"enc.mu",12} {"enc.logvar",12} {"decoder",12}");
+        foreach (var n in result.Norms)
+            Console.WriteLine(Invariant($"{(n.Trick ? "mu + sigma*eps (trick)" : "sampled, constant (no trick)"),-30} {n.Term,-15} {n.Encoder,12:G6} {n.EncoderHidden,12:G6} {n.EncoderMu,12:G6} {n.EncoderLogVar,12:G6} {n.Decoder,12:G6}"));
+        if (result.Training.Count > 0 && options.Steps > 0)
+        {
+            Console.WriteLine($"after {options.Steps} Adam steps (lr {Invariant(options.LearningRate)}), per probe image ({Math.Min(options.ProbeCount, data.Test.Count)} test images):");
+            Console.WriteLine($"{"training",-20} {"loss",10} {"recon",10} {"kl",10}");
+            foreach (var t in result.Training)
+                Console.WriteLine(Invariant($"{(t.Trick ? "with the trick" : "without the trick"),-20} {t.Loss,10:F2} {t.Reconstruction,10:F2} {t.Kl,10:F3}"));
+        }
+        return 0;
+    }
+
+    private static int PriorSampling(Flags flags)
+    {
+        string folder = flags.Required("model");
+        int images = flags.Int("images", 20, 1, 10_000);
+        int samples = flags.Int("samples", 10_000, 10, 10_000_000);
+        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var info = Checkpoint.ReadInfo(folder);
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        var test = DataSources.Load(info.Training.Data).Test;
+        images = Math.Min(images, test.Count);
+        var counts = new List<int>();
+        for (int n = 10; n < samples; n *= 10) counts.Add(n);
+        counts.Add(samples);
+        var estimates = new List<IReadOnlyList<PriorSamplingEstimate>>();
+        for (int i = 0; i < images; i++)
+            estimates.Add(PriorSamplingDemo.Estimate(model, test.Image(i), counts, Seeds.Derive(seed, Seeds.Pictures) + (ulong)i));
+        double elbo = -PriorSamplingDemo.NegativeElbos(model, test, images, seed).Average();
+        Console.WriteLine($"demo prior-sampling: model {folder} (epoch {info.Epoch}, latent {info.Model.LatentSize}), first {images} test images, device {device.Name}");
+        Console.WriteLine("log p(x) estimated as log of the mean of p(x|z) over n samples z ~ N(0, I); averages over the images:");
+        Console.WriteLine($"{"n",9} {"estimate (nats)",16} {"best log p(x|z)",16} {"effective samples",18}");
+        for (int k = 0; k < counts.Count; k++)
+        {
+            int column = k;
+            Console.WriteLine(Invariant($"{counts[k],9} {estimates.Average(e => e[column].LogLikelihoodEstimate),16:F2} {estimates.Average(e => e[column].BestLogLikelihood),16:F2} {estimates.Average(e => e[column].EffectiveSamples),18:F2}"));
+        }
+        Console.WriteLine(Invariant($"ELBO with one z from q(z|x): {elbo:F2} nats (a lower bound of log p(x))"));
+        return 0;
+    }
+
+    private static int Pictures(Flags flags)
+    {
+        string folder = flags.Required("model");
+        string output = flags.String("out", "docs/images");
+        string prefix = flags.String("prefix", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
+        int grid = flags.Int("grid", 15, 2, 64);
+        double extent = flags.Double("extent", 2.5, 0, 100, exclusiveMin: true);
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var info = Checkpoint.ReadInfo(folder);
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        var data = DataSources.Load(info.Training.Data);
+        Directory.CreateDirectory(output);
+        var written = new List<string>();
+        string Target(string name)
+        {
+            string path = Path.Combine(output, $"{prefix}-{name}.png");
+            written.Add(path);
+            return path;
+        }
+        var test = data.Test;
+        Vae.Images.Pictures.WriteSamples(model, Target("samples"), test.Height, test.Width, Seeds.Derive(info.Training.Seed, Seeds.Pictures));
+        Vae.Images.Pictures.WriteReconstructions(model, test, Target("reconstructions"), pairs: 16);
+        var history = Checkpoint.ReadMetrics(folder);
+        if (history.Count > 0) CurvePicture.Write(history, Target("curves"));
+        if (info.Model.LatentSize == 2)
+        {
+            LatentPictures.WriteManifold(model, Target("manifold"), test.Height, test.Width, grid, extent);
+            LatentPictures.WriteScatter(model, test, Target("latent"));
+        }
+        Console.WriteLine($"model {folder}: epoch {info.Epoch}, latent {info.Model.LatentSize}; wrote {string.Join(", ", written)}");
+        return 0;
+    }
+
+    private static (DataSplit Data, Tensors.Device Device) Open(Flags flags)
+    {
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var data = DataSources.Load(flags.String("data", "mnist"));
+        if (flags.OptionalInt("limit", 1) is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
+        return (data, device);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

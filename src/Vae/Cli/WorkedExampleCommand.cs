@@ -1,0 +1,18 @@
+using ScratchVae.Vae.Demonstrations;
+
+namespace ScratchVae.Vae.Cli;
+
+/// <summary>
+/// <c>scratchvae worked-example</c>: prints every number of the hand-sized VAE of docs/vae-math.md (4 pixels,
+/// 2 latent dimensions, fixed weights and noise), computed by the library's own code in float64.
+/// </summary>
+public static class WorkedExampleCommand
+{
+    /// <summary>Runs the verb; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        Flags.Parse("worked-example", args, [], []);
+        foreach (string line in WorkedExample.Report(WorkedExample.Compute())) Console.WriteLine(line);
+        return 0;
+    }
+}
