@@ -43,6 +43,12 @@ public static class TestBackends
         }
     }
 
+    /// <summary>One fixture per backend for float64-only fixtures whose constructor is (string backendName, double elementType).</summary>
+    public static IEnumerable<TestFixtureData> ByBackendFloat64()
+    {
+        foreach (string name in Names) yield return new TestFixtureData(name, 0d).SetArgDisplayNames(name, "float64");
+    }
+
     /// <summary>
     /// The shared backend for <paramref name="name"/>, or <see cref="Assert.Ignore(string)"/> with the reason it
     /// cannot be created. "Cannot be created" means <see cref="Backends.Create"/> threw
