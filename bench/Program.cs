@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using ScratchVae.Bench.Elementwise;
 using ScratchVae.Bench.Gemm;
 
 // ScratchVae benchmarks. Usage:
@@ -9,6 +10,8 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
 {
     ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --double --csv)",
         [typeof(GemmBenchmarks)], QuickGemm.Run),
+    ("elementwise", "maps, fused passes (bias+relu, BCE, Adam) and Philox uniform/normal sampling (quick options: --length N --seconds S --backends a,b)",
+        [typeof(ElementwiseBenchmarks)], QuickElementwise.Run),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

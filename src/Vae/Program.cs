@@ -19,6 +19,13 @@ public static class Program
             {
                 "devices" => DevicesCommand.Run(args[1..]),
                 "train" => TrainCommand.Run(args[1..]),
+                "eval" => EvalCommand.Run(args[1..]),
+                "sample" => SampleCommand.Run(args[1..]),
+                "reconstruct" => ReconstructCommand.Run(args[1..]),
+                "interpolate" => InterpolateCommand.Run(args[1..]),
+                "manifold" => ManifoldCommand.Run(args[1..]),
+                "latent-scatter" => LatentScatterCommand.Run(args[1..]),
+                "gradcheck" => GradCheckCommand.Run(args[1..]),
                 "worked-example" => WorkedExampleCommand.Run(args[1..]),
                 "demo" => DemoCommand.Run(args[1..]),
                 _ => Fail($"unknown verb '{args[0]}'.\n{Usage}"),
@@ -47,6 +54,20 @@ public static class Program
                 [--latent 20] [--likelihood bernoulli|gaussian] [--beta 1] [--activation relu|tanh|elu]
                 [--init pytorch|xavier] [--device auto|host|cuda|opencl|ilgpu-cpu] [--seed 1] [--threads N]
                 [--out DIR] [--resume] [--limit N] [--no-images]
+          eval --checkpoint DIR [--data D] [--iw-samples 5000] [--batch B] [--seed S] [--limit N] [--device D] [--threads N]
+                prints test_loss (mean −ELBO per test example, as training reports it) and iw_log_likelihood
+                (importance-weighted estimate of log p(x) per example with K = --iw-samples; Burda et al. 2016)
+          sample --checkpoint DIR --out FILE.png [--count 64] [--seed S]        decoded z ~ N(0, I)
+          reconstruct --checkpoint DIR --out FILE.png [--data D] [--count 16]   test images and decode(mu(x))
+          interpolate --checkpoint DIR --out FILE.png [--data D] [--from 0 --to 1] [--steps 10]
+                decodes the line from mu(x_from) to mu(x_to) of two test images
+          manifold --checkpoint DIR --out FILE.png [--grid 20]     decoder over z = Φ⁻¹(even grid in (0,1)²), dims 0 and 1
+          latent-scatter --checkpoint DIR --out FILE.png [--data D] [--limit N]   mu(x) dims 0 and 1, coloured by label
+                (the picture verbs also take --device D --threads N; --data defaults to the checkpoint's data set)
+          gradcheck [--device host] [--pixels 6] [--hidden 5] [--latent 2] [--batch 4] [--seed 1] [--mode auto|full|projection]
+                    [--projections 8] [--likelihood ...] [--activation ...]
+                checks the VAE loss's gradient w.r.t. every parameter against finite differences in float64;
+                auto uses random projections from --pixels 784 (or above 20,000 parameters) up
           devices [--gemm] [--threads N]   list every device (type, name, memory, usable or why not);
                                            with --gemm, time a short GEMM on each usable device and
                                            check it against the host result

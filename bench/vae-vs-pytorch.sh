@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Epoch time of ScratchVae's host backend against Debian's PyTorch (OpenBLAS) on the same machine, same run.
+# Both train PyTorch's examples/vae model (784-400-20, batch 128, Adam 1e-3) with 2 threads; the runs alternate
+# (ours, theirs, ours, theirs) so that a noisy neighbour hurts both. Epoch 1 is warm-up (JIT, allocations) and is
+# left out; the figure compared is the median of the remaining epochs' training seconds.
+#
+# usage: bench/vae-vs-pytorch.sh [--data fashion-mnist|mnist|DIR] [--epochs 3] [--rounds 2]
+# prints: one line per run, then "ours S s/epoch, pytorch P s/epoch" and "ratio X" (ours / pytorch; < 1 is faster)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=fashion-mnist epochs=3 rounds=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) data=$2; shift 2 ;;
+    --epochs) epochs=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "unknown flag $1" >&2; exit 2 ;;
+  esac
+done
+[ "$epochs" -ge 2 ] || { echo "--epochs must be at least 2 (epoch 1 is warm-up)" >&2; exit 2; }
+torch_data=$data
+[ "$data" = fashion-mnist ] && torch_data=/usr/share/datasets/fashion-mnist
+if [ "$data" = mnist ]; then torch_data=data/mnist; fi
+
+dotnet build src/Vae -c Release -v q >/dev/null
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+ours_times=() torch_times=()
+for round in $(seq 1 "$rounds"); do
+  /usr/bin/time -f "%M" -o "$out/ours.mem" dotnet run -c Release --project src/Vae --no-build -- \
+    train --data "$data" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
+  /usr/bin/time -f "%M" -o "$out/torch.mem" /usr/bin/python3 bench/peers/pytorch_vae.py \
+    --data "$torch_data" --epochs "$epochs" --threads 2 > "$out/torch.log"
+  rm -rf "$out/run"
+  for who in ours torch; do
+    secs=$(grep '^epoch' "$out/$who.log" | tail -n +2 | awk '{print $NF}')
+    echo "round $round $who: epoch seconds (after warm-up) $(echo $secs | tr '\n' ' ') peak RSS $(( $(cat "$out/$who.mem") / 1024 )) MiB"
+    if [ "$who" = ours ]; then ours_times+=($secs); else torch_times+=($secs); fi
+  done
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ours=$(median "${ours_times[@]}")
+torch=$(median "${torch_times[@]}")
+echo "ours $ours s/epoch, pytorch $torch s/epoch"
+awk -v a="$ours" -v b="$torch" 'BEGIN { printf "ratio %.3f\n", a / b }'

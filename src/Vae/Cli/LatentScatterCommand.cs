@@ -1,0 +1,50 @@
+using System.Globalization;
+using ScratchVae.Vae.Evaluation;
+using ScratchVae.Vae.Images;
+
+namespace ScratchVae.Vae.Cli;
+
+/// <summary>
+/// <c>scratchvae latent-scatter --checkpoint DIR --out FILE.png</c>: the test set encoded to mu(x), dimensions 0 and 1
+/// plotted, each point coloured by its label.
+/// </summary>
+public static class LatentScatterCommand
+{
+    private static readonly string[] Valued = ["checkpoint", "out", "data", "limit", "device", "threads"];
+
+    /// <summary>Runs the verb; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var flags = Flags.Parse("latent-scatter", args, Valued, []);
+        string output = flags.Required("out");
+        using var checkpoint = LoadedCheckpoint.Open(flags);
+        int latent = checkpoint.Info.Model.LatentSize;
+        if (latent < 2) throw new UsageException($"latent-scatter: the model in {checkpoint.Folder} has {latent} latent dimension; a scatter plot needs at least 2.");
+        var test = checkpoint.LoadData(flags).Test;
+        Console.WriteLine(checkpoint.Describe());
+        if (latent > 2) Console.WriteLine($"the latent space has {latent} dimensions: plotting dimensions 0 and 1 of mu(x)");
+
+        var means = LatentCodes.Means(checkpoint.Model, test);
+        var xs = new double[test.Count];
+        var ys = new double[test.Count];
+        var labels = new int[test.Count];
+        for (int i = 0; i < test.Count; i++)
+        {
+            xs[i] = means[i * latent];
+            ys[i] = means[i * latent + 1];
+            labels[i] = test.Labels[i];
+        }
+        int classes = Math.Max(10, labels.Length > 0 ? labels.Max() + 1 : 0);
+        var ranges = ScatterPlot.Write(output, xs, ys, labels, classes);
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"wrote {output}: {test.Count} test images; x = mu[0] from {ranges.MinX:F2} to {ranges.MaxX:F2}, y = mu[1] from {ranges.MinY:F2} to {ranges.MaxY:F2}"));
+        Console.WriteLine("legend (also the swatches at the top left, in this order):");
+        for (int k = 0; k < classes; k++)
+        {
+            var colour = Palette.Of(k);
+            int members = labels.Count(l => l == k);
+            Console.WriteLine($"  label {k}: {Palette.Hex(colour)} {Palette.Names[k % Palette.Names.Count]} ({members} points)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+using ScratchVae.Vae.Images;
+
+namespace ScratchVae.Vae.Cli;
+
+/// <summary>
+/// <c>scratchvae manifold --checkpoint DIR --out FILE.png [--grid 20]</c>: the decoder over a 2-D grid of latent
+/// points spaced evenly in probability, z = Φ⁻¹ of an even grid in (0, 1)² (Kingma &amp; Welling's figure).
+/// </summary>
+public static class ManifoldCommand
+{
+    private static readonly string[] Valued = ["checkpoint", "out", "grid", "device", "threads"];
+
+    /// <summary>Runs the verb; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var flags = Flags.Parse("manifold", args, Valued, []);
+        string output = flags.Required("out");
+        int grid = flags.Int("grid", 20, 1, 200);
+        using var checkpoint = LoadedCheckpoint.Open(flags);
+        int latent = checkpoint.Info.Model.LatentSize;
+        if (latent < 2) throw new UsageException($"manifold: the model in {checkpoint.Folder} has {latent} latent dimension; a 2-D manifold needs at least 2.");
+        var (height, width) = checkpoint.ImageSize();
+        Console.WriteLine(checkpoint.Describe());
+        if (latent > 2)
+            Console.WriteLine($"the latent space has {latent} dimensions: dimensions 0 and 1 vary, dimensions 2 … {latent - 1} are held at 0 (the prior's mean)");
+        Pictures.WriteManifold(checkpoint.Model, output, grid, height, width);
+        Console.WriteLine($"wrote {output}: {grid}×{grid} decodings; z0 = Φ⁻¹((c + ½)/{grid}) grows left to right, z1 = Φ⁻¹(1 − (r + ½)/{grid}) grows bottom to top");
+        return 0;
+    }
+}
