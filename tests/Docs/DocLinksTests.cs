@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace ScratchVae.Tests.Docs;
 
 /// <summary>
-/// Every relative link of README.md and docs/*.md leads to a file or folder that exists, and a link whose text names
+/// Every relative link of README.md and docs/*.md leads to a file or folder that exists (and to a heading, when it
+/// names an anchor), and a link whose text names
 /// code — <c>[VaeNetwork.NegativeElbo](../src/Vae/Model/VaeNetwork.cs)</c> — points at a source file that contains
 /// each name it mentions, so renaming a member breaks this test rather than the documentation.
 /// </summary>
@@ -36,14 +37,14 @@ public partial class DocLinksTests
         foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal)) yield return file;
     }
 
-    /// <summary>The relative links of <paramref name="markdown"/> (external, mail and in-page links are left out).</summary>
+    /// <summary>The relative and in-page links of <paramref name="markdown"/> (external and mail links are left out).</summary>
     public static IEnumerable<(string Text, string Target)> RelativeLinks(string markdown)
     {
         string text = FencePattern().Replace(markdown, "");
         foreach (Match match in LinkPattern().Matches(text))
         {
             string target = match.Groups["target"].Value;
-            if (target.StartsWith('#') || target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal)) continue;
+            if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal)) continue;
             yield return (match.Groups["text"].Value, target);
         }
     }
@@ -54,6 +55,7 @@ public partial class DocLinksTests
 
     private static string Resolve(Link link)
     {
+        if (link.Target.StartsWith('#')) return link.Document;
         string target = Uri.UnescapeDataString(link.Target.Split('#')[0]);
         return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(link.Document)!, target));
     }
@@ -71,6 +73,38 @@ public partial class DocLinksTests
         var broken = AllLinks().Where(link => !File.Exists(Resolve(link)) && !Directory.Exists(Resolve(link))).Select(link => link.ToString()).ToList();
         Assert.That(broken, Is.Empty);
     }
+
+    /// <summary>GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'.</summary>
+    public static string Anchor(string heading)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (char c in heading.Trim().ToLowerInvariant())
+        {
+            if (char.IsLetterOrDigit(c) || c is '-' or '_') text.Append(c);
+            else if (c == ' ') text.Append('-');
+        }
+        return text.ToString();
+    }
+
+    [Test]
+    public void EveryAnchorIntoADocumentNamesOneOfItsHeadings()
+    {
+        var missing = new List<string>();
+        foreach (var link in AllLinks().Where(link => link.Target.Contains('#', StringComparison.Ordinal)))
+        {
+            string path = Resolve(link);
+            if (!path.EndsWith(".md", StringComparison.Ordinal) || !File.Exists(path)) continue;
+            string anchor = link.Target[(link.Target.IndexOf('#', StringComparison.Ordinal) + 1)..];
+            var headings = FencePattern().Replace(File.ReadAllText(path), "").Split('\n')
+                .Where(line => line.StartsWith('#')).Select(line => Anchor(line.TrimStart('#')));
+            if (!headings.Contains(anchor)) missing.Add($"{link}: no heading with anchor '#{anchor}' in {Path.GetFileName(path)}");
+        }
+        Assert.That(missing, Is.Empty);
+    }
+
+    [TestCase("7. The training step and Adam", "7-the-training-step-and-adam")]
+    [TestCase("Initialisation: Xavier versus the PyTorch default", "initialisation-xavier-versus-the-pytorch-default")]
+    public void AnchorsAreMadeAsGitHubMakesThem(string heading, string anchor) => Assert.That(Anchor(heading), Is.EqualTo(anchor));
 
     [Test]
     public void EveryNameInALinkToSourceExistsInThatSource()
@@ -99,6 +133,6 @@ public partial class DocLinksTests
             ```
             """;
         var links = RelativeLinks(markdown).ToList();
-        Assert.That(links, Is.EqualTo(new[] { ("VaeNetwork.NegativeElbo", "../src/Vae/Model/VaeNetwork.cs"), ("a picture", "images/x.png") }));
+        Assert.That(links, Is.EqualTo(new[] { ("VaeNetwork.NegativeElbo", "../src/Vae/Model/VaeNetwork.cs"), ("a picture", "images/x.png"), ("anchor", "#section") }));
     }
 }

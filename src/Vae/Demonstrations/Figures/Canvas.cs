@@ -80,27 +80,3 @@ public sealed class Canvas
     /// <summary>Saves the canvas as an RGB PNG.</summary>
     public void Save(string path) => PngWriter.WriteRgb(path, _rgb, Width, Height);
 }
-
-/// <summary>An 8-bit RGB colour.</summary>
-/// <param name="R">Red.</param>
-/// <param name="G">Green.</param>
-/// <param name="B">Blue.</param>
-public readonly record struct Colour(byte R, byte G, byte B)
-{
-    /// <summary>Black.</summary>
-    public static Colour Black => new(0, 0, 0);
-    /// <summary>Light grey, for grid lines.</summary>
-    public static Colour Grid => new(225, 225, 225);
-    /// <summary>White.</summary>
-    public static Colour White => new(255, 255, 255);
-
-    /// <summary>
-    /// Ten well-separated colours for the ten classes (the "category10" palette common to plotting libraries):
-    /// blue, orange, green, red, purple, brown, pink, grey, olive, cyan.
-    /// </summary>
-    public static IReadOnlyList<Colour> Categories { get; } =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
-        new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
-    ];
-}
