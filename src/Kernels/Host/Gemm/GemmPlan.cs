@@ -32,11 +32,14 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>Cycles to pack one element through the register transpose.</summary>
     private const double TransposeCyclesPerElement = 0.6;
 
+    /// <summary>Cycles to bring one element in from L3 (about 27 bytes per cycle per core for float).</summary>
+    private const double StreamCyclesPerElement = 0.15;
+
     /// <summary>Cycles each part spends before its first multiply-add (buffers, edge packing, the first cache misses).</summary>
     private const double PartStartCycles = 1500;
 
     /// <summary>The most parts per thread a plan considers.</summary>
-    private const int PartsPerThread = 4;
+    private const int PartsPerThread = 16;
 
     /// <summary>How much modelled cost a finer split may add and still be preferred for its load balance.</summary>
     private const double BalanceTolerance = 0.03;
@@ -61,8 +64,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
         // On a quiet machine the cheapest grid wins. But cores are often shared: a thread that loses its core for a
         // while stalls a static split, while several parts per thread let the other threads take over its share.
-        // So among grids within a few percent of the cheapest, the one with the most parts that still divides
-        // evenly among the threads is chosen. (Two passes rather than a list: planning must not allocate.)
+        // So among grids within a few percent of the cheapest, the one with the most parts is chosen: small parts
+        // cost little when they pack nothing twice (an operand read in place, or split rather than shared), and
+        // the ⌈P / T⌉ rounds in the cost keep an uneven count honest. (Two passes: planning must not allocate.)
         int maxParts = threads == 1 ? 1 : PartsPerThread * threads;
         double cheapest = double.MaxValue;
         GemmPlan best = default;
@@ -78,7 +82,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
                         cheapest = cost;
                         best = plan;
                     }
-                    else if (pass == 1 && cost <= cheapest * (1 + BalanceTolerance) && plan.Parts % threads == 0 && plan.Parts > best.Parts)
+                    else if (pass == 1 && cost <= cheapest * (1 + BalanceTolerance) && plan.Parts > best.Parts)
                     {
                         best = plan;
                     }
@@ -108,8 +112,13 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
                                * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
             if (packB) pack += (double)partColumns * k * (transposeB ? TransposeCyclesPerElement : CopyCyclesPerElement);
+            // Each part brings its share of A and B in from L3 at least once: B once per row block, A once per
+            // column block. Small parts pay this on little work (a 6-row part streams all of its B columns for
+            // one row of tiles), which keeps the plan from cutting C finer than the caches reuse well.
+            double stream = StreamCyclesPerElement * k * ((double)partColumns * CeilingDivide(partRows, rowBlock)
+                                                          + (double)partRows * CeilingDivide(partColumns, columnBlock));
             double rounds = CeilingDivide(parts, threads);
-            cost = rounds * (compute + pack + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
+            cost = rounds * (compute + pack + stream + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
             plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
             return true;
         }
