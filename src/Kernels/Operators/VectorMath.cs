@@ -37,6 +37,10 @@ public static class VectorMath
 
     private const double SqrtTwo = 1.41421356237309504880;
 
+    // The smallest normal numbers, 2⁻¹²⁶ and 2⁻¹⁰²².
+    private const float MinNormalSingle = 1.17549435e-38f;
+    private const double MinNormalDouble = 2.2250738585072014e-308;
+
     // Below this |x|, tanh uses its Taylor series; above it, 1 − 2/(e^{2|x|} + 1) loses at most one bit
     // (tanh ≥ 0.5 there, so the subtraction is exact).
     private const double TanhSeriesLimit = 0.55;
@@ -158,18 +162,33 @@ public static class VectorMath
 
     // ln x = e · ln 2 + ln m with x = 2^e · m, m ∈ [√½, √2); ln m = 2 artanh s = 2s (1 + s²/3 + s⁴/5 + …)
     // with s = (m − 1)/(m + 1), |s| ≤ 0.1716, so s² ≤ 0.0295 and five terms reach float precision.
+    // The usual case, every lane positive, finite and normal, skips the subnormal scaling and the special values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> LogSingle(Vector512<float> x)
     {
+        Vector512<float> unusual = ~Vector512.GreaterThanOrEqual(x, Vector512.Create(MinNormalSingle))
+            | Vector512.Equals(x, Vector512.Create(float.PositiveInfinity));
+        if (Vector512.EqualsAll(unusual.AsUInt32(), Vector512<uint>.Zero)) return LogSingleOfNormal(x, Vector512<float>.Zero);
+        return LogSingleOfAnything(x);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> LogSingleOfAnything(Vector512<float> x)
+    {
         // Subnormals: scale into the normal range first (exact) and remember the 24 extra binary orders.
-        // 2⁻¹²⁶ is the smallest normal float.
-        Vector512<float> subnormal = Vector512.LessThan(x, Vector512.Create(1.17549435e-38f));
+        Vector512<float> subnormal = Vector512.LessThan(x, Vector512.Create(MinNormalSingle));
         Vector512<float> scaled = Vector512.ConditionalSelect(subnormal, x * Vector512.Create(16777216.0f), x);
-        Vector512<int> bits = scaled.AsInt32();
+        return LogSpecialCases(x, LogSingleOfNormal(scaled, subnormal & Vector512.Create(24.0f)));
+    }
+
+    // ln of positive, finite, normal lanes, less extraBinaryOrders · ln 2.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LogSingleOfNormal(Vector512<float> x, Vector512<float> extraBinaryOrders)
+    {
+        Vector512<int> bits = x.AsInt32();
         Vector512<int> exponentField = Vector512.ShiftRightLogical(bits, 23);
         Vector512<float> m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F800000)).AsSingle();
-        Vector512<float> exponent = Vector512.ConvertToSingle(exponentField) - Vector512.Create(127.0f);
-        exponent -= subnormal & Vector512.Create(24.0f);
+        Vector512<float> exponent = Vector512.ConvertToSingle(exponentField) - Vector512.Create(127.0f) - extraBinaryOrders;
         // Move m from [1, 2) to [√½, √2) so that |s| stays small.
         Vector512<float> large = Vector512.GreaterThan(m, Vector512.Create((float)SqrtTwo));
         m = Vector512.ConditionalSelect(large, m * Vector512.Create(0.5f), m);
@@ -186,21 +205,36 @@ public static class VectorMath
         Vector512<float> logM = Vector512.FusedMultiplyAdd(twoS * z, series, twoS);
         Vector512<float> result = Vector512.FusedMultiplyAdd(exponent, Vector512.Create(Ln2HighSingle),
             Vector512.FusedMultiplyAdd(exponent, Vector512.Create(Ln2LowSingle), logM));
-        return LogSpecialCases(x, result);
+        return result;
     }
 
     // As LogSingle, with the series to s²⁰/21 (next term below 10⁻¹⁸ relative).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> LogDouble(Vector512<double> x)
     {
-        Vector512<double> subnormal = Vector512.LessThan(x, Vector512.Create(2.2250738585072014e-308));
+        Vector512<double> unusual = ~Vector512.GreaterThanOrEqual(x, Vector512.Create(MinNormalDouble))
+            | Vector512.Equals(x, Vector512.Create(double.PositiveInfinity));
+        if (Vector512.EqualsAll(unusual.AsUInt64(), Vector512<ulong>.Zero)) return LogDoubleOfNormal(x, Vector512<double>.Zero);
+        return LogDoubleOfAnything(x);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<double> LogDoubleOfAnything(Vector512<double> x)
+    {
+        Vector512<double> subnormal = Vector512.LessThan(x, Vector512.Create(MinNormalDouble));
         Vector512<double> scaled = Vector512.ConditionalSelect(subnormal, x * Vector512.Create(18014398509481984.0), x); // 2⁵⁴
-        Vector512<long> bits = scaled.AsInt64();
+        return LogSpecialCases(x, LogDoubleOfNormal(scaled, subnormal & Vector512.Create(54.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> LogDoubleOfNormal(Vector512<double> x, Vector512<double> extraBinaryOrders)
+    {
+        Vector512<long> bits = x.AsInt64();
         Vector512<long> exponentField = Vector512.ShiftRightLogical(bits, 52);
         Vector512<double> m = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).AsDouble();
         // The exponent field (< 2¹¹, sign bit is 0 for x ≥ 0) goes into the mantissa of 2⁵², then 2⁵² is subtracted: an exact conversion.
-        Vector512<double> exponent = (exponentField | Vector512.Create(0x4330000000000000L)).AsDouble() - Vector512.Create(4503599627370496.0 + 1023.0);
-        exponent -= subnormal & Vector512.Create(54.0);
+        Vector512<double> exponent = (exponentField | Vector512.Create(0x4330000000000000L)).AsDouble() - Vector512.Create(4503599627370496.0 + 1023.0)
+            - extraBinaryOrders;
         Vector512<double> large = Vector512.GreaterThan(m, Vector512.Create(SqrtTwo));
         m = Vector512.ConditionalSelect(large, m * Vector512.Create(0.5), m);
         exponent += large & Vector512<double>.One;
@@ -221,7 +255,7 @@ public static class VectorMath
         Vector512<double> logM = Vector512.FusedMultiplyAdd(twoS * z, series, twoS);
         Vector512<double> result = Vector512.FusedMultiplyAdd(exponent, Vector512.Create(Ln2HighDouble),
             Vector512.FusedMultiplyAdd(exponent, Vector512.Create(Ln2LowDouble), logM));
-        return LogSpecialCases(x, result);
+        return result;
     }
 
     // ln(+∞) = +∞, ln(±0) = −∞, ln(x < 0) = ln(NaN) = NaN.
