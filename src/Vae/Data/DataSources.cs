@@ -46,14 +46,8 @@ public static class DataSources
 
     private static DataSplit LoadEmbedded()
     {
-        ImageDataSet Read(string images, string labels)
-        {
-            var imageArray = IdxReader.Parse(ReadResource(images), images);
-            var labelArray = IdxReader.Parse(ReadResource(labels), labels);
-            var pixels = new float[imageArray.Data.Length];
-            for (int i = 0; i < pixels.Length; i++) pixels[i] = imageArray.Data[i] / 255f;
-            return new ImageDataSet(pixels, labelArray.Data, imageArray.Dimensions[1], imageArray.Dimensions[2]);
-        }
+        ImageDataSet Read(string images, string labels) =>
+            ImageDataSet.FromIdx(IdxReader.Parse(ReadResource(images), images), IdxReader.Parse(ReadResource(labels), labels), images, labels, 28, 28);
         return new DataSplit("mnist",
             Read("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
             Read("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"));

@@ -50,18 +50,24 @@ public sealed class ImageDataSet
     /// <paramref name="expectedHeight"/>/<paramref name="expectedWidth"/> (when given) refuse images of another size.
     /// </summary>
     public static ImageDataSet Load(string imagesPath, string labelsPath, int? expectedHeight = null, int? expectedWidth = null)
+        => FromIdx(IdxReader.Read(imagesPath), IdxReader.Read(labelsPath), imagesPath, labelsPath, expectedHeight, expectedWidth);
+
+    /// <summary>
+    /// Builds a data set from parsed IDX images and labels, checking that they agree (3-D images, 1-D labels, equal
+    /// counts, the expected image size); <paramref name="imagesName"/> and <paramref name="labelsName"/> appear in errors.
+    /// </summary>
+    public static ImageDataSet FromIdx(IdxReader.IdxArray images, IdxReader.IdxArray labels, string imagesName, string labelsName,
+        int? expectedHeight = null, int? expectedWidth = null)
     {
-        var images = IdxReader.Read(imagesPath);
-        var labels = IdxReader.Read(labelsPath);
         if (images.Dimensions.Length != 3)
-            throw new DataFormatException(imagesPath, $"an images file needs 3 dimensions (count, height, width) but has [{string.Join(", ", images.Dimensions)}]");
+            throw new DataFormatException(imagesName, $"an images file needs 3 dimensions (count, height, width) but has [{string.Join(", ", images.Dimensions)}]");
         if (labels.Dimensions.Length != 1)
-            throw new DataFormatException(labelsPath, $"a labels file needs 1 dimension but has [{string.Join(", ", labels.Dimensions)}]");
+            throw new DataFormatException(labelsName, $"a labels file needs 1 dimension but has [{string.Join(", ", labels.Dimensions)}]");
         int count = images.Dimensions[0], height = images.Dimensions[1], width = images.Dimensions[2];
         if (labels.Dimensions[0] != count)
-            throw new DataFormatException(labelsPath, $"it has {labels.Dimensions[0]} labels but {Path.GetFileName(imagesPath)} has {count} images");
+            throw new DataFormatException(labelsName, $"it has {labels.Dimensions[0]} labels but {Path.GetFileName(imagesName)} has {count} images");
         if ((expectedHeight is { } h && h != height) || (expectedWidth is { } w && w != width))
-            throw new DataFormatException(imagesPath, $"images are {height}×{width} but {expectedHeight}×{expectedWidth} were expected");
+            throw new DataFormatException(imagesName, $"images are {height}×{width} but {expectedHeight}×{expectedWidth} were expected");
         var pixels = new float[images.Data.Length];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = images.Data[i] / 255f;
         return new ImageDataSet(pixels, labels.Data, height, width);

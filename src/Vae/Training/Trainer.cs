@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
     public void Restore(string folder)
     {
         var info = Checkpoint.ReadInfo(folder);
-        if (info.Model != Model.Options && !SameArchitecture(info.Model, Model.Options))
+        if (!SameArchitecture(info.Model, Model.Options))
             throw new CheckpointException(Path.Combine(folder, Checkpoint.ConfigFile), "its architecture differs from the requested one");
         var weights = Checkpoint.ReadWeights(folder, info);
         var (first, second) = Checkpoint.ReadOptimizer(folder, info);
