@@ -75,7 +75,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
     }
 
     /// <summary>Computes part <paramref name="index"/> of C (see the class remarks for the loop nest).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     internal static void RunPart(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, int index)
     {

@@ -25,7 +25,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
     public static bool SupportsRowStridedA => true;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
         double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
     {
@@ -114,7 +114,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
     }
 
     // The one-vector variant of Run for narrow right-edge tiles: 6 accumulators, B's second vector never loaded.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     private static void RunOneVector(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
         double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
     {

@@ -24,7 +24,7 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
     public static bool SupportsRowStridedA => false;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
         double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
     {

@@ -25,7 +25,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
     public static bool SupportsRowStridedA => true;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
@@ -115,7 +115,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
     }
 
     // The one-vector variant of Run for narrow right-edge tiles: 6 accumulators, B's second vector never loaded.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     private static void RunOneVector(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {

@@ -24,7 +24,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static bool SupportsRowStridedA => false;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {

@@ -25,7 +25,7 @@ internal static unsafe class PanelPacker
     public const int Slack = 16;
 
     /// <summary>Packs a panel from a source contiguous along the width: source(x, p) = source[p · stride + x].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void PackWidthContiguous<T>(T* source, nint stride, int width, int panelWidth, int depth, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -54,7 +54,7 @@ internal static unsafe class PanelPacker
     }
 
     /// <summary>Packs a panel from a source contiguous along the depth (a transpose): source(x, p) = source[x · stride + p].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void PackDepthContiguous<T>(T* source, nint stride, int width, int panelWidth, int depth, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -79,6 +79,7 @@ internal static unsafe class PanelPacker
 
     // Groups of 8 source rows (x) are transposed 8 depth steps at a time; rows past the width load as zeros.
     // Returns how many depth steps were packed.
+    [MethodImpl(HotLoop.Options)]
     private static int TransposeFloat(float* source, nint stride, int width, int panelWidth, int depth, float* destination)
     {
         int blocked = depth & ~7;
@@ -138,6 +139,7 @@ internal static unsafe class PanelPacker
     // Groups of 4 source rows are transposed 4 depth steps at a time. When the panel width is a multiple of 4 each
     // group is done in turn; otherwise (widths 5 to 7) both groups are transposed first and the stores interleaved
     // by depth step, so the second group's spilled lanes are overwritten by the next step's first group.
+    [MethodImpl(HotLoop.Options)]
     private static int TransposeDouble(double* source, nint stride, int width, int panelWidth, int depth, double* destination)
     {
         int blocked = depth & ~3;

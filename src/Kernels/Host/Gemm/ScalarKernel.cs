@@ -23,7 +23,7 @@ internal readonly unsafe struct ScalarKernel<T> : IMicroKernel<T> where T : unma
     public static bool SupportsRowStridedA => true;
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, T* a, nint aRowStride, nint aDepthStride, T* b, nint bDepthStride,
         T alpha, T beta, T* c, nint cRowStride, int rows, int columns)
     {

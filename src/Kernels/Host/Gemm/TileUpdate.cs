@@ -11,7 +11,7 @@ namespace ScratchVae.Kernels.Host.Gemm;
 internal static unsafe class TileUpdate
 {
     /// <summary>C(i, j) = alpha · tile[i · tileStride + j] + beta · C(i, j) for i &lt; rows, j &lt; columns; C unread when beta is 0.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(HotLoop.Options)]
     public static void Apply<T>(T* tile, int tileStride, int rows, int columns, T alpha, T beta, T* c, nint cRowStride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

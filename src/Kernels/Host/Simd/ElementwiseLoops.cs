@@ -14,7 +14,7 @@ namespace ScratchVae.Kernels.Host.Simd;
 internal static unsafe class ElementwiseLoops
 {
     /// <summary>y[i] = f(x[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Map<T, TOperator>(T* x, T* y, int length)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
     {
@@ -34,7 +34,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>dx[i] = dy[i] · f'(x[i], y[i]), or dx[i] += that when <paramref name="accumulate"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void MapBackward<T, TOperator>(T* x, T* y, T* dy, T* dx, int length, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
     {
@@ -68,7 +68,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>c[i] (+)= f(a[i], b[i]) for i &lt; length: both operands full (Broadcast.None), or one row against a bias row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Zip<T, TOperator>(T* a, T* b, T* c, int length, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IBinaryOperator
     {
@@ -101,7 +101,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>c[i] (+)= f(a[i], b) for i &lt; length with one b for all (Broadcast.Scalar, or one row under Broadcast.Column).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void ZipWithScalar<T, TOperator>(T* a, T b, T* c, int length, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IBinaryOperator
     {
@@ -135,7 +135,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>y[j] = f(x[j] + bias[j]) for j &lt; length (one row of a linear layer's output).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void BiasActivation<T, TOperator>(T* x, T* bias, T* y, int length)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
     {
@@ -159,7 +159,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>y[i] = alpha · x[i] + beta · y[i]; y is not read when beta is 0 (so NaNs in it do not propagate).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Axpby<T>(T alpha, T* x, T beta, T* y, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector512<T>.Count;
@@ -180,7 +180,7 @@ internal static unsafe class ElementwiseLoops
     }
 
     /// <summary>destination[i] += source[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void AddInto<T>(T* source, T* destination, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector512<T>.Count;

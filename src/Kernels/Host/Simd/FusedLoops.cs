@@ -14,7 +14,7 @@ internal static unsafe class FusedLoops
     /// gradient[j] (+)= scale · (σ(l) − t). σ(l) reuses e = e^−|l|: σ(l) = 1/(1 + e) for l ≥ 0 and e/(1 + e)
     /// below, which never overflows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static T BceRow<T>(T* logits, T* targets, int columns, T* gradient, T scale, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -66,7 +66,7 @@ internal static unsafe class FusedLoops
     /// g ← g + λθ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; θ ← θ − stepSize · m / (√v / √(1−β2ᵗ) + ε),
     /// stepSize = lr / (1−β1ᵗ). The gradient buffer is only read.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Adam<T>(T* parameters, T* gradients, T* firstMoment, T* secondMoment, int length, in AdamScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

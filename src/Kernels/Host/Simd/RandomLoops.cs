@@ -13,7 +13,7 @@ namespace ScratchVae.Kernels.Host.Simd;
 internal static unsafe class RandomLoops
 {
     /// <summary>destination[i] = uniform element (first + i) of the stream (seed, counterOffset), for i &lt; count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Uniform<T>(T* destination, long first, int count, ulong seed, ulong counterOffset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -31,7 +31,7 @@ internal static unsafe class RandomLoops
     /// destination[i] = mean + standardDeviation · (normal element (first + i) of the stream), for i &lt; count.
     /// Box–Muller pairs elements (2j, 2j + 1): z₂ⱼ = √(−2 ln u₂ⱼ) cos(2π u₂ⱼ₊₁), z₂ⱼ₊₁ = √(−2 ln u₂ⱼ) sin(2π u₂ⱼ₊₁).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void Normal<T>(T* destination, long first, int count, ulong seed, ulong counterOffset, T mean, T standardDeviation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

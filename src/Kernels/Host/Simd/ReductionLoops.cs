@@ -14,7 +14,7 @@ internal static unsafe class ReductionLoops
     /// Σ x[i] for i &lt; length: four vector accumulators take interleaved vectors, a fifth the ragged end
     /// (zero-padded), and the lanes are combined as a fixed tree.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static T Sum<T>(T* x, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector512<T>.Count;
@@ -33,7 +33,7 @@ internal static unsafe class ReductionLoops
     }
 
     /// <summary>max x[i] for i &lt; length; −∞ for an empty range (the identity of max).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static T Max<T>(T* x, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector512<T>.Count;
@@ -54,7 +54,7 @@ internal static unsafe class ReductionLoops
     /// matrix: y[j] = Σᵢ x[i, j] (or y[j] += that). Every column, vector lane or scalar, adds its rows in
     /// order 0, 1, 2, …, so the result does not depend on how columns are grouped.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotLoop.Options)]
     public static void ColumnSums<T>(T* x, int rows, int columns, T* y, int firstColumn, int endColumn, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
