@@ -24,19 +24,28 @@ public static partial class Ops
             throw new ArgumentException($"{name}: the targets {targets.Shape} must have the shape of the logits {logits.Shape}.");
         int rows = logits.Shape[0], columns = logits.Shape[1];
         var y = Tensor<T>.Empty(Shape.Vector(rows), context.Device);
-        // y[i] = Σⱼ BCE(l[i, j], x[i, j]), then log p = −y
-        context.Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, y.Buffer, null, T.Zero);
+        // y[i] = Σⱼ BCE(l[i, j], x[i, j]), then log p = −y. When the logits will need a gradient, the same pass also
+        // writes d[i, j] = ∂ log p[i] / ∂l[i, j] = −(σ(l) − x): its exp and log are the costly part, so backward
+        // only scales d instead of running them again.
+        Tensor<T>? d = context.RecordsGradient && logits.RequiresGrad ? Tensor<T>.Empty(logits.Shape, context.Device) : null;
+        context.Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, y.Buffer, d?.Buffer, -T.One);
         context.Backend.Map<T, NegateOperator>(y.Buffer, y.Buffer, rows);
-        return context.Finish(y, context.RecordsGradient ? new BernoulliLogLikelihoodOperation<T>(logits, targets) : null);
+        return context.Finish(y, context.RecordsGradient ? new BernoulliLogLikelihoodOperation<T>(logits, targets, d) : null);
     }
 }
 
 /// <summary>
 /// Backward of y[i] = −Σⱼ BCE(l[i, j], x[i, j]): ∂y[i]/∂l[i, j] = x[i, j] − σ(l[i, j]) and ∂y[i]/∂x[i, j] = l[i, j].
 /// </summary>
-internal sealed class BernoulliLogLikelihoodOperation<T>(Var<T> logits, Var<T> targets)
-    : Operation<T>("bernoulli-log-likelihood", logits, targets) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BernoulliLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // d [B, D] = −(σ(l) − x) from the forward pass, or null when the logits needed no gradient then.
+    private readonly Tensor<T>? _logitsDerivative;
+
+    public BernoulliLogLikelihoodOperation(Var<T> logits, Var<T> targets, Tensor<T>? logitsDerivative)
+        : base("bernoulli-log-likelihood", logits, targets)
+        => _logitsDerivative = logitsDerivative is null ? null : Save(logitsDerivative);
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         Var<T> logits = Inputs[0], targets = Inputs[1];
@@ -44,12 +53,10 @@ internal sealed class BernoulliLogLikelihoodOperation<T>(Var<T> logits, Var<T> t
         var g = outputGradient.Buffer; // G [B]
         if (GradientTarget(logits) is { } logitsTarget)
         {
-            // d[i, j] = −(σ(l) − x), from the fused primitive with gradient scale −1; then ∂L/∂l = G[i] · d[i, j].
-            // A fresh target holds d itself and is scaled in place; one that already holds a contribution needs d apart.
-            using var d = logitsTarget.Accumulate ? Tensor<T>.Empty(logits.Shape, Device) : null;
-            var dBuffer = d?.Buffer ?? logitsTarget.Buffer;
-            Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, null, dBuffer, -T.One);
-            Backend.Zip<T, MultiplyOperator>(dBuffer, g, logitsTarget.Buffer, rows, columns, Broadcast.Column, logitsTarget.Accumulate);
+            // ∂L/∂l[i, j] = G[i] · d[i, j]
+            var d = _logitsDerivative ?? throw new InvalidOperationException(
+                "bernoulli-log-likelihood: the logits' derivative was not kept by the forward pass.");
+            Backend.Zip<T, MultiplyOperator>(d.Buffer, g, logitsTarget.Buffer, rows, columns, Broadcast.Column, logitsTarget.Accumulate);
         }
         if (GradientTarget(targets) is { } targetsTarget)
         {

@@ -185,16 +185,18 @@ public sealed unsafe partial class HostBackend : IBackend
     /// <summary>
     /// Splits a flat job of <paramref name="length"/> elements: one chunk of everything when it is too small to
     /// repay a second thread (or there is one thread), else chunks of <see cref="ChunkElements"/>. Returns the chunk count.
+    /// <paramref name="relativeCost"/> (a power of two ≤ 1024) is the cost of an element against a simple map's: the
+    /// threshold and the chunk shrink by that factor, so that a chunk is about the same time whatever the work.
     /// </summary>
-    private int FlatChunks(int length, out int chunkSize)
+    private int FlatChunks(int length, out int chunkSize, int relativeCost = 1)
     {
-        if (ThreadCount == 1 || length <= ParallelThreshold)
+        if (ThreadCount == 1 || length <= ParallelThreshold / relativeCost)
         {
             chunkSize = length;
             return length == 0 ? 0 : 1;
         }
-        chunkSize = ChunkElements;
-        return (int)(((long)length + ChunkElements - 1) / ChunkElements);
+        chunkSize = ChunkElements / relativeCost;
+        return (int)(((long)length + chunkSize - 1) / chunkSize);
     }
 
     /// <summary>
