@@ -36,8 +36,6 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             return;
         }
 
-        // Six row pointers and one shared offset: each broadcast is a single load with a scaled index.
-        double* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (Sse.IsSupported)
@@ -51,29 +49,32 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             }
         }
 
-        nint offset = 0;
-        for (int p = 0; p < depth; p++)
+        // Two base pointers (rows 0 and 3) and two row offsets, as in FloatKernel256: no pointer lives on the stack.
+        double* low = a, high = a + 3 * aRowStride;
+        nint oneRow = aRowStride, twoRows = 2 * aRowStride;
+        for (int p = depth; p > 0; p--)
         {
             Vector256<double> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 4);
-            Vector256<double> x = Vector256.Create(a0[offset]);
+            Vector256<double> x = Vector256.Create(low[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
             c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[offset]);
+            x = Vector256.Create(low[oneRow]);
             c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
             c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[offset]);
+            x = Vector256.Create(low[twoRows]);
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
             c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[offset]);
+            x = Vector256.Create(high[0]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a4[offset]);
+            x = Vector256.Create(high[oneRow]);
             c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a5[offset]);
+            x = Vector256.Create(high[twoRows]);
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            offset += aDepthStride;
+            low += aDepthStride;
+            high += aDepthStride;
             b += bDepthStride;
         }
 
