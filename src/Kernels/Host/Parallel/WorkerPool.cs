@@ -20,7 +20,10 @@ public sealed class WorkerPool : IDisposable
     private long _generation;
     private bool _disposed;
     private Exception? _failure;
-    private readonly ManualResetEventSlim _done = new(false);
+    // The caller blocks on this object when a job outlasts its spin. A Monitor on a preallocated object rather than a
+    // ManualResetEventSlim: the event creates its internal lock object (24 bytes of managed heap) the first time a
+    // wait blocks, which made the first blocking join of a thread allocate, at a moment that depended on timing.
+    private readonly object _doneGate = new();
 
     /// <summary>Creates a pool of <paramref name="threadCount"/> threads (the caller included); ≥ 1.</summary>
     public WorkerPool(int threadCount)
@@ -55,7 +58,6 @@ public sealed class WorkerPool : IDisposable
             _count = count;
             _failure = null;
             _completed = 0;
-            _done.Reset();
             generation = ++_generation;
             Volatile.Write(ref _ticket, Ticket(generation, 0));
             Monitor.PulseAll(_gate);
@@ -71,15 +73,13 @@ public sealed class WorkerPool : IDisposable
 
     private static long Ticket(long generation, int index) => ((generation & uint.MaxValue) << 32) | (uint)index;
 
-    // Blocks until every item is complete. The event may still be set by a worker that completed the previous job's
-    // last item after the caller had seen the count (a stale signal), so the count, not the event, decides.
+    // Blocks until every item is complete. A worker that completed the previous job's last item after the caller had
+    // seen the count may still pulse (a stale signal); the count, checked under the gate, decides.
     private void WaitForCompletion(int count)
     {
-        while (Volatile.Read(ref _completed) < count)
+        lock (_doneGate)
         {
-            _done.Reset();
-            if (Volatile.Read(ref _completed) >= count) return;
-            _done.Wait();
+            while (Volatile.Read(ref _completed) < count) Monitor.Wait(_doneGate);
         }
     }
 
@@ -113,7 +113,10 @@ public sealed class WorkerPool : IDisposable
             {
                 Interlocked.CompareExchange(ref _failure, exception, null);
             }
-            if (Interlocked.Increment(ref _completed) == count) _done.Set();
+            if (Interlocked.Increment(ref _completed) == count)
+            {
+                lock (_doneGate) Monitor.PulseAll(_doneGate);
+            }
         }
     }
 
@@ -165,6 +168,5 @@ public sealed class WorkerPool : IDisposable
             Monitor.PulseAll(_gate);
         }
         foreach (var thread in _threads) thread.Join();
-        _done.Dispose();
     }
 }
