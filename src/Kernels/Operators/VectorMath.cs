@@ -67,6 +67,7 @@ public static class VectorMath
     }
 
     /// <summary>tanh x in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Tanh<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Vector512<T> magnitude = Vector512.Abs(x);
@@ -268,6 +269,7 @@ public static class VectorMath
         return Vector512.ConditionalSelect(~Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero), Vector512.Create(T.NaN), result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Horner(Vector512<float> x, float[] coefficients)
     {
         Vector512<float> sum = Vector512.Create(coefficients[^1]);
@@ -276,6 +278,7 @@ public static class VectorMath
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Horner(Vector512<double> x, double[] coefficients)
     {
         Vector512<double> sum = Vector512.Create(coefficients[^1]);
