@@ -35,8 +35,9 @@ public sealed class WorkerPoolTests
     [Test]
     public void ABlockingJoinAllocatesNothing()
     {
-        // Two items. The caller's item waits until the worker has taken the other one, and the worker's item
-        // sleeps far longer than the caller spins: so the caller always ends up blocked in the join.
+        // Two items. The caller's item waits until the worker has taken the other one, and the worker's item then
+        // sleeps 100 ms, so the caller waits in the join: spinning first, blocked once the spin runs out (how soon
+        // depends on what else the machine runs).
         int workerStarted = 0;
         bool workerSeen = true;
         Action<int> body = _ =>

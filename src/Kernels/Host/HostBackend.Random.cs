@@ -14,6 +14,7 @@ public sealed unsafe partial class HostBackend
     // training step took 55 µs on one thread; split from 1,024 elements up, they take two threads.
     private const int UniformCost = 16;
     private const int NormalCost = 64;
+
     /// <inheritdoc />
     public void UniformFill<T>(DeviceBuffer<T> x, int offset, int length, ulong seed, ulong counterOffset) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -49,7 +49,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// </summary>
     private const double LargePartCycles = 500_000;
 
-
     /// <summary>Number of parts.</summary>
     public int Parts => RowParts * ColumnParts;
 
@@ -81,19 +80,18 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // 20% below 2 × 5 with the caches flushed before each call (64 against 78–80 GFLOP/s) and 0–11% below with
         // warm caches. Such a grid is kept only when no other grid exists.
         int maxParts = threads == 1 ? 1 : PartsPerThread * threads;
-        GemmPlan best = Select(avoidOnePartPerThread: false, out bool onePartPerThread, out _);
-        if (onePartPerThread)
+        GemmPlan best = Select(avoidOnePartPerThread: false, out _);
+        if (OnePartPerThread(best))
         {
-            GemmPlan alternative = Select(avoidOnePartPerThread: true, out _, out bool found);
+            GemmPlan alternative = Select(avoidOnePartPerThread: true, out bool found);
             if (found) best = alternative;
         }
         return best;
 
-        GemmPlan Select(bool avoidOnePartPerThread, out bool onePartPerThread, out bool found)
+        GemmPlan Select(bool avoidOnePartPerThread, out bool found)
         {
             double cheapest = double.MaxValue;
             GemmPlan chosen = default;
-            bool chosenIsOnePartPerThread = false;
             found = false;
             for (int pass = 0; pass < 2; pass++)
             {
@@ -101,33 +99,35 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
                 {
                     for (int columnParts = 1; rowParts * columnParts <= maxParts; columnParts++)
                     {
-                        if (!Evaluate(rowParts, columnParts, out GemmPlan plan, out double cost, out bool large)) continue;
-                        if (avoidOnePartPerThread && large) continue;
+                        if (!Evaluate(rowParts, columnParts, out GemmPlan plan, out double cost)) continue;
+                        if (avoidOnePartPerThread && OnePartPerThread(plan)) continue;
                         if (pass == 0 && cost < cheapest)
                         {
                             cheapest = cost;
                             chosen = plan;
-                            chosenIsOnePartPerThread = large;
                             found = true;
                         }
                         else if (pass == 1 && cost <= cheapest * (1 + BalanceTolerance) && plan.Parts > chosen.Parts)
                         {
                             chosen = plan;
-                            chosenIsOnePartPerThread = large;
                         }
                     }
                 }
             }
-            onePartPerThread = chosenIsOnePartPerThread;
             return chosen;
         }
 
-        // onePartPerThread: fewer than two parts per thread, each above LargePartCycles.
-        bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost, out bool onePartPerThread)
+        // Fewer than two parts per thread, each above LargePartCycles of multiply-adds.
+        bool OnePartPerThread(GemmPlan plan) => threads > 1 && plan.Parts < 2 * threads
+            && Compute(Math.Min(plan.RowsPerPart, m), Math.Min(plan.ColumnsPerPart, n)) > LargePartCycles;
+
+        // Cycles of a part's padded multiply-adds.
+        double Compute(int partRows, int partColumns) => RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
+
+        bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost)
         {
             plan = default;
             cost = 0;
-            onePartPerThread = false;
             int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
             int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
             if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
@@ -140,7 +140,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             bool packB = ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize);
 
             // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
-            double compute = RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
+            double compute = Compute(partRows, partColumns);
             double pack = 0;
             if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
                                * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
@@ -152,7 +152,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
                                                           + (double)partRows * CeilingDivide(partColumns, columnBlock));
             double rounds = CeilingDivide(parts, threads);
             cost = rounds * (compute + pack + stream + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
-            onePartPerThread = threads > 1 && parts < 2 * threads && compute > LargePartCycles;
             plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
             return true;
         }
