@@ -31,9 +31,9 @@ public static class DemoCommand
         };
     }
 
-    private static int Initialization(Flags flags)
-    {
-        var options = new InitializationDemoOptions
+    // The flags every demonstration takes (DemoOptions), read into a demonstration's own options.
+    private static TOptions WithSharedFlags<TOptions>(Flags flags, TOptions options) where TOptions : DemoOptions
+        => (TOptions)(options with
         {
             Steps = flags.Int("steps", 200, 0, 1_000_000),
             BatchSize = flags.Int("batch", 128, 1, 1 << 16),
@@ -42,7 +42,11 @@ public static class DemoCommand
             LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
             Seed = (ulong)flags.Int("seed", 1, 0),
             ProbeCount = flags.Int("probe", 1000, 1),
-        };
+        });
+
+    private static int Initialization(Flags flags)
+    {
+        var options = WithSharedFlags(flags, new InitializationDemoOptions());
         var (data, device) = Open(flags);
         Console.WriteLine($"demo init: {data.Name} ({data.Train.Count} train, probe of {Math.Min(options.ProbeCount, data.Test.Count)} test images), " +
                           $"{data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, Adam lr {Invariant(options.LearningRate)}, seed {options.Seed}, device {device.Name}");
@@ -55,16 +59,7 @@ public static class DemoCommand
 
     private static int Reparameterization(Flags flags)
     {
-        var options = new ReparameterizationDemoOptions
-        {
-            Steps = flags.Int("steps", 200, 0, 1_000_000),
-            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
-            Hidden = flags.Int("hidden", 400, 1, 1 << 16),
-            Latent = flags.Int("latent", 20, 1, 1 << 12),
-            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
-            Seed = (ulong)flags.Int("seed", 1, 0),
-            ProbeCount = flags.Int("probe", 1000, 1),
-        };
+        var options = WithSharedFlags(flags, new ReparameterizationDemoOptions());
         var (data, device) = Open(flags);
         Console.WriteLine($"demo reparameterization: {data.Name}, {data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, seed {options.Seed}, device {device.Name}");
         var result = ReparameterizationDemo.Run(options, data, device);

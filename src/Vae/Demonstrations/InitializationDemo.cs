@@ -7,23 +7,12 @@ using ScratchVae.Vae.Training;
 
 namespace ScratchVae.Vae.Demonstrations;
 
-/// <summary>The settings of <see cref="InitializationDemo"/> (<c>scratchvae demo init</c>).</summary>
-public sealed record InitializationDemoOptions
+/// <summary>
+/// The settings of <see cref="InitializationDemo"/> (<c>scratchvae demo init</c>). Both initialisations draw their
+/// weights from the same stream of <see cref="DemoOptions.Seed"/>, scaled differently.
+/// </summary>
+public sealed record InitializationDemoOptions : DemoOptions
 {
-    /// <summary>Adam steps per initialisation.</summary>
-    public int Steps { get; init; } = 200;
-    /// <summary>Examples per step.</summary>
-    public int BatchSize { get; init; } = 128;
-    /// <summary>H: width of the single hidden layer of the encoder and of the decoder.</summary>
-    public int Hidden { get; init; } = 400;
-    /// <summary>Z: latent dimensions.</summary>
-    public int Latent { get; init; } = 20;
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Seeds the weights (the same stream for both initialisations, scaled differently) and the noise.</summary>
-    public ulong Seed { get; init; } = 1;
-    /// <summary>N: test images on which dead units and the loss are measured.</summary>
-    public int ProbeCount { get; init; } = 1000;
     /// <summary>Measurements besides step 0, at halving intervals: Steps, Steps/2, Steps/4, … (early steps are where units die).</summary>
     public int Measurements { get; init; } = 6;
 }

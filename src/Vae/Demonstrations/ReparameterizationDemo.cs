@@ -7,24 +7,11 @@ using ScratchVae.Vae.Training;
 
 namespace ScratchVae.Vae.Demonstrations;
 
-/// <summary>The settings of <see cref="ReparameterizationDemo"/> (<c>scratchvae demo reparameterization</c>).</summary>
-public sealed record ReparameterizationDemoOptions
-{
-    /// <summary>Adam steps of the two training runs (0: gradients only).</summary>
-    public int Steps { get; init; } = 200;
-    /// <summary>Examples per step.</summary>
-    public int BatchSize { get; init; } = 128;
-    /// <summary>Width of the hidden layers.</summary>
-    public int Hidden { get; init; } = 400;
-    /// <summary>Latent dimensions.</summary>
-    public int Latent { get; init; } = 20;
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Seeds the weights and the noise.</summary>
-    public ulong Seed { get; init; } = 1;
-    /// <summary>Test images on which the trained models are measured.</summary>
-    public int ProbeCount { get; init; } = 1000;
-}
+/// <summary>
+/// The settings of <see cref="ReparameterizationDemo"/> (<c>scratchvae demo reparameterization</c>).
+/// <see cref="DemoOptions.Steps"/> = 0 measures the gradients only.
+/// </summary>
+public sealed record ReparameterizationDemoOptions : DemoOptions;
 
 /// <summary>Gradient norms √(Σ g²) of groups of parameters after a backward pass of one loss term.</summary>
 /// <param name="Trick">True: z = μ + σ ⊙ ε is recorded; false: z is sampled, then used as a constant.</param>
@@ -61,7 +48,7 @@ public sealed record ReparameterizationDemoResult(IReadOnlyList<GradientNorms> N
 /// </summary>
 public static class ReparameterizationDemo
 {
-    /// <summary>Measures gradient norms at initialisation, then trains a model each way for <see cref="ReparameterizationDemoOptions.Steps"/> steps.</summary>
+    /// <summary>Measures gradient norms at initialisation, then trains a model each way for <see cref="DemoOptions.Steps"/> steps.</summary>
     public static ReparameterizationDemoResult Run(ReparameterizationDemoOptions options, DataSplit data, Device device, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
