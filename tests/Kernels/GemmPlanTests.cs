@@ -19,8 +19,8 @@ public sealed partial class GemmPlanTests
     [TestCase(false, true, 128, 784, 400)]
     [TestCase(true, false, 400, 784, 128)]
     [TestCase(true, false, 784, 400, 128)]
-    [TestCase(false, false, 512, 512, 512)]
-    [TestCase(false, false, 1024, 1024, 1024)]
+    [TestCase(true, false, 512, 512, 512)]
+    [TestCase(true, false, 1024, 1024, 1024)]
     public void LargeGemmsGetAtLeastTwoPartsPerThread(bool transposeA, bool transposeB, int m, int n, int k)
     {
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, Threads);
@@ -34,6 +34,15 @@ public sealed partial class GemmPlanTests
     {
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, Threads);
         Assert.That(Parts(plan), Is.InRange(1, Threads), plan);
+    }
+
+    // Large GEMMs that pack both operands share each packed block of B between the threads instead (SharedBGemmTests).
+    [TestCase(false, false, 512, 512, 512)]
+    [TestCase(false, false, 1024, 1024, 1024)]
+    public void LargeSquaresShareTheirPackedB(bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, Threads);
+        Assert.That(plan, Does.StartWith("shared B blocks"), plan);
     }
 
     [Test]

@@ -39,7 +39,13 @@ internal static unsafe class BlockedGemm<T, TKernel>
         job.Set(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
         try
         {
-            if (plan.Parts == 1) job.RunPart(0);
+            if (plan.SharedB)
+            {
+                int stages = CeilingDivide(n, plan.ColumnBlock) * CeilingDivide(k, plan.DepthBlock);
+                job.SetShared(PackBuffers<T>.ForCurrentThread().B((nint)plan.ColumnBlock * plan.DepthBlock), stages);
+                pool.For(pool.ThreadCount, job.SharedBody);
+            }
+            else if (plan.Parts == 1) job.RunPart(0);
             else pool.For(plan.Parts, job.Body);
         }
         finally
@@ -155,6 +161,85 @@ internal static unsafe class BlockedGemm<T, TKernel>
             }
         }
     }
+
+    /// <summary>
+    /// One thread's share of a shared-B plan; every thread of the pool runs it once. The blocks of B are taken in
+    /// order, (jc, pc) with pc inner, as in <see cref="RunPart"/>. For each, the threads first pack its NR-wide
+    /// panels into <paramref name="sharedB"/>, each claiming the next unpacked panel, then claim MC-row blocks of C,
+    /// pack that block of A into their own buffer and multiply it by the whole packed block of B. Before the next
+    /// block overwrites <paramref name="sharedB"/>, a thread waits until every row block claimed has been computed.
+    /// <para>
+    /// Work is claimed, never assigned, so nothing waits for a thread that has not started: a thread that runs
+    /// alone (the others still asleep) does everything, and one that starts late finds every counter satisfied
+    /// and returns. Each block uses four counters in <paramref name="counters"/>: panels claimed, panels packed,
+    /// row blocks claimed, row blocks done. Each element of C gets the same operations in the same order as in
+    /// <see cref="RunPart"/> with the same KC, so the two give the same bits.
+    /// </para>
+    /// </summary>
+    [MethodImpl(HotLoop.Options)]
+    internal static void RunShared(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, T* sharedB, int[] counters)
+    {
+        int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
+        int depthBlock = plan.DepthBlock, rowBlock = plan.RowBlock;
+        int rowBlocks = CeilingDivide(m, rowBlock);
+        T* packedA = PackBuffers<T>.ForCurrentThread().A((nint)rowBlock * depthBlock);
+        int stage = 0;
+        for (int jc = 0; jc < n; jc += plan.ColumnBlock)
+        {
+            int columnCount = Math.Min(plan.ColumnBlock, n - jc);
+            int panels = CeilingDivide(columnCount, tileColumns);
+            for (int pc = 0; pc < k; pc += depthBlock, stage++)
+            {
+                int depth = Math.Min(depthBlock, k - pc);
+                T blockBeta = pc == 0 ? beta : T.One;
+                ref int panelsClaimed = ref counters[4 * stage];
+                ref int panelsPacked = ref counters[4 * stage + 1];
+                ref int blocksClaimed = ref counters[4 * stage + 2];
+                ref int blocksDone = ref counters[4 * stage + 3];
+
+                for (int panel; (panel = Interlocked.Increment(ref panelsClaimed) - 1) < panels;)
+                {
+                    int jr = panel * tileColumns;
+                    PackB(transposeB, n, k, b, pc, depth, jc + jr, Math.Min(tileColumns, columnCount - jr), sharedB + (nint)jr * depth);
+                    Interlocked.Increment(ref panelsPacked);
+                }
+                WaitUntil(ref panelsPacked, panels);
+
+                for (int block; (block = Interlocked.Increment(ref blocksClaimed) - 1) < rowBlocks;)
+                {
+                    int ic = block * rowBlock;
+                    int rowCount = Math.Min(rowBlock, m - ic);
+                    for (int ir = 0; ir < rowCount; ir += tileRows)
+                        PackA(transposeA, m, k, a, pc, depth, ic + ir, Math.Min(tileRows, rowCount - ir), packedA + (nint)ir * depth);
+                    for (int jr = 0; jr < columnCount; jr += tileColumns)
+                    {
+                        int columns = Math.Min(tileColumns, columnCount - jr);
+                        T* bSliver = sharedB + (nint)jr * depth;
+                        T* cTile = c + (nint)ic * n + jc + jr;
+                        for (int ir = 0; ir < rowCount; ir += tileRows)
+                        {
+                            TKernel.Run(depth, packedA + (nint)ir * depth, 1, tileRows, bSliver, tileColumns,
+                                alpha, blockBeta, cTile + (nint)ir * n, n, Math.Min(tileRows, rowCount - ir), columns);
+                        }
+                    }
+                    Interlocked.Increment(ref blocksDone);
+                }
+                WaitUntil(ref blocksDone, rowBlocks);
+            }
+        }
+    }
+
+    // Spins (yielding the core now and then, never sleeping) until counter reaches target; the work it waits for
+    // was claimed by a running thread.
+    private static void WaitUntil(ref int counter, int target)
+    {
+        if (Volatile.Read(ref counter) >= target) return;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref counter) < target) spin.SpinOnce(sleep1Threshold: -1);
+    }
+
+    private static int CeilingDivide(int x, int y) => (x + y - 1) / y;
 
     // One MR-tall panel of op(A): rows row.. row+width, depth steps pc.. pc+depth. op(A)[i, p] = transposeA ? a[p·m + i] : a[i·k + p].
     private static void PackA(bool transposeA, int m, int k, T* a, int pc, int depth, int row, int width, T* destination)

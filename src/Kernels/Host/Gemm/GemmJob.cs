@@ -18,10 +18,21 @@ internal sealed unsafe class GemmJob<T, TKernel>
     private T _alpha, _beta;
     private T* _a, _b, _c;
 
-    private GemmJob() => Body = RunPart;
+    // Shared-B plans: the block of B all threads read, and four counters per stage (see RunShared).
+    private T* _sharedB;
+    private int[] _stageCounters = [];
+
+    private GemmJob()
+    {
+        Body = RunPart;
+        SharedBody = RunShared;
+    }
 
     /// <summary>RunPart as a cached delegate for <see cref="Parallel.WorkerPool.For"/>.</summary>
     public Action<int> Body { get; }
+
+    /// <summary>RunShared as a cached delegate: one call per thread of the pool.</summary>
+    public Action<int> SharedBody { get; }
 
     /// <summary>The calling thread's job object.</summary>
     public static GemmJob<T, TKernel> ForCurrentThread() => s_current ??= new GemmJob<T, TKernel>();
@@ -37,15 +48,31 @@ internal sealed unsafe class GemmJob<T, TKernel>
         _c = c;
     }
 
+    /// <summary>
+    /// Prepares a shared-B run: <paramref name="sharedB"/> holds one packed KC × NC block, and the counters of
+    /// <paramref name="stages"/> stages start at zero.
+    /// </summary>
+    public void SetShared(T* sharedB, int stages)
+    {
+        _sharedB = sharedB;
+        if (_stageCounters.Length < 4 * stages) _stageCounters = new int[4 * stages];
+        else Array.Clear(_stageCounters, 0, 4 * stages);
+    }
+
     /// <summary>Forgets the pointers once the run is over.</summary>
     public void Clear()
     {
         _a = null;
         _b = null;
         _c = null;
+        _sharedB = null;
     }
 
     /// <summary>Computes one part of C.</summary>
     public void RunPart(int index)
         => BlockedGemm<T, TKernel>.RunPart(_plan, _transposeA, _transposeB, _m, _n, _k, _alpha, _a, _b, _beta, _c, index);
+
+    /// <summary>Takes part in a shared-B run (the argument, the thread's item number, does not matter).</summary>
+    public void RunShared(int _)
+        => BlockedGemm<T, TKernel>.RunShared(_plan, _transposeA, _transposeB, _m, _n, _k, _alpha, _a, _b, _beta, _c, _sharedB, _stageCounters);
 }

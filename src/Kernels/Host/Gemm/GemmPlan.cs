@@ -20,8 +20,12 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <param name="ColumnBlock">NC, a multiple of NR.</param>
 /// <param name="PackA">Pack A into MR-row panels (else read it in place).</param>
 /// <param name="PackB">Pack B into NR-column panels (else read it in place; only without transposeB).</param>
+/// <param name="SharedB">
+/// All threads work on one packed KC × NC block of B at a time (see <see cref="BlockedGemm{T, TKernel}"/>): they pack
+/// its panels together, then take MC-row blocks of C; there is one part, and A and B are both packed.
+/// </param>
 internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int RowsPerPart, int ColumnsPerPart,
-    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB)
+    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false)
 {
     /// <summary>Cycles a fork/join of the worker pool costs, roughly (wake-up plus the join's cache-line traffic).</summary>
     private const double SyncCycles = 4000;
@@ -49,21 +53,23 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// </summary>
     private const double LargePartCycles = 500_000;
 
+    // The smallest GEMM that gets a shared-B plan (see Create).
+    private const int SharedMinimumRowsPerThread = 256, SharedMinimumColumns = 512, SharedMinimumDepth = 256;
+
     /// <summary>Number of parts.</summary>
     public int Parts => RowParts * ColumnParts;
 
     /// <summary>A one-line description for benchmark reports.</summary>
-    public override string ToString() =>
-        $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
+    public override string ToString() => SharedB
+        ? $"shared B blocks, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, A packed per thread, B packed together"
+        : $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
         $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}";
 
-    /// <summary>Chooses the split and the block sizes for one GEMM with the given kernel geometry.</summary>
+    /// <summary>Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry.</summary>
     public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
         int tileRows, int tileColumns, int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA)
     {
-        int depthBlock = EqualBlock(k, Math.Max(32, 16384 / (tileColumns * elementSize)), 1);
-        int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
-        int columnBlockLimit = Math.Max(tileColumns, 2097152 / (depthBlock * elementSize) / tileColumns * tileColumns);
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
 
         // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
@@ -86,6 +92,16 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             GemmPlan alternative = Select(avoidOnePartPerThread: true, out bool found);
             if (found) best = alternative;
         }
+        // A grid that splits the rows and packs both operands packs every block of B once per row part (4 times
+        // at 1024³) and A once per column part: share B instead. Measured in one process, alternating plans, on 2
+        // threads: 1024³ 101–107 against 87–89 GFLOP/s (median), 512³ 77 against 74; at 256³, where the grid is
+        // 1 × 4 with A in place and nothing is packed twice, sharing lost 17%. So it is used where it was measured
+        // to win: at least 256 rows per thread, 512 columns and a depth of 256 (none of the VAE's shapes). Packing
+        // panels side by side from several threads needs panels that are whole vectors wide (no lane spills into
+        // the next panel).
+        if (threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
+            && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
+            return Shared(m, n, k, threads, tileRows, tileColumns, elementSize);
         return best;
 
         GemmPlan Select(bool avoidOnePartPerThread, out bool found)
@@ -155,6 +171,28 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
             return true;
         }
+    }
+
+    // The shared-B plan: B blocks as large as L3 allows (at n = 1024, one block row, so A is packed once), and
+    // row blocks small enough that each thread takes about four per block, so a thread that falls behind delays
+    // the next block by a fraction of one.
+    private static GemmPlan Shared(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
+    {
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
+        int rowBlock = EqualBlock(m, Math.Min(rowBlockLimit, RoundUp(CeilingDivide(m, 4 * threads), tileRows)), tileRows);
+        int columnBlock = EqualBlock(n, columnBlockLimit, tileColumns);
+        return new GemmPlan(1, 1, RoundUp(m, tileRows), RoundUp(n, tileColumns), depthBlock, rowBlock, columnBlock,
+            PackA: true, PackB: true, SharedB: true);
+    }
+
+    // KC, and the limits of MC and NC: a KC × NR sliver of B fills 16 KiB of L1, an MC × KC block of A at most
+    // 192 KiB of L2, a KC × NC block of B at most 2 MiB of L3.
+    private static (int DepthBlock, int RowBlockLimit, int ColumnBlockLimit) Blocks(int k, int tileRows, int tileColumns, int elementSize)
+    {
+        int depthBlock = EqualBlock(k, Math.Max(32, 16384 / (tileColumns * elementSize)), 1);
+        int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
+        int columnBlockLimit = Math.Max(tileColumns, 2097152 / (depthBlock * elementSize) / tileColumns * tileColumns);
+        return (depthBlock, rowBlockLimit, columnBlockLimit);
     }
 
     // A row-major A must be packed for kernels that cannot stride across rows. Otherwise packing pays for itself

@@ -71,12 +71,25 @@ public static unsafe class PackedGemm
     /// (for benchmark reports and tuning).
     /// </summary>
     public static string DescribePlan(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads)
-        => Resolve(instructionSet) switch
+        => DescribePlan<float>(instructionSet, transposeA, transposeB, m, n, k, threads);
+
+    /// <summary>As <see cref="DescribePlan(GemmInstructionSet, bool, bool, int, int, int, int)"/>, for elements of type T.</summary>
+    public static string DescribePlan<T>(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmInstructionSet resolved = Resolve(instructionSet);
+        if (typeof(T) == typeof(float))
         {
-            GemmInstructionSet.Vector512 => BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
-            GemmInstructionSet.Vector256 => BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
-            _ => BlockedGemm<float, ScalarKernel<float>>.Plan(transposeA, transposeB, m, n, k, threads).ToString(),
-        };
+            if (resolved == GemmInstructionSet.Vector512) return BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+            if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            if (resolved == GemmInstructionSet.Vector512) return BlockedGemm<double, DoubleKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+            if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<double, DoubleKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+        }
+        return BlockedGemm<T, ScalarKernel<T>>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+    }
 
     /// <summary>The instruction set <see cref="GemmInstructionSet.Auto"/> resolves to on this processor.</summary>
     public static GemmInstructionSet Preferred { get; } = Vector512.IsHardwareAccelerated ? GemmInstructionSet.Vector512

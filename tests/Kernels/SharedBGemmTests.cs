@@ -1,0 +1,100 @@
+using System.Numerics;
+using NUnit.Framework;
+using ScratchVae.Kernels.Host.Gemm;
+using ScratchVae.Kernels.Host.Parallel;
+
+namespace ScratchVae.Tests.Kernels;
+
+/// <summary>
+/// GEMMs that the host planner runs with one packed block of B shared by all threads (large shapes whose A is
+/// packed; see GemmPlan): the plan is the shared one, the result matches a float64 reference, and it is the same to
+/// the bit as on one thread (which never shares: same depth blocks, so the same operations in the same order), in
+/// every one of several repetitions, which would catch a thread reading a block of B before it is packed or after
+/// the next one overwrites it. The shapes have edges in every direction (partial tiles, blocks and panels).
+/// </summary>
+public sealed unsafe class SharedBGemmTests
+{
+    [TestCase(2, false, true, 517, 530, 512, 0.75, 0.5)]
+    [TestCase(2, true, true, 530, 530, 520, 1.0, 0.0)]
+    [TestCase(2, false, false, 512, 512, 512, -1.5, 1.0)]
+    [TestCase(3, true, true, 768, 530, 300, 1.0, 0.0)]
+    public void Float(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alpha, double beta)
+        => Check<float>(threads, transposeA, transposeB, m, n, k, alpha, beta);
+
+    [TestCase(2, false, true, 517, 530, 300, 0.75, 0.5)]
+    [TestCase(2, true, true, 517, 530, 384, 1.0, 0.0)]
+    [TestCase(3, true, true, 768, 530, 256, 1.0, 0.0)]
+    public void Double(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alpha, double beta)
+        => Check<double>(threads, transposeA, transposeB, m, n, k, alpha, beta);
+
+    [Test]
+    public void SmallerGemmsAndTheVaeShapesDoNotShare()
+    {
+        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, false, 256, 256, 256, 2), Does.Not.StartWith("shared"));
+        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, true, 128, 400, 784, 2), Does.Not.StartWith("shared"));
+        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, false, 1024, 1024, 1024, 1), Does.Not.StartWith("shared"),
+            "one thread has nothing to share");
+        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Scalar, false, false, 1024, 1024, 1024, 2), Does.Not.StartWith("shared"),
+            "the scalar kernel's 4-wide panels are not whole vectors, so threads could not pack them side by side");
+    }
+
+    private static void Check<T>(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alphaValue, double betaValue)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string plan = PackedGemm.DescribePlan<T>(GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, threads);
+        Assert.That(plan, Does.StartWith("shared B"), "the shape no longer gets a shared-B plan; pick one that does");
+
+        var random = new Random(m + n + k);
+        T[] a = Random<T>(random, m * k), b = Random<T>(random, k * n);
+        // With beta = 0, C starts as NaN: it must not be read.
+        T[] c0 = betaValue == 0 ? Enumerable.Repeat(T.NaN, m * n).ToArray() : Random<T>(random, m * n);
+        T alpha = T.CreateChecked(alphaValue), beta = T.CreateChecked(betaValue);
+
+        T[] single = Multiply(1, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
+        for (int repetition = 0; repetition < 5; repetition++)
+        {
+            T[] shared = Multiply(threads, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
+            for (int i = 0; i < shared.Length; i++)
+            {
+                if (shared[i] != single[i])
+                    Assert.Fail($"{typeof(T).Name} {m}x{n}x{k} on {threads} threads ({plan}), repetition {repetition}: C[{i / n},{i % n}] = {shared[i]}, one thread gives {single[i]}");
+            }
+        }
+
+        double unit = typeof(T) == typeof(float) ? Math.Pow(2, -24) : Math.Pow(2, -53);
+        for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, magnitude = 0;
+            for (int p = 0; p < k; p++)
+            {
+                double product = double.CreateChecked(transposeA ? a[p * m + i] : a[i * k + p]) * double.CreateChecked(transposeB ? b[j * k + p] : b[p * n + j]);
+                sum += product;
+                magnitude += Math.Abs(product);
+            }
+            double before = betaValue == 0 ? 0 : double.CreateChecked(c0[i * n + j]);
+            double expected = alphaValue * sum + betaValue * before;
+            double bound = 4 * (k + 2) * unit * (Math.Abs(alphaValue) * magnitude + Math.Abs(betaValue * before));
+            double actual = double.CreateChecked(single[i * n + j]);
+            if (!(Math.Abs(actual - expected) <= bound))
+                Assert.Fail($"{typeof(T).Name} {m}x{n}x{k}: C[{i},{j}] = {actual}, expected {expected} ± {bound}");
+        }
+    }
+
+    private static T[] Multiply<T>(int threads, bool transposeA, bool transposeB, int m, int n, int k, T alpha, T[] a, T[] b, T beta, T[] c0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] c = (T[])c0.Clone();
+        using var pool = new WorkerPool(threads);
+        fixed (T* pa = a, pb = b, pc = c)
+            PackedGemm.Multiply(pool, GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, alpha, pa, pb, beta, pc);
+        return c;
+    }
+
+    private static T[] Random<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[length];
+        for (int i = 0; i < length; i++) values[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
