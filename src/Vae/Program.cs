@@ -53,7 +53,7 @@ public static class Program
           train [--data mnist|fashion-mnist|DIR] [--epochs 10] [--batch 128] [--lr 1e-3] [--hidden 400]
                 [--latent 20] [--likelihood bernoulli|gaussian] [--beta 1] [--activation relu|tanh|elu]
                 [--init pytorch|xavier] [--device auto|host|cuda|opencl|ilgpu-cpu] [--seed 1] [--threads N]
-                [--out DIR] [--resume] [--limit N] [--no-images]
+                [--out DIR] [--resume] [--limit N] [--no-images] [--log-steps N]
           eval --checkpoint DIR [--data D] [--iw-samples 5000] [--batch B] [--seed S] [--limit N] [--device D] [--threads N]
                 prints test_loss (mean −ELBO per test example, as training reports it) and iw_log_likelihood
                 (importance-weighted estimate of log p(x) per example with K = --iw-samples; Burda et al. 2016)

@@ -59,6 +59,33 @@ public class ReproducibilityTests
     }
 
     /// <summary>
+    /// The second comparison: the default model (784-400-20, batch 128) through the command line, ten steps
+    /// on the embedded digits, <c>train --log-steps 10</c> on each device.
+    /// </summary>
+    [Test]
+    public void TheDefaultModelThroughTheCliAgreesOnHostAndIlgpuCpuForTenSteps()
+    {
+        using var folder = new TemporaryFolder();
+        double[] Steps(string device)
+        {
+            var result = Cli.Run("train", "--device", device, "--epochs", "1", "--limit", "1280", "--log-steps", "10",
+                "--no-images", "--out", folder[device]);
+            if (device != "host" && result.ExitCode != 0 && result.Error.Contains("cannot be used", StringComparison.Ordinal))
+                Assert.Ignore($"{device} is not available: {result.Error}");
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            return Enumerable.Range(1, 10).Select(step => result.Value($"step {step} loss")).ToArray();
+        }
+        var host = Steps("host");
+        var device = Steps("ilgpu-cpu");
+        TestContext.Out.WriteLine("host:       " + string.Join(", ", host.Select(l => l.ToString("F4"))));
+        TestContext.Out.WriteLine("ilgpu-cpu:  " + string.Join(", ", device.Select(l => l.ToString("F4"))));
+        TestContext.Out.WriteLine($"largest relative difference: {host.Zip(device, (h, d) => Math.Abs(d - h) / Math.Abs(h)).Max():E2}");
+        for (int step = 0; step < host.Length; step++)
+            Assert.That(device[step], Is.EqualTo(host[step]).Within(1e-4 * Math.Abs(host[step])), $"step {step + 1}");
+        Assert.That(host[^1], Is.LessThan(0.8 * host[0]), "the loss must fall over ten steps, or the comparison proves little");
+    }
+
+    /// <summary>
     /// The training step of <see cref="Trainer"/> (negative ELBO summed over the batch, backward, one Adam step) over
     /// consecutive batches, returning each step's loss per example.
     /// </summary>

@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 public static class TrainCommand
 {
     private static readonly string[] Valued = ["data", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
-        "activation", "init", "weight-decay", "device", "seed", "threads", "out", "limit"];
+        "activation", "init", "weight-decay", "device", "seed", "threads", "out", "limit", "log-steps"];
     private static readonly string[] Switches = ["resume", "no-images"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -37,6 +37,7 @@ public static class TrainCommand
         string output = flags.String("out", "runs/latest");
         bool resume = flags.Has("resume");
         bool images = !flags.Has("no-images");
+        int logSteps = flags.Int("log-steps", 0, 0);
 
         var device = CommandSupport.OpenDevice(training.Device, training.Threads);
         var data = DataSources.Load(training.Data);
@@ -79,7 +80,7 @@ public static class TrainCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var progress = new ConsoleProgress(training.Epochs);
+            var progress = new ConsoleProgress(training.Epochs, logSteps);
             while (trainer.EpochsCompleted < training.Epochs)
             {
                 EpochMetrics? metrics;

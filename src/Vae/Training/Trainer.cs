@@ -14,6 +14,14 @@ public interface ITrainingProgress
 {
     /// <summary><paramref name="done"/> of <paramref name="total"/> training examples of <paramref name="epoch"/> were used, after <paramref name="elapsed"/>.</summary>
     void Report(int epoch, int done, int total, TimeSpan elapsed);
+
+    /// <summary>
+    /// Optimizer step <paramref name="step"/> (1, 2, … over the whole run) was taken; its mini-batch's loss, the negative
+    /// ELBO per example in nats, was <paramref name="lossPerExample"/> (computed before the update).
+    /// </summary>
+    void StepCompleted(int step, double lossPerExample)
+    {
+    }
 }
 
 /// <summary>
@@ -122,6 +130,7 @@ public sealed class Trainer : IDisposable
                 Optimizer.Step();
                 Model.ZeroGradients();
                 tape.Reset();
+                progress?.StepCompleted(Optimizer.StepCount, loss / rows);
                 progress?.Report(epoch, start + rows, train.Count, clock.Elapsed);
             }
         }

@@ -8,12 +8,12 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
     /// <summary>For assertion messages.</summary>
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
 
-    /// <summary>The value after "<paramref name="key"/> " on the stdout line that starts with it.</summary>
+    /// <summary>The value after "<paramref name="key"/> " on the stdout line that starts with it (a key may be several words).</summary>
     public double Value(string key)
     {
         var line = Output.Split('\n').FirstOrDefault(l => l.StartsWith(key + " ", StringComparison.Ordinal))
             ?? throw new AssertionException($"no line starting with '{key}' in\n{this}");
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return double.Parse(line[(key.Length + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 
