@@ -19,6 +19,9 @@ namespace ScratchVae.Kernels.Host.Gemm;
 ///           for ir over MC, step MR       (the A block streams from L2)
 ///             micro-kernel: C[ic+ir.., jc+jr..] = alpha · Ã·B̃ + beta · C
 /// </code>
+/// Large GEMMs that would pack both operands in several row parts run <see cref="RunShared"/> instead: the same
+/// loops with jc and pc outermost, the packing of each B block shared by all threads and its row blocks (ic) handed
+/// out among them (<see cref="GemmPlan.SharedB"/>).
 /// </summary>
 internal static unsafe class BlockedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
