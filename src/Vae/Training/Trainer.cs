@@ -168,7 +168,7 @@ public sealed class Trainer : IDisposable
     private Tensor<float> Batch(ImageDataSet set, int[] order, int start, int rows)
     {
         int width = set.PixelsPerImage;
-        for (int r = 0; r < rows; r++) set.Image(order[start + r]).CopyTo(_staging.AsSpan(r * width, width));
+        for (int r = 0; r < rows; r++) set.CopyImage(order[start + r], _staging.AsSpan(r * width, width));
         var tensor = Tensor<float>.Empty(new Shape(rows, width), Device);
         Device.Backend.Upload<float>(_staging.AsSpan(0, rows * width), tensor.Buffer);
         return tensor;
