@@ -47,6 +47,19 @@ public class IdxReaderTests
     }
 
     [Test]
+    public void ReadingAStreamAndParsingBytesAgree()
+    {
+        var data = Enumerable.Range(0, 3 * 5 * 7).Select(i => (byte)(i * 13)).ToArray();
+        byte[] file = Idx([3, 5, 7], data);
+        var parsed = IdxReader.Parse(file, "bytes");
+        var streamed = IdxReader.Read(new MemoryStream(file), "stream");
+        Assert.That(streamed.Dimensions, Is.EqualTo(parsed.Dimensions));
+        Assert.That(streamed.Data, Is.EqualTo(parsed.Data).And.EqualTo(data));
+        var truncated = Assert.Throws<DataFormatException>(() => IdxReader.Read(new MemoryStream(file[..^4]), "cut"));
+        Assert.That(truncated!.Message, Does.Contain("cut").And.Contain("need 105 data bytes but the file has 101 (truncated)"));
+    }
+
+    [Test]
     public void LoadsImagesAsPixelsOver255WithLabels()
     {
         string images = Save("train-images-idx3-ubyte", Idx([2, 2, 2], [0, 255, 51, 102, 1, 2, 3, 4]), false);

@@ -47,20 +47,18 @@ public static class DataSources
     private static DataSplit LoadEmbedded()
     {
         ImageDataSet Read(string images, string labels) =>
-            ImageDataSet.FromIdx(IdxReader.Parse(ReadResource(images), images), IdxReader.Parse(ReadResource(labels), labels), images, labels, 28, 28);
+            ImageDataSet.FromIdx(ReadResource(images), ReadResource(labels), images, labels, 28, 28);
         return new DataSplit("mnist",
             Read("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
             Read("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"));
     }
 
-    private static byte[] ReadResource(string fileName)
+    private static IdxReader.IdxArray ReadResource(string fileName)
     {
         var assembly = typeof(DataSources).Assembly;
         using var stream = assembly.GetManifestResourceStream("mnist/" + fileName)
             ?? throw new DataFormatException(fileName, "the embedded MNIST resource is missing from this build");
         using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-        using var plain = new MemoryStream();
-        gzip.CopyTo(plain);
-        return plain.ToArray();
+        return IdxReader.Read(gzip, fileName);
     }
 }

@@ -15,31 +15,61 @@ public static class IdxReader
     /// <summary>An IDX file's dimensions and its unsigned bytes.</summary>
     public sealed record IdxArray(int[] Dimensions, byte[] Data);
 
-    /// <summary>Reads <paramref name="path"/>; a ".gz" name (or gzip magic) is decompressed.</summary>
+    /// <summary>Reads <paramref name="path"/>; a gzipped file (recognised by its magic bytes) is decompressed.</summary>
     public static IdxArray Read(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "the file does not exist");
-        byte[] bytes;
+        using var file = File.OpenRead(path);
+        bool gzipped = file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
+        file.Position = 0;
+        using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return Read(stream, path);
+    }
+
+    /// <summary>
+    /// Reads IDX data from <paramref name="stream"/> (already decompressed) straight into the array it returns: the
+    /// header first, then exactly the bytes its dimensions call for, so a 47 MB image file costs 47 MB and no more.
+    /// <paramref name="name"/> appears in error messages.
+    /// </summary>
+    public static IdxArray Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
+            Span<byte> magic = stackalloc byte[4];
+            int magicLength = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+            var header = new byte[4 + 4 * (magicLength == 4 ? magic[3] : 0)];
+            magic[..magicLength].CopyTo(header);
+            int headerLength = magicLength == 4 ? 4 + stream.ReadAtLeast(header.AsSpan(4), header.Length - 4, throwOnEndOfStream: false) : magicLength;
+            var (dimensions, count) = ParseHeader(header.AsSpan(0, headerLength), name);
+            var data = new byte[count];
+            long available = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            if (available == count)
             {
-                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                gzip.CopyTo(plain);
-                bytes = plain.ToArray();
+                // Count what follows, for the message, without keeping it.
+                Span<byte> rest = stackalloc byte[4096];
+                for (int read; (read = stream.Read(rest)) > 0;) available += read;
             }
+            CheckLength(dimensions, count, available, name);
+            return new IdxArray(dimensions, data);
         }
         catch (InvalidDataException exception)
         {
-            throw new DataFormatException(path, $"the gzip stream is corrupt ({exception.Message})");
+            throw new DataFormatException(name, $"the gzip stream is corrupt ({exception.Message})");
         }
-        return Parse(bytes, path);
     }
 
     /// <summary>Parses IDX bytes; <paramref name="name"/> appears in error messages.</summary>
     public static IdxArray Parse(ReadOnlySpan<byte> bytes, string name)
+    {
+        var (dimensions, count) = ParseHeader(bytes, name);
+        int headerLength = 4 + 4 * dimensions.Length;
+        CheckLength(dimensions, count, bytes.Length - headerLength, name);
+        return new IdxArray(dimensions, bytes.Slice(headerLength).ToArray());
+    }
+
+    // The magic, the element type and the dimensions from the start of bytes (which may hold more: the data).
+    private static (int[] Dimensions, int Count) ParseHeader(ReadOnlySpan<byte> bytes, string name)
     {
         if (bytes.Length < 4) throw new DataFormatException(name, $"it has {bytes.Length} bytes, fewer than the 4-byte IDX magic");
         if (bytes[0] != 0 || bytes[1] != 0)
@@ -60,9 +90,12 @@ public static class IdxReader
             count *= dimension;
             if (count > int.MaxValue) throw new DataFormatException(name, "it declares more than 2^31 elements");
         }
-        long available = bytes.Length - headerLength;
+        return (dimensions, (int)count);
+    }
+
+    private static void CheckLength(int[] dimensions, int count, long available, string name)
+    {
         if (available != count)
             throw new DataFormatException(name, $"dimensions [{string.Join(", ", dimensions)}] need {count} data bytes but the file has {available}" + (available < count ? " (truncated)" : " (trailing bytes)"));
-        return new IdxArray(dimensions, bytes.Slice(headerLength).ToArray());
     }
 }
