@@ -36,6 +36,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             return;
         }
 
+        double* tile = rows == 6 && columns == 8 ? null : TileUpdate.Scratch<double>(); // before the loop: see TileUpdate.Scratch
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (Sse.IsSupported)
@@ -78,7 +79,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             b += bDepthStride;
         }
 
-        if (rows == 6 && columns == 8)
+        if (tile == null)
         {
             Vector256<double> va = Vector256.Create(alpha);
             if (beta == 0.0)
@@ -104,7 +105,6 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             return;
         }
 
-        double* tile = stackalloc double[6 * 8];
         c00.Store(tile); c01.Store(tile + 4);
         c10.Store(tile + 8); c11.Store(tile + 12);
         c20.Store(tile + 16); c21.Store(tile + 20);
@@ -119,6 +119,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
     private static void RunOneVector(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
         double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
     {
+        double* tile = TileUpdate.Scratch<double>(); // before the loop: see TileUpdate.Scratch
         double* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
         Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         nint offset = 0;
@@ -135,7 +136,6 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
             b += bDepthStride;
         }
 
-        double* tile = stackalloc double[6 * 4];
         c0.Store(tile); c1.Store(tile + 4); c2.Store(tile + 8);
         c3.Store(tile + 12); c4.Store(tile + 16); c5.Store(tile + 20);
         TileUpdate.Apply(tile, 4, rows, columns, alpha, beta, c, cRowStride);

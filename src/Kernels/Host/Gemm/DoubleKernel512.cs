@@ -28,6 +28,7 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
     public static void Run(int depth, double* a, nint aRowStride, nint aDepthStride, double* b, nint bDepthStride,
         double alpha, double beta, double* c, nint cRowStride, int rows, int columns)
     {
+        double* tile = rows == 16 && columns == 8 ? null : TileUpdate.Scratch<double>(); // before the loop: see TileUpdate.Scratch
         Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<double> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
         for (int p = 0; p < depth; p++)
@@ -54,7 +55,7 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
             b += bDepthStride;
         }
 
-        if (rows == 16 && columns == 8)
+        if (tile == null)
         {
             Vector512<double> va = Vector512.Create(alpha);
             if (beta == 0.0)
@@ -100,7 +101,6 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
             return;
         }
 
-        double* tile = stackalloc double[16 * 8];
         c0.Store(tile + 0);
         c1.Store(tile + 8);
         c2.Store(tile + 16);

@@ -36,6 +36,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
             return;
         }
 
+        float* tile = rows == 6 && columns == 16 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         if (Sse.IsSupported)
@@ -80,7 +81,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
             b += bDepthStride;
         }
 
-        if (rows == 6 && columns == 16)
+        if (tile == null)
         {
             Vector256<float> va = Vector256.Create(alpha);
             if (beta == 0f)
@@ -106,7 +107,6 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
             return;
         }
 
-        float* tile = stackalloc float[6 * 16];
         c00.Store(tile); c01.Store(tile + 8);
         c10.Store(tile + 16); c11.Store(tile + 24);
         c20.Store(tile + 32); c21.Store(tile + 40);
@@ -121,6 +121,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
     private static void RunOneVector(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
+        float* tile = TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
         float* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride, a4 = a3 + aRowStride, a5 = a4 + aRowStride;
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         nint offset = 0;
@@ -137,7 +138,6 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
             b += bDepthStride;
         }
 
-        float* tile = stackalloc float[6 * 8];
         c0.Store(tile); c1.Store(tile + 8); c2.Store(tile + 16);
         c3.Store(tile + 24); c4.Store(tile + 32); c5.Store(tile + 40);
         TileUpdate.Apply(tile, 8, rows, columns, alpha, beta, c, cRowStride);

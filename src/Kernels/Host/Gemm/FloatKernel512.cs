@@ -28,6 +28,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
+        float* tile = rows == 16 && columns == 16 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
         for (int p = 0; p < depth; p++)
@@ -54,7 +55,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
             b += bDepthStride;
         }
 
-        if (rows == 16 && columns == 16)
+        if (tile == null)
         {
             Vector512<float> va = Vector512.Create(alpha);
             if (beta == 0f)
@@ -100,7 +101,6 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
             return;
         }
 
-        float* tile = stackalloc float[16 * 16];
         c0.Store(tile + 0);
         c1.Store(tile + 16);
         c2.Store(tile + 32);

@@ -27,6 +27,7 @@ internal readonly unsafe struct ScalarKernel<T> : IMicroKernel<T> where T : unma
     public static void Run(int depth, T* a, nint aRowStride, nint aDepthStride, T* b, nint bDepthStride,
         T alpha, T beta, T* c, nint cRowStride, int rows, int columns)
     {
+        T* tile = TileUpdate.Scratch<T>(); // before the loop: see TileUpdate.Scratch
         T* a0 = a, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
@@ -48,7 +49,6 @@ internal readonly unsafe struct ScalarKernel<T> : IMicroKernel<T> where T : unma
             b += bDepthStride;
         }
 
-        T* tile = stackalloc T[16];
         tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
         tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
         tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
