@@ -5,7 +5,9 @@
 # left out; the figure compared is the median of the remaining epochs' training seconds.
 #
 # usage: bench/vae-vs-pytorch.sh [--data fashion-mnist|mnist|DIR] [--epochs 3] [--rounds 2]
-# prints: one line per run, then "ours S s/epoch, pytorch P s/epoch" and "ratio X" (ours / pytorch; < 1 is faster)
+# prints: one line per run, then "ours S s/epoch, pytorch P s/epoch", the ratio of each round's medians (the two
+# programs move independently with the machine, so their spread shows how far one figure can be trusted), and last
+# "ratio X" (ours / pytorch over all rounds' epochs; < 1 is faster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=fashion-mnist epochs=3 rounds=2
@@ -22,10 +24,12 @@ torch_data=$data
 [ "$data" = fashion-mnist ] && torch_data=/usr/share/datasets/fashion-mnist
 if [ "$data" = mnist ]; then torch_data=data/mnist; fi
 
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
 dotnet build src/Vae -c Release -v q >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-ours_times=() torch_times=()
+ours_times=() torch_times=() round_ratios=()
 for round in $(seq 1 "$rounds"); do
   /usr/bin/time -f "%M" -o "$out/ours.mem" dotnet run -c Release --project src/Vae --no-build -- \
     train --data "$data" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
@@ -35,11 +39,12 @@ for round in $(seq 1 "$rounds"); do
   for who in ours torch; do
     secs=$(grep '^epoch' "$out/$who.log" | tail -n +2 | awk '{print $NF}')
     echo "round $round $who: epoch seconds (after warm-up) $(echo $secs | tr '\n' ' ') peak RSS $(( $(cat "$out/$who.mem") / 1024 )) MiB"
-    if [ "$who" = ours ]; then ours_times+=($secs); else torch_times+=($secs); fi
+    if [ "$who" = ours ]; then ours_times+=($secs); ours_round=($secs); else torch_times+=($secs); torch_round=($secs); fi
   done
+  round_ratios+=($(awk -v a="$(median "${ours_round[@]}")" -v b="$(median "${torch_round[@]}")" 'BEGIN { printf "%.3f", a / b }'))
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ours=$(median "${ours_times[@]}")
 torch=$(median "${torch_times[@]}")
 echo "ours $ours s/epoch, pytorch $torch s/epoch"
+echo "per-round ratios: ${round_ratios[*]}"
 awk -v a="$ours" -v b="$torch" 'BEGIN { printf "ratio %.3f\n", a / b }'
