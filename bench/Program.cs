@@ -12,6 +12,8 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
         [typeof(GemmBenchmarks)], QuickGemm.Run),
     ("elementwise", "maps, fused passes (bias+relu, BCE, Adam) and Philox uniform/normal sampling (quick options: --length N --seconds S --backends a,b)",
         [typeof(ElementwiseBenchmarks)], QuickElementwise.Run),
+    ("gemm-plans", "one host GEMM shape cut up several ways, the plans alternating in one process (--shape S --plans model,grid:RxC,columns:W,shared --cache warm|l3 --rounds R)",
+        [], PlanComparison.Run),
     ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
 };
 
@@ -30,7 +32,7 @@ if (chosen.Name is null)
 }
 
 string[] rest = args[1..];
-// Suites without BenchmarkDotNet classes (vae-step) always run their own measurement.
+// Suites without BenchmarkDotNet classes (gemm-plans, vae-step) always run their own measurement.
 if (rest.Contains("--quick") || chosen.Benchmarks.Length == 0) return chosen.Quick(rest);
 BenchmarkSwitcher.FromTypes(chosen.Benchmarks).Run(rest);
 return 0;

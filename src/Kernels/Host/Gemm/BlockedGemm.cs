@@ -37,7 +37,13 @@ internal static unsafe class BlockedGemm<T, TKernel>
             return;
         }
 
-        GemmPlan plan = Plan(transposeA, transposeB, m, n, k, pool.ThreadCount);
+        Run(pool, Plan(transposeA, transposeB, m, n, k, pool.ThreadCount), transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /// <summary>C = alpha · op(A) · op(B) + beta · C with a given plan (alpha ≠ 0, k ≥ 1; for tools that compare plans).</summary>
+    internal static void Run(WorkerPool pool, in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c)
+    {
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.ForCurrentThread();
         job.Set(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
         try

@@ -69,8 +69,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
         int tileRows, int tileColumns, int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA)
     {
-        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
-
         // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
         // On a quiet machine the cheapest grid wins. But cores are often shared: a thread that loses its core for a
@@ -137,41 +135,67 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         bool OnePartPerThread(GemmPlan plan) => threads > 1 && plan.Parts < 2 * threads
             && Compute(Math.Min(plan.RowsPerPart, m), Math.Min(plan.ColumnsPerPart, n)) > LargePartCycles;
 
-        // Cycles of a part's padded multiply-adds.
-        double Compute(int partRows, int partColumns) => RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
+        double Compute(int partRows, int partColumns) => PartCompute(partRows, partColumns, k, tileRows, tileColumns, fusedMultiplyAddsPerCycle);
 
         bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost)
-        {
-            plan = default;
-            cost = 0;
-            int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
-            int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
-            if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
-            int parts = rowParts * columnParts;
-
-            int partRows = Math.Min(rowsPerPart, m), partColumns = Math.Min(columnsPerPart, n);
-            int rowBlock = EqualBlock(partRows, rowBlockLimit, tileRows);
-            int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
-            bool packA = ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
-            bool packB = ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize);
-
-            // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
-            double compute = Compute(partRows, partColumns);
-            double pack = 0;
-            if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
-                               * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
-            if (packB) pack += (double)partColumns * k * (transposeB ? TransposeCyclesPerElement : CopyCyclesPerElement);
-            // Each part brings its share of A and B in from L3 at least once: B once per row block, A once per
-            // column block. Small parts pay this on little work (a 6-row part streams all of its B columns for
-            // one row of tiles), which keeps the plan from cutting C finer than the caches reuse well.
-            double stream = StreamCyclesPerElement * k * ((double)partColumns * CeilingDivide(partRows, rowBlock)
-                                                          + (double)partRows * CeilingDivide(partColumns, columnBlock));
-            double rounds = CeilingDivide(parts, threads);
-            cost = rounds * (compute + pack + stream + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
-            plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
-            return true;
-        }
+            => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, fusedMultiplyAddsPerCycle,
+                supportsRowStridedA, rowParts, columnParts, packBOverride: null, out plan, out cost);
     }
+
+    /// <summary>
+    /// The plan for a rows × columns grid of parts, with the block sizes and packing the model would give it, for
+    /// tools that compare plans (bench gemm-plans); <paramref name="packB"/> overrides the choice to pack B (a
+    /// transposed B is always packed). Null when the grid is not distinct (it has the same parts as a smaller one).
+    /// </summary>
+    internal static GemmPlan? ForGrid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows,
+        int tileColumns, int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA, int rowParts, int columnParts,
+        bool? packB = null)
+        => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, fusedMultiplyAddsPerCycle,
+            supportsRowStridedA, rowParts, columnParts, packB, out GemmPlan plan, out _) ? plan : null;
+
+    /// <summary>The shared-B plan for a shape, whether or not <see cref="Create"/> would choose it (for tools).</summary>
+    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
+        => Shared(m, n, k, threads, tileRows, tileColumns, elementSize);
+
+    // The plan and modelled cost of one grid (see Create).
+    private static bool Grid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows, int tileColumns,
+        int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA, int rowParts, int columnParts, bool? packBOverride,
+        out GemmPlan plan, out double cost)
+    {
+        plan = default;
+        cost = 0;
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
+        int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
+        int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
+        if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
+        int parts = rowParts * columnParts;
+
+        int partRows = Math.Min(rowsPerPart, m), partColumns = Math.Min(columnsPerPart, n);
+        int rowBlock = EqualBlock(partRows, rowBlockLimit, tileRows);
+        int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
+        bool packA = ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
+        bool packB = transposeB || (packBOverride ?? ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize));
+
+        // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
+        double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, fusedMultiplyAddsPerCycle);
+        double pack = 0;
+        if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
+                           * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
+        if (packB) pack += (double)partColumns * k * (transposeB ? TransposeCyclesPerElement : CopyCyclesPerElement);
+        // Each part brings its share of A and B in from L3 at least once: B once per row block, A once per
+        // column block. Small parts pay this on little work (a 6-row part streams all of its B columns for
+        // one row of tiles), which keeps the plan from cutting C finer than the caches reuse well.
+        double stream = StreamCyclesPerElement * k * ((double)partColumns * CeilingDivide(partRows, rowBlock)
+                                                      + (double)partRows * CeilingDivide(partColumns, columnBlock));
+        double rounds = CeilingDivide(parts, threads);
+        cost = rounds * (compute + pack + stream + PartStartCycles) + (parts > 1 ? SyncCycles : 0);
+        plan = new GemmPlan(rowParts, columnParts, rowsPerPart, columnsPerPart, depthBlock, rowBlock, columnBlock, packA, packB);
+        return true;
+    }
+
+    // Cycles of a part's padded multiply-adds.
+    private static double PartCompute(int partRows, int partColumns, int k, int tileRows, int tileColumns, int fusedMultiplyAddsPerCycle)
+        => RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
 
     // The shared-B plan: B blocks as large as L3 allows (at n = 1024, one block row, so A is packed once), and
     // row blocks small enough that each thread takes about four per block, so a thread that falls behind delays

@@ -91,6 +91,57 @@ public static unsafe class PackedGemm
         return BlockedGemm<T, ScalarKernel<T>>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
     }
 
+    /// <summary>
+    /// The float planner's inputs for an instruction set, and ways to build and run plans other than the one it
+    /// picks: for bench's gemm-plans, which times them against each other in one process.
+    /// </summary>
+    internal static class FloatPlans
+    {
+        /// <summary>The model's plan (<see cref="GemmPlan.Create"/>).</summary>
+        public static GemmPlan Model(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads)
+            => Resolve(instructionSet) switch
+            {
+                GemmInstructionSet.Vector512 => BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads),
+                GemmInstructionSet.Vector256 => BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads),
+                _ => BlockedGemm<float, ScalarKernel<float>>.Plan(transposeA, transposeB, m, n, k, threads),
+            };
+
+        /// <summary>A rows × columns grid with the model's block sizes (null when not a distinct grid); <paramref name="packB"/> overrides packing B.</summary>
+        public static GemmPlan? Grid(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads,
+            int rowParts, int columnParts, bool? packB)
+        {
+            var (rows, columns, fmas, rowStrided) = Geometry(instructionSet);
+            return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), fmas, rowStrided, rowParts, columnParts, packB);
+        }
+
+        /// <summary>The shared-B plan (<see cref="GemmPlan.SharedB"/>) for the shape.</summary>
+        public static GemmPlan SharedB(GemmInstructionSet instructionSet, int m, int n, int k, int threads)
+        {
+            var (rows, columns, _, _) = Geometry(instructionSet);
+            return GemmPlan.ForSharedB(m, n, k, threads, rows, columns, sizeof(float));
+        }
+
+        /// <summary>Runs C = op(A) · op(B) (alpha 1, beta 0) with <paramref name="plan"/>.</summary>
+        public static void Run(WorkerPool pool, GemmInstructionSet instructionSet, in GemmPlan plan, bool transposeA, bool transposeB,
+            int m, int n, int k, float* a, float* b, float* c)
+        {
+            switch (Resolve(instructionSet))
+            {
+                case GemmInstructionSet.Vector512: BlockedGemm<float, FloatKernel512>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
+                case GemmInstructionSet.Vector256: BlockedGemm<float, FloatKernel256>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
+                default: BlockedGemm<float, ScalarKernel<float>>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
+            }
+        }
+
+        private static (int Rows, int Columns, int FusedMultiplyAddsPerCycle, bool SupportsRowStridedA) Geometry(GemmInstructionSet instructionSet)
+            => Resolve(instructionSet) switch
+            {
+                GemmInstructionSet.Vector512 => (FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.FusedMultiplyAddsPerCycle, FloatKernel512.SupportsRowStridedA),
+                GemmInstructionSet.Vector256 => (FloatKernel256.Rows, FloatKernel256.Columns, FloatKernel256.FusedMultiplyAddsPerCycle, FloatKernel256.SupportsRowStridedA),
+                _ => (ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.FusedMultiplyAddsPerCycle, ScalarKernel<float>.SupportsRowStridedA),
+            };
+    }
+
     /// <summary>The instruction set <see cref="GemmInstructionSet.Auto"/> resolves to on this processor.</summary>
     public static GemmInstructionSet Preferred { get; } = Vector512.IsHardwareAccelerated ? GemmInstructionSet.Vector512
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmInstructionSet.Vector256
