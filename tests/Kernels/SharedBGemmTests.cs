@@ -27,6 +27,12 @@ public sealed unsafe class SharedBGemmTests
     public void Double(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alpha, double beta)
         => Check<double>(threads, transposeA, transposeB, m, n, k, alpha, beta);
 
+    // The Vector512 kernels (16-row tiles; emulated where the processor lacks AVX-512, so only correctness is measured).
+    [TestCase(false, false, 512, 512, 512)]
+    [TestCase(false, true, 520, 530, 512)]
+    public void FloatVector512(bool transposeA, bool transposeB, int m, int n, int k)
+        => Check<float>(2, transposeA, transposeB, m, n, k, 1.0, 0.0, GemmInstructionSet.Vector512);
+
     [Test]
     public void SmallerGemmsAndTheVaeShapesDoNotShare()
     {
@@ -38,10 +44,11 @@ public sealed unsafe class SharedBGemmTests
             "the scalar kernel's 4-wide panels are not whole vectors, so threads could not pack them side by side");
     }
 
-    private static void Check<T>(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alphaValue, double betaValue)
+    private static void Check<T>(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alphaValue, double betaValue,
+        GemmInstructionSet instructionSet = GemmInstructionSet.Vector256)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string plan = PackedGemm.DescribePlan<T>(GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, threads);
+        string plan = PackedGemm.DescribePlan<T>(instructionSet, transposeA, transposeB, m, n, k, threads);
         Assert.That(plan, Does.StartWith("shared B"), "the shape no longer gets a shared-B plan; pick one that does");
 
         var random = new Random(m + n + k);
@@ -50,10 +57,10 @@ public sealed unsafe class SharedBGemmTests
         T[] c0 = betaValue == 0 ? Enumerable.Repeat(T.NaN, m * n).ToArray() : Random<T>(random, m * n);
         T alpha = T.CreateChecked(alphaValue), beta = T.CreateChecked(betaValue);
 
-        T[] single = Multiply(1, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
+        T[] single = Multiply(1, instructionSet, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
         for (int repetition = 0; repetition < 5; repetition++)
         {
-            T[] shared = Multiply(threads, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
+            T[] shared = Multiply(threads, instructionSet, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
             for (int i = 0; i < shared.Length; i++)
             {
                 if (shared[i] != single[i])
@@ -81,13 +88,14 @@ public sealed unsafe class SharedBGemmTests
         }
     }
 
-    private static T[] Multiply<T>(int threads, bool transposeA, bool transposeB, int m, int n, int k, T alpha, T[] a, T[] b, T beta, T[] c0)
+    private static T[] Multiply<T>(int threads, GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T[] a, T[] b, T beta, T[] c0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] c = (T[])c0.Clone();
         using var pool = new WorkerPool(threads);
         fixed (T* pa = a, pb = b, pc = c)
-            PackedGemm.Multiply(pool, GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, alpha, pa, pb, beta, pc);
+            PackedGemm.Multiply(pool, instructionSet, transposeA, transposeB, m, n, k, alpha, pa, pb, beta, pc);
         return c;
     }
 
