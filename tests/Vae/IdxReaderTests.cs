@@ -59,6 +59,34 @@ public class IdxReaderTests
         Assert.That(truncated!.Message, Does.Contain("cut").And.Contain("need 105 data bytes but the file has 101 (truncated)"));
     }
 
+    // A corrupt header that claims 1.6 GB in a file of a few bytes is refused without allocating what it claims.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AHeaderThatClaimsGigabytesIsRefusedWithoutAllocatingThem(bool gzip)
+    {
+        string path = Save("huge" + (gzip ? ".gz" : ""), Idx([60000, 28, 1000], [1, 2, 3]), gzip);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("need 1680000000 data bytes but the file has 3 (truncated)"));
+        Assert.That(allocated, Is.LessThan(4 << 20), "bytes allocated to find out");
+    }
+
+    [Test]
+    public void AStreamWithoutLengthGrowsItsArrayAsDataArrives()
+    {
+        var data = Enumerable.Range(0, 3 * 700 * 1000).Select(i => (byte)(i % 253)).ToArray(); // 2.1 MB: past the first 1 MB chunk
+        var array = IdxReader.Read(new NonSeekableStream(Idx([3, 700, 1000], data)), "pipe");
+        Assert.That(array.Data, Is.EqualTo(data));
+        var cut = Assert.Throws<DataFormatException>(() => IdxReader.Read(new NonSeekableStream(Idx([3, 700, 1000], data[..1500000])), "pipe"));
+        Assert.That(cut!.Message, Does.Contain("need 2100000 data bytes but the file has 1500000 (truncated)"));
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Test]
     public void LoadsImagesAsPixelsOver255WithLabels()
     {

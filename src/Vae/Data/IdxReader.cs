@@ -21,17 +21,29 @@ public static class IdxReader
         if (!File.Exists(path)) throw new DataFormatException(path, "the file does not exist");
         using var file = File.OpenRead(path);
         bool gzipped = file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
+        long? decompressedLength = null;
+        if (gzipped && file.Length >= 18)
+        {
+            // A gzip file ends with the decompressed length mod 2³² (ISIZE, little-endian): a hint for the allocation.
+            Span<byte> trailer = stackalloc byte[4];
+            file.Position = file.Length - 4;
+            file.ReadExactly(trailer);
+            decompressedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        }
         file.Position = 0;
         using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, path);
+        return Read(stream, path, decompressedLength);
     }
 
     /// <summary>
     /// Reads IDX data from <paramref name="stream"/> (already decompressed) straight into the array it returns: the
-    /// header first, then exactly the bytes its dimensions call for, so a 47 MB image file costs 47 MB and no more.
-    /// <paramref name="name"/> appears in error messages.
+    /// header first, then the bytes its dimensions call for, so a 47 MB image file costs 47 MB and no more.
+    /// <paramref name="name"/> appears in error messages. <paramref name="lengthHint"/>, the stream's total length if
+    /// known (a gzip trailer's), lets a stream that cannot seek be read into one exact allocation too; otherwise, and
+    /// whenever the header and the length disagree, the data array grows as bytes arrive, so a corrupt header that
+    /// claims gigabytes costs no more memory than the bytes really there.
     /// </summary>
-    public static IdxArray Read(Stream stream, string name)
+    public static IdxArray Read(Stream stream, string name, long? lengthHint = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -42,8 +54,17 @@ public static class IdxReader
             magic[..magicLength].CopyTo(header);
             int headerLength = magicLength == 4 ? 4 + stream.ReadAtLeast(header.AsSpan(4), header.Length - 4, throwOnEndOfStream: false) : magicLength;
             var (dimensions, count) = ParseHeader(header.AsSpan(0, headerLength), name);
-            var data = new byte[count];
-            long available = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+
+            long? remaining = stream.CanSeek ? stream.Length - stream.Position : lengthHint - headerLength;
+            if (stream.CanSeek) CheckLength(dimensions, count, remaining!.Value, name);
+            byte[] data = remaining == count ? new byte[count] : new byte[Math.Min(count, 1 << 20)];
+            long available = 0;
+            while (true)
+            {
+                available += stream.ReadAtLeast(data.AsSpan((int)available), data.Length - (int)available, throwOnEndOfStream: false);
+                if (available < data.Length || data.Length == count) break;
+                Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+            }
             if (available == count)
             {
                 // Count what follows, for the message, without keeping it.
