@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Reflection;
 
 namespace ScratchVae.Vae.Data;
@@ -58,7 +57,6 @@ public static class DataSources
         var assembly = typeof(DataSources).Assembly;
         using var stream = assembly.GetManifestResourceStream("mnist/" + fileName)
             ?? throw new DataFormatException(fileName, "the embedded MNIST resource is missing from this build");
-        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-        return IdxReader.Read(gzip, fileName);
+        return IdxReader.ReadGzip(stream, fileName);
     }
 }

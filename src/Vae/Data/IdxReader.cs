@@ -21,18 +21,29 @@ public static class IdxReader
         if (!File.Exists(path)) throw new DataFormatException(path, "the file does not exist");
         using var file = File.OpenRead(path);
         bool gzipped = file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
-        long? decompressedLength = null;
-        if (gzipped && file.Length >= 18)
-        {
-            // A gzip file ends with the decompressed length mod 2³² (ISIZE, little-endian): a hint for the allocation.
-            Span<byte> trailer = stackalloc byte[4];
-            file.Position = file.Length - 4;
-            file.ReadExactly(trailer);
-            decompressedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        }
         file.Position = 0;
-        using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, path, decompressedLength);
+        return gzipped ? ReadGzip(file, path) : Read(file, path);
+    }
+
+    /// <summary>
+    /// Reads gzipped IDX data from <paramref name="compressed"/>. When the stream can seek, the decompressed length
+    /// in the gzip trailer (ISIZE, the last four bytes, little-endian) sizes the data array exactly.
+    /// </summary>
+    public static IdxArray ReadGzip(Stream compressed, string name)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        long? decompressedLength = null;
+        if (compressed.CanSeek && compressed.Length - compressed.Position >= 18)
+        {
+            long start = compressed.Position;
+            Span<byte> trailer = stackalloc byte[4];
+            compressed.Position = compressed.Length - 4;
+            compressed.ReadExactly(trailer);
+            decompressedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            compressed.Position = start;
+        }
+        using var stream = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        return Read(stream, name, decompressedLength);
     }
 
     /// <summary>
