@@ -76,8 +76,8 @@ public sealed class ImageDataSet
         int length = PixelsPerImage;
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The set has {Count} images.");
         if (destination.Length < length) throw new ArgumentException($"An image has {length} pixels; the destination holds {destination.Length}.", nameof(destination));
-        if (_pixels is not null || _bytes is null) Image(index).CopyTo(destination);
-        else Convert(_bytes.AsSpan(index * length, length), destination);
+        if (_bytes is not null) Convert(_bytes.AsSpan(index * length, length), destination);
+        else Image(index).CopyTo(destination);
     }
 
     // pixel = byte / 255, the same division as the scalar loop, eight bytes at a time where vectors are accelerated.
@@ -114,7 +114,7 @@ public sealed class ImageDataSet
     {
         count = Math.Min(count, Count);
         int length = count * PixelsPerImage;
-        return _pixels is null && _bytes is not null
+        return _bytes is not null
             ? new ImageDataSet(_bytes[..length], Labels[..count], Height, Width)
             : new ImageDataSet(Pixels[..length], Labels[..count], Height, Width);
     }

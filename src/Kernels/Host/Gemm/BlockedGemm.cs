@@ -50,7 +50,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
         {
             if (plan.SharedB)
             {
-                int stages = CeilingDivide(n, plan.ColumnBlock) * CeilingDivide(k, plan.DepthBlock);
+                int stages = GemmPlan.CeilingDivide(n, plan.ColumnBlock) * GemmPlan.CeilingDivide(k, plan.DepthBlock);
                 job.SetShared(PackBuffers<T>.ForCurrentThread().B((nint)plan.ColumnBlock * plan.DepthBlock), stages);
                 pool.For(pool.ThreadCount, job.SharedBody);
             }
@@ -191,13 +191,13 @@ internal static unsafe class BlockedGemm<T, TKernel>
     {
         int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
         int depthBlock = plan.DepthBlock, rowBlock = plan.RowBlock;
-        int rowBlocks = CeilingDivide(m, rowBlock);
+        int rowBlocks = GemmPlan.CeilingDivide(m, rowBlock);
         T* packedA = PackBuffers<T>.ForCurrentThread().A((nint)rowBlock * depthBlock);
         int stage = 0;
         for (int jc = 0; jc < n; jc += plan.ColumnBlock)
         {
             int columnCount = Math.Min(plan.ColumnBlock, n - jc);
-            int panels = CeilingDivide(columnCount, tileColumns);
+            int panels = GemmPlan.CeilingDivide(columnCount, tileColumns);
             for (int pc = 0; pc < k; pc += depthBlock, stage++)
             {
                 int depth = Math.Min(depthBlock, k - pc);
@@ -247,8 +247,6 @@ internal static unsafe class BlockedGemm<T, TKernel>
         var spin = new SpinWait();
         while (Volatile.Read(ref counter) < target) spin.SpinOnce(sleep1Threshold: -1);
     }
-
-    private static int CeilingDivide(int x, int y) => (x + y - 1) / y;
 
     // One MR-tall panel of op(A): rows row.. row+width, depth steps pc.. pc+depth. op(A)[i, p] = transposeA ? a[p·m + i] : a[i·k + p].
     private static void PackA(bool transposeA, int m, int k, T* a, int pc, int depth, int row, int width, T* destination)

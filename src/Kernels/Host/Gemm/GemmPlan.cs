@@ -99,7 +99,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // the next panel).
         if (threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
-            return Shared(m, n, k, threads, tileRows, tileColumns, elementSize);
+            return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize);
         return best;
 
         GemmPlan Select(bool avoidOnePartPerThread, out bool found)
@@ -153,10 +153,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, fusedMultiplyAddsPerCycle,
             supportsRowStridedA, rowParts, columnParts, packB, out GemmPlan plan, out _) ? plan : null;
 
-    /// <summary>The shared-B plan for a shape, whether or not <see cref="Create"/> would choose it (for tools).</summary>
-    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
-        => Shared(m, n, k, threads, tileRows, tileColumns, elementSize);
-
     // The plan and modelled cost of one grid (see Create).
     private static bool Grid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows, int tileColumns,
         int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA, int rowParts, int columnParts, bool? packBOverride,
@@ -197,10 +193,13 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     private static double PartCompute(int partRows, int partColumns, int k, int tileRows, int tileColumns, int fusedMultiplyAddsPerCycle)
         => RoundUp(partRows, tileRows) * PaddedColumns(partColumns, tileColumns) * k / fusedMultiplyAddsPerCycle;
 
-    // The shared-B plan: B blocks as large as L3 allows (at n = 1024, one block row, so A is packed once), and
-    // row blocks small enough that each thread takes about four per block, so a thread that falls behind delays
-    // the next block by a fraction of one.
-    private static GemmPlan Shared(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
+    /// <summary>
+    /// The shared-B plan for a shape (what <see cref="Create"/> picks for large GEMMs; tools may ask for it at any
+    /// size): B blocks as large as L3 allows (at n = 1024, one block row, so A is packed once), and row blocks small
+    /// enough that each thread takes about four per block, so a thread that falls behind delays the next block by a
+    /// fraction of one.
+    /// </summary>
+    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
     {
         var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
         int rowBlock = EqualBlock(m, Math.Min(rowBlockLimit, RoundUp(CeilingDivide(m, 4 * threads), tileRows)), tileRows);
@@ -274,7 +273,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         return RoundUp(CeilingDivide(length, blocks), granule);
     }
 
-    private static int CeilingDivide(int x, int y) => (x + y - 1) / y;
+    /// <summary>⌈x / y⌉ for positive x and y.</summary>
+    internal static int CeilingDivide(int x, int y) => (x + y - 1) / y;
 
     private static int RoundUp(int x, int granule) => CeilingDivide(x, granule) * granule;
 }

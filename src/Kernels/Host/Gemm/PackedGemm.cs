@@ -77,13 +77,9 @@ public static unsafe class PackedGemm
     public static string DescribePlan<T>(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float)) return FloatPlans.Model(instructionSet, transposeA, transposeB, m, n, k, threads).ToString();
         GemmInstructionSet resolved = Resolve(instructionSet);
-        if (typeof(T) == typeof(float))
-        {
-            if (resolved == GemmInstructionSet.Vector512) return BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
-            if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
-        }
-        else if (typeof(T) == typeof(double))
+        if (typeof(T) == typeof(double))
         {
             if (resolved == GemmInstructionSet.Vector512) return BlockedGemm<double, DoubleKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
             if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<double, DoubleKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
