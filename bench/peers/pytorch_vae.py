@@ -5,11 +5,12 @@
 inputs are pixel / 255 (not binarised); loss = BCE summed over pixels and examples + KL summed;
 the reported test loss is the summed test loss divided by the number of test examples.
 
-Runs with Debian's python3-torch (CPU, OpenBLAS). Reads the IDX files itself (no torchvision, no
+Runs with Debian's python3-torch (CPU, OpenBLAS), or on a GPU with --device cuda (the data set is moved to
+the GPU once, so each step reads its batch there as ScratchVae's cuda device does). Reads the IDX files itself (no torchvision, no
 network). Prints one line per epoch in the same format as `scratchvae train`:
     epoch N train_loss X test_loss Y recon R kl K seconds S
 
-Usage: python3 bench/peers/pytorch_vae.py [--data DIR] [--epochs 10] [--threads 2] [--seed 1]
+Usage: python3 bench/peers/pytorch_vae.py [--data DIR] [--epochs 10] [--threads 2] [--seed 1] [--device cpu|cuda]
 """
 import argparse
 import gzip
@@ -81,20 +82,27 @@ def main():
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     args = parser.parse_args()
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        # Full float32 products, as ScratchVae computes them (PyTorch would otherwise be free to use TF32).
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    train_x = torch.from_numpy(read_idx(find(args.data, "train-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0)
-    test_x = torch.from_numpy(read_idx(find(args.data, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0)
-    model = VAE()
+    train_x = torch.from_numpy(read_idx(find(args.data, "train-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0).to(device)
+    test_x = torch.from_numpy(read_idx(find(args.data, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0).to(device)
+    model = VAE().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    print(f"pytorch {torch.__version__} threads {torch.get_num_threads()} train {len(train_x)} test {len(test_x)}", flush=True)
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"threads {torch.get_num_threads()}"
+    print(f"pytorch {torch.__version__} {where} train {len(train_x)} test {len(test_x)}", flush=True)
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
         model.train()
         total = 0.0
-        order = torch.randperm(len(train_x))
+        order = torch.randperm(len(train_x), device=device)
         for i in range(0, len(train_x), args.batch):
             x = train_x[order[i:i + args.batch]]
             optimizer.zero_grad()
@@ -104,6 +112,8 @@ def main():
             loss.backward()
             total += loss.item()
             optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
         seconds = time.perf_counter() - start
         model.eval()
         test_total = recon_total = kl_total = 0.0

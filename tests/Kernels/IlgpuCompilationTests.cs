@@ -98,6 +98,28 @@ public sealed class IlgpuCompilationTests
     }
 
     [Test]
+    public void NoKernelUsesTheGpusApproximateTanhSinOrCos()
+    {
+        // On a real H100 (sm_90), MathF.Tanh became tanh.approx.f32 (2·10⁻⁵ relative error) and Box–Muller's sin/cos
+        // became sin/cos.approx.f32; ScalarMath replaces them. (ex2.approx and lg2.approx, which the GPU uses for float
+        // exp and ln with range scaling, stay: on the H100 they passed every kernel test at the float tolerances.)
+        using var context = Context.Create(builder => IlgpuContextSettings.Apply(builder));
+        using var ptx = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+        var offenders = new List<string>();
+        foreach (var (definition, kernel) in KernelCatalogue.Instantiations())
+        {
+            var entry = definition.IsExplicitlyGrouped
+                ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel)
+                : EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
+            string assembly = ((PTXCompiledKernel)ptx.Compile(entry, new KernelSpecialization())).PTXAssembly;
+            foreach (string instruction in new[] { "tanh.approx", "sin.approx", "cos.approx" })
+                if (assembly.Contains(instruction, StringComparison.Ordinal))
+                    offenders.Add($"{definition.Name}<{string.Join(", ", kernel.GetGenericArguments().Select(type => type.Name))}>: {instruction}");
+        }
+        Assert.That(offenders, Is.Empty);
+    }
+
+    [Test]
     public void CatalogueCoversEveryKernelMethodAndEveryOperator()
     {
         // Every public static method of a kernel class must be in the catalogue, or the tests above would miss it.

@@ -122,4 +122,30 @@ public sealed class IlgpuDeviceTests
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(2.0) * x;
         public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(2.0);
     }
+
+    [Test]
+    public void ABareKindWhoseFirstDeviceIsUnusableStandsForTheFirstUsableOne()
+    {
+        // As seen on a GPU machine: NVIDIA's OpenCL platform (no generic address space) listed before PoCL's CPU device.
+        DeviceInfo[] devices =
+        [
+            new("host", "host", "host", 1, true, ""),
+            new("cuda", "cuda", "H100", 1, true, ""),
+            new("opencl", "opencl", "NVIDIA", 1, false, "the device lacks the generic address space ILGPU's OpenCL code needs"),
+            new("opencl:1", "opencl", "PoCL", 1, true, ""),
+            new("opencl:2", "opencl", "other", 1, true, ""),
+            new("ilgpu-cpu", "ilgpu-cpu", "emulator", 1, true, ""),
+        ];
+        Assert.Multiple(() =>
+        {
+            Assert.That(IlgpuDevices.Resolve("opencl", devices)?.Name, Is.EqualTo("opencl:1"));
+            Assert.That(IlgpuDevices.Resolve("opencl:2", devices)?.Name, Is.EqualTo("opencl:2"));
+            Assert.That(IlgpuDevices.Resolve("cuda", devices)?.Name, Is.EqualTo("cuda"));
+            Assert.That(IlgpuDevices.Resolve("cuda:1", devices), Is.Null);
+            Assert.That(IlgpuDevices.Resolve("ilgpu-cpu", devices)?.Name, Is.EqualTo("ilgpu-cpu"));
+        });
+        // With no usable device of the kind, the name keeps its own (unusable) device, so the error gives its reason.
+        DeviceInfo[] noneUsable = [devices[0], devices[2] with { }, devices[5]];
+        Assert.That(IlgpuDevices.Resolve("opencl", noneUsable)?.Reason, Does.Contain("generic address space"));
+    }
 }

@@ -27,7 +27,8 @@ public static class IlgpuDevices
     public static IlgpuBackend Create(string name)
     {
         var discovery = Shared.Value;
-        var entry = discovery.Entries.FirstOrDefault(candidate => candidate.Info.Name == name);
+        DeviceInfo? chosen = Resolve(name, discovery.Entries.Select(candidate => candidate.Info).ToArray());
+        var entry = discovery.Entries.FirstOrDefault(candidate => candidate.Info == chosen);
         if (entry is null)
         {
             string kind = name.Split(':')[0];
@@ -48,7 +49,21 @@ public static class IlgpuDevices
         {
             throw new InvalidOperationException($"Device '{name}' ({entry.Info.Description}) could not be opened: {exception.Message}", exception);
         }
-        return new IlgpuBackend(accelerator, name, entry.Info.Description);
+        return new IlgpuBackend(accelerator, entry.Info.Name, entry.Info.Description);
+    }
+
+    /// <summary>
+    /// The device that <paramref name="name"/> stands for among <paramref name="devices"/>: the one listed under that
+    /// name, except that a bare kind ("cuda", "opencl") whose first device is unusable stands for the first usable
+    /// device of that kind (a machine whose first OpenCL platform lacks what ILGPU needs may have a second that has it;
+    /// the backend then carries that device's own name, e.g. "opencl:1"). Null when no device has the name.
+    /// </summary>
+    public static DeviceInfo? Resolve(string name, IReadOnlyList<DeviceInfo> devices)
+    {
+        DeviceInfo? listed = devices.FirstOrDefault(device => device.Name == name);
+        if (listed is { Usable: false } && name is "cuda" or "opencl")
+            return devices.FirstOrDefault(device => device.Type == name && device.Usable) ?? listed;
+        return listed;
     }
 
     private sealed record Entry(DeviceInfo Info, Device? Device);

@@ -17,10 +17,14 @@ public static class RandomKernels
         for (long i = thread; i < length; i += stride) x[i] = RandomStreams.Uniform<T>(seed, counterOffset, i);
     }
 
-    /// <summary>x[i] = mean + standardDeviation · (normal element i of the stream (seed, counterOffset)), for i &lt; length.</summary>
+    /// <summary>
+    /// x[i] = mean + standardDeviation · (normal element i of the stream (seed, counterOffset)), for i &lt; length; ln, sin
+    /// and cos are <see cref="PortableFunctions"/>, so float32 normals agree with the host's to a few ulps instead of
+    /// carrying the GPU's approximate intrinsics.
+    /// </summary>
     public static void NormalFill<T>(Index1D thread, ArrayView<T> x, ulong seed, ulong counterOffset, T mean, T standardDeviation, int length, int stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (long i = thread; i < length; i += stride) x[i] = RandomStreams.Normal(seed, counterOffset, i, mean, standardDeviation);
+        for (long i = thread; i < length; i += stride) x[i] = RandomStreams.Normal<T, PortableFunctions>(seed, counterOffset, i, mean, standardDeviation);
     }
 }

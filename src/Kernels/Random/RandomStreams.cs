@@ -70,14 +70,23 @@ public static class RandomStreams
     /// <summary>Standard normal element <paramref name="index"/> of the stream (seed, counterOffset), then scaled: mean + std · z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Normal<T>(ulong seed, ulong counterOffset, long index, T mean, T standardDeviation) where T : unmanaged, IFloatingPointIeee754<T>
+        => Normal<T, LibraryFunctions>(seed, counterOffset, index, mean, standardDeviation);
+
+    /// <summary>
+    /// As <see cref="Normal{T}"/>, with ln, sin and cos from <typeparamref name="TFunctions"/> (GPU kernels use
+    /// <see cref="PortableFunctions"/>, whose float32 results agree with the host's to a few ulps).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Normal<T, TFunctions>(ulong seed, ulong counterOffset, long index, T mean, T standardDeviation)
+        where T : unmanaged, IFloatingPointIeee754<T> where TFunctions : struct, IElementaryFunctions
     {
         long pair = index & ~1L;
         T u1 = Uniform<T>(seed, counterOffset, pair);
         T u2 = Uniform<T>(seed, counterOffset, pair + 1);
         // Box–Muller: z0 = √(−2 ln u1) cos(2π u2), z1 = √(−2 ln u1) sin(2π u2); u1 ∈ (0, 1] keeps ln u1 finite.
-        T radius = T.Sqrt(FromDouble<T>(-2.0) * T.Log(u1));
+        T radius = T.Sqrt(FromDouble<T>(-2.0) * TFunctions.Log(u1));
         T angle = FromDouble<T>(2.0 * Math.PI) * u2;
-        T z = (index & 1) == 0 ? radius * T.Cos(angle) : radius * T.Sin(angle);
+        T z = (index & 1) == 0 ? radius * TFunctions.Cos(angle) : radius * TFunctions.Sin(angle);
         return mean + standardDeviation * z;
     }
 

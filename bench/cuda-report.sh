@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Everything ScratchVae checks and measures on a CUDA machine, in one run: the devices it sees, the kernel tests on
+# cuda and opencl, GEMM and elementwise figures on cuda beside cuBLAS's (through PyTorch), and the default model
+# trained on cuda beside the host and PyTorch on the same GPU. Logs go to OUTDIR; a summary is printed last.
+#
+# usage: bench/cuda-report.sh [--prebuilt DIR] [--data mnist|fashion-mnist|DIR] [--epochs 10] [--out OUTDIR]
+#                             [--steps tests,gemm,elementwise,train] [--test-filter EXPR] [--test-timeout 420]
+#   --prebuilt DIR  run the programs built into DIR/vae, DIR/bench and DIR/tests (see below) with `dotnet X.dll`,
+#                   for a machine that has the .NET runtime and no SDK. Without it, everything is built here.
+#                   DIR/tests is the test assembly built as a program that runs its own tests:
+#                     dotnet build tests -c Release -p:StandaloneTests=true -o DIR/tests
+#                     dotnet publish src/Vae -c Release -o DIR/vae; dotnet publish bench -c Release -o DIR/bench
+# The PyTorch peers run only where `python3 -c 'import torch'` works and sees a GPU.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+prebuilt="" data=mnist epochs=10 out=cuda-report steps=tests,gemm,elementwise,train
+test_filter='FullyQualifiedName~cuda|FullyQualifiedName~opencl' test_timeout=420
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prebuilt) prebuilt=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    --epochs) epochs=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
+    --test-filter) test_filter=$2; shift 2 ;;
+    --test-timeout) test_timeout=$2; shift 2 ;;
+    *) echo "unknown flag $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+want() { [[ ",$steps," == *",$1,"* ]]; }
+
+if [ -z "$prebuilt" ]; then
+  prebuilt=$(mktemp -d)
+  echo "== building into $prebuilt"
+  dotnet publish src/Vae -c Release -o "$prebuilt/vae" -v q >/dev/null || exit 1
+  dotnet publish bench -c Release -o "$prebuilt/bench" -v q >/dev/null || exit 1
+  if want tests; then dotnet build tests -c Release -p:StandaloneTests=true -o "$prebuilt/tests" -v q >/dev/null || exit 1; fi
+fi
+prebuilt=$(cd "$prebuilt" && pwd)
+vae() { dotnet "$prebuilt/vae/scratchvae.dll" "$@"; }
+bench() { dotnet "$prebuilt/bench/ScratchVae.Bench.dll" "$@"; }
+torch_gpu=0
+python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null && torch_gpu=1
+summary=()
+note() { summary+=("$1"); echo "$1"; }
+
+echo "== devices"
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv | tee "$out/nvidia-smi.txt"
+vae devices --gemm 2>&1 | tee "$out/devices.txt"
+
+if want tests; then
+  echo "== kernel tests on the GPU backends (filter: $test_filter)"
+  start=$SECONDS
+  timeout "$test_timeout" dotnet "$prebuilt/tests/ScratchVae.Tests.dll" --filter "$test_filter" --no-progress --no-ansi \
+    >"$out/tests.log" 2>&1
+  status=$?
+  grep -E '^failed |^\s+(total|failed|succeeded|skipped):' "$out/tests.log" | head -n 60
+  note "tests: exit $status in $((SECONDS - start)) s; $(grep -E '^\s+(total|failed|succeeded|skipped):' "$out/tests.log" | tr -s ' ' | tr '\n' ' ')"
+fi
+
+if want gemm; then
+  echo "== GEMM on cuda"
+  bench gemm --quick --backend cuda --shapes all --seconds 0.5 2>&1 | tee "$out/gemm-cuda.txt"
+  if [ $torch_gpu = 1 ]; then python3 bench/peers/cublas_gemm.py --seconds 0.5 all 2>&1 | tee "$out/gemm-cublas.txt"; fi
+fi
+
+if want elementwise; then
+  echo "== maps, fused passes and sampling on cuda and host"
+  bench elementwise --quick --backends cuda,host --seconds 0.3 2>&1 | tee "$out/elementwise.txt"
+fi
+
+if want train; then
+  echo "== the default model, $epochs epochs on $data"
+  torch_data=$data
+  [ "$data" = mnist ] && torch_data=data/mnist
+  [ "$data" = fashion-mnist ] && torch_data=/usr/share/datasets/fashion-mnist
+  for device in cuda host; do
+    vae train --data "$data" --epochs "$epochs" --device "$device" --out "$out/run-$device" --no-images \
+      >"$out/train-$device.log" 2>&1
+    note "ours on $device: exit $?; $(grep '^epoch' "$out/train-$device.log" | tail -n 1)"
+    note "  median epoch seconds after the first: $(grep '^epoch' "$out/train-$device.log" | tail -n +2 | awk '{print $NF}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+  done
+  if [ $torch_gpu = 1 ]; then
+    python3 bench/peers/pytorch_vae.py --data "$torch_data" --epochs "$epochs" --device cuda >"$out/train-pytorch-cuda.log" 2>&1
+    note "pytorch on cuda: exit $?; $(grep '^epoch' "$out/train-pytorch-cuda.log" | tail -n 1)"
+    note "  median epoch seconds after the first: $(grep '^epoch' "$out/train-pytorch-cuda.log" | tail -n +2 | awk '{print $NF}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+  fi
+fi
+
+echo "== summary"
+printf '%s\n' "${summary[@]}"
