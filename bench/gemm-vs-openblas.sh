@@ -8,30 +8,33 @@
 # rounds of each round's median batch, the best batch seen, and the ratio of medians, for wall-clock time and for
 # CPU time (GFLOP per CPU-second of the process times the threads: robust to other processes taking the cores). OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels); the
-# kernel it then runs is printed.
+# kernel it then runs is printed. Environment: PYTHON (default /usr/bin/python3, which needs numpy), BENCH_DLL (a
+# prebuilt bench, for a machine with the .NET runtime and no SDK; default: build it here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
 seconds=${2:-0.4}
 threads=2
-python=/usr/bin/python3
+python=${PYTHON:-/usr/bin/python3}
+# BENCH_DLL: a prebuilt bench (e.g. on a machine with the .NET runtime and no SDK); otherwise it is built here.
+bench_dll=${BENCH_DLL:-bench/bin/Release/net10.0/ScratchVae.Bench.dll}
 shapes=(1024x1024x1024:NN 512x512x512:NN 256x256x256:NN 128x128x128:NN
         128x400x784:NT 128x20x400:NT 128x400x20:NT 128x784x400:NT
         128x400x784:NN 128x20x400:NN 128x400x20:NN 128x784x400:NN
         400x784x128:TN 20x400x128:TN 400x20x128:TN 784x400x128:TN)
 shape_list=$(IFS=,; echo "${shapes[*]}")
 
-dotnet build bench -c Release --nologo -v quiet >/dev/null
+[ -n "${BENCH_DLL:-}" ] || dotnet build bench -c Release --nologo -v quiet >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
     "$python" -c 'import sys; sys.path.insert(0, "bench/peers"); import openblas_gemm; print("OpenBLAS:", openblas_gemm.describe_blas())'
-echo "ScratchVae: $(dotnet bench/bin/Release/net10.0/ScratchVae.Bench.dll gemm --quick --threads $threads --shapes 128x128x128 --seconds 0.1 | head -1)"
+echo "ScratchVae: $(dotnet "$bench_dll" gemm --quick --threads $threads --shapes 128x128x128 --seconds 0.1 | head -1)"
 echo "rounds: $rounds, ${seconds}s per shape and round, started $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for ((round = 1; round <= rounds; round++)); do
-    dotnet bench/bin/Release/net10.0/ScratchVae.Bench.dll gemm --quick --csv --threads $threads --seconds "$seconds" \
+    dotnet "$bench_dll" gemm --quick --csv --threads $threads --seconds "$seconds" \
         --shapes "$shape_list" | tail -n +2 | sed "s/^/$round,/" >>"$work/scratchvae.csv"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
         "$python" bench/peers/openblas_gemm.py --csv --seconds "$seconds" "${shapes[@]}" 2>/dev/null \

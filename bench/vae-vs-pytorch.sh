@@ -8,6 +8,8 @@
 # prints: one line per run, then "ours S s/epoch, pytorch P s/epoch", the ratio of each round's medians (the two
 # programs move independently with the machine, so their spread shows how far one figure can be trusted), and last
 # "ratio X" (ours / pytorch over all rounds' epochs; < 1 is faster)
+# Environment: PYTHON (default /usr/bin/python3, Debian's torch), VAE_DLL (a prebuilt scratchvae.dll, for a machine with
+# the .NET runtime and no SDK; default: build src/Vae here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=fashion-mnist epochs=3 rounds=2
@@ -26,14 +28,18 @@ if [ "$data" = mnist ]; then torch_data=data/mnist; fi
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-dotnet build src/Vae -c Release -v q >/dev/null
+python=${PYTHON:-/usr/bin/python3}
+if [ -n "${VAE_DLL:-}" ]; then ours=(dotnet "$VAE_DLL")
+else dotnet build src/Vae -c Release -v q >/dev/null; ours=(dotnet run -c Release --project src/Vae --no-build --); fi
+# Peak RSS through GNU time where it is installed (Debian's "time" package).
+measured() { local file=$1; shift; if [ -x /usr/bin/time ]; then /usr/bin/time -f "%M" -o "$file" "$@"; else echo 0 >"$file"; "$@"; fi; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ours_times=() torch_times=() round_ratios=()
 for round in $(seq 1 "$rounds"); do
-  /usr/bin/time -f "%M" -o "$out/ours.mem" dotnet run -c Release --project src/Vae --no-build -- \
+  measured "$out/ours.mem" "${ours[@]}" \
     train --data "$data" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
-  /usr/bin/time -f "%M" -o "$out/torch.mem" /usr/bin/python3 bench/peers/pytorch_vae.py \
+  measured "$out/torch.mem" "$python" bench/peers/pytorch_vae.py \
     --data "$torch_data" --epochs "$epochs" --threads 2 > "$out/torch.log"
   rm -rf "$out/run"
   for who in ours torch; do
