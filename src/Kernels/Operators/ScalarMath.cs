@@ -3,17 +3,20 @@ using System.Runtime.CompilerServices;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>
-/// float32 exp, ln, tanh, sin and cos for one value at a time, built only from correctly rounded IEEE operations
-/// (add, multiply, divide, fused multiply-add, round, bit moves), so that they give the same results in host code
-/// and in GPU kernels.
+/// float32 exp, ln, tanh, sin and cos for one value at a time, built only from IEEE add, multiply, divide, round and
+/// bit moves, so that host code and GPU kernels run the same algorithm.
 /// <para>
 /// Why: a GPU compiler maps float <c>MathF.Tanh</c>, <c>Sin</c>, <c>Cos</c> and <c>Log</c> to the hardware's
 /// approximations (PTX <c>tanh.approx</c>, <c>sin.approx</c>, <c>cos.approx</c>, <c>lg2.approx</c>). Measured on an
 /// H100: tanh off by up to 2·10⁻⁵ relative, and Box–Muller normals off by up to 3.5·10⁻⁵, where the host's C library is
-/// within an ulp. These versions are within a few ulps everywhere (see ScalarMathTests).
+/// within an ulp. These versions are within 2 ulps on the ranges ScalarMathTests sweep.
 /// </para>
-/// <see cref="Exp"/>, <see cref="Log"/> and <see cref="Tanh"/> are the scalar forms of <see cref="VectorMath"/>'s
-/// float functions: the same steps in the same order, so they give a vector lane's bits.
+/// <para>
+/// No fused multiply-add: ILGPU 1.5 has no portable FMA (<c>MathF.FusedMultiplyAdd</c> becomes an unresolved external
+/// function that the CUDA driver and OpenCL compilers reject), so the steps are <see cref="VectorMath"/>'s with plain
+/// multiply-adds, and the results can differ from a vector lane's in the last bit. (A GPU compiler may still contract
+/// a multiply and an add into one FMA; the accuracy holds either way.)
+/// </para>
 /// </summary>
 public static class ScalarMath
 {
@@ -25,11 +28,12 @@ public static class ScalarMath
     private const float SqrtTwo = 1.41421356237309504880f;
     private const float TanhSeriesLimit = 0.55f;
 
-    // π/2 in three parts for Cody–Waite reduction (their sum is π/2 to within 2⁻⁴⁹). HalfPiHigh has 8 significant bits,
-    // so x − q · HalfPiHigh is exact for the |q| < 2¹⁶ allowed here; each fused multiply-add takes one part off with one rounding.
-    private const float HalfPiHigh = 1.5703125f;
-    private const float HalfPiMiddle = 4.837512969970703125e-4f;
-    private const float HalfPiLow = 7.54978995489188216e-8f;
+    // π/2 in four parts for Cody–Waite reduction, the first three of 8 significant bits each, so that for |q| < 2¹⁶
+    // (|x| < 102,943) their products with q are exact; the sum of the four is π/2 to within 5·10⁻¹⁷.
+    private const float HalfPi1 = 1.5703125f;
+    private const float HalfPi2 = 4.84466552734375e-4f;
+    private const float HalfPi3 = -6.407499313354492e-7f;
+    private const float HalfPi4 = 9.92093629470503e-10f;
     private const float TwoOverPi = 0.636619772367581343076f;
 
     /// <summary>eˣ (0 below −104, +∞ above 89, NaN for NaN).</summary>
@@ -39,16 +43,16 @@ public static class ScalarMath
         if (float.IsNaN(x)) return x;
         float clamped = MathF.Min(MathF.Max(x, -104.0f), 89.0f);
         float k = MathF.Round(clamped * Log2E);
-        float r = MathF.FusedMultiplyAdd(k, -Ln2High, clamped);
-        r = MathF.FusedMultiplyAdd(k, -Ln2Low, r);
+        float r = clamped - k * Ln2High;
+        r -= k * Ln2Low;
         float p = 1.0f / 5040.0f;
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f / 720.0f);
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f / 120.0f);
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f / 24.0f);
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f / 6.0f);
-        p = MathF.FusedMultiplyAdd(p, r, 0.5f);
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f);
-        p = MathF.FusedMultiplyAdd(p, r, 1.0f);
+        p = p * r + 1.0f / 720.0f;
+        p = p * r + 1.0f / 120.0f;
+        p = p * r + 1.0f / 24.0f;
+        p = p * r + 1.0f / 6.0f;
+        p = p * r + 0.5f;
+        p = p * r + 1.0f;
+        p = p * r + 1.0f;
         float k1 = MathF.Floor(k * 0.5f);
         float k2 = k - k1;
         p *= PowerOfTwo(k1);
@@ -91,12 +95,12 @@ public static class ScalarMath
         float s = f / (m + 1.0f);
         float z = s * s;
         float series = 1.0f / 9.0f;
-        series = MathF.FusedMultiplyAdd(series, z, 1.0f / 7.0f);
-        series = MathF.FusedMultiplyAdd(series, z, 1.0f / 5.0f);
-        series = MathF.FusedMultiplyAdd(series, z, 1.0f / 3.0f);
+        series = series * z + 1.0f / 7.0f;
+        series = series * z + 1.0f / 5.0f;
+        series = series * z + 1.0f / 3.0f;
         float twoS = s + s;
-        float logM = MathF.FusedMultiplyAdd(twoS * z, series, twoS);
-        return MathF.FusedMultiplyAdd(exponent, Ln2High, MathF.FusedMultiplyAdd(exponent, Ln2Low, logM));
+        float logM = twoS * z * series + twoS;
+        return exponent * Ln2High + (exponent * Ln2Low + logM);
     }
 
     /// <summary>tanh x: its Taylor series below |x| = 0.55, 1 − 2/(e^{2|x|} + 1) above, the sign of x (tanh(−0) = −0).</summary>
@@ -110,14 +114,14 @@ public static class ScalarMath
             // tanh x = Σ aₙ x^{2n+1}, a = 1, −1/3, 2/15, −17/315, … (VectorMath.TanhTaylorCoefficients), by Horner in x².
             float square = magnitude * magnitude;
             float sum = (float)(6404582.0 / 10854718875.0);
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(-929569.0 / 638512875.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(21844.0 / 6081075.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(-1382.0 / 155925.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(62.0 / 2835.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(-17.0 / 315.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(2.0 / 15.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, (float)(-1.0 / 3.0));
-            sum = MathF.FusedMultiplyAdd(sum, square, 1.0f);
+            sum = sum * square + (float)(-929569.0 / 638512875.0);
+            sum = sum * square + (float)(21844.0 / 6081075.0);
+            sum = sum * square + (float)(-1382.0 / 155925.0);
+            sum = sum * square + (float)(62.0 / 2835.0);
+            sum = sum * square + (float)(-17.0 / 315.0);
+            sum = sum * square + (float)(2.0 / 15.0);
+            sum = sum * square + (float)(-1.0 / 3.0);
+            sum = sum * square + 1.0f;
             result = sum * magnitude;
         }
         else result = 1.0f - 2.0f / (Exp(magnitude + magnitude) + 1.0f);
@@ -126,10 +130,9 @@ public static class ScalarMath
     }
 
     /// <summary>
-    /// sin x: within 2 ulps for |x| ≤ 8 (Box–Muller's angles lie in (0, 2π]); for 8 &lt; |x| ≤ 65536 within 2 ulps
-    /// plus 10⁻¹⁰ absolute (π/2 is carried to 2⁻⁴⁹, which tells near the zeros); up to |x| = 2²⁰ the absolute error
-    /// grows to about |x| · 10⁻¹⁰; beyond that (where neighbouring floats lie ≥ 0.125 apart) the result is only kept
-    /// within [−1, 1]. There is deliberately no fallback to <see cref="MathF.Sin"/>: in a GPU kernel that would
+    /// sin x: within 2 ulps for |x| ≤ 8 (Box–Muller's angles lie in (0, 2π]) and within 3 ulps plus 10⁻¹⁰ absolute
+    /// (which tells only near the zeros) up to |x| = 102,943; beyond that the reduction is no longer exact and the result
+    /// is only kept within [−1, 1]. There is deliberately no fallback to <see cref="MathF.Sin"/>: in a GPU kernel that would
     /// bring back the hardware's approximation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -166,11 +169,12 @@ public static class ScalarMath
     private static float Reduce(float x, out int quadrant)
     {
         float q = MathF.Round(x * TwoOverPi);
-        float r = MathF.FusedMultiplyAdd(q, -HalfPiHigh, x);
-        r = MathF.FusedMultiplyAdd(q, -HalfPiMiddle, r);
-        r = MathF.FusedMultiplyAdd(q, -HalfPiLow, r);
-        // |r| passes π/4 a little where x · 2/π rounds; far beyond 2²⁰ one pass cannot reduce x at all, and the clamp
-        // keeps the series where it converges (its r¹³/13! term is 2·10⁻¹⁰ at |r| = 1), so the result stays in [−1, 1].
+        float r = x - q * HalfPi1;
+        r -= q * HalfPi2;
+        r -= q * HalfPi3;
+        r -= q * HalfPi4;
+        // |r| passes π/4 a little where x · 2/π rounds; far beyond the exact range one pass cannot reduce x at all, and the
+        // clamp keeps the series where it converges (its r¹³/13! term is 2·10⁻¹⁰ at |r| = 1), so the result stays in [−1, 1].
         r = MathF.Min(MathF.Max(r, -1.0f), 1.0f);
         // q mod 4, exact for every float q (q · 0.25 and the floor are exact), so no integer conversion can overflow.
         quadrant = (int)(q - 4.0f * MathF.Floor(q * 0.25f));
@@ -183,12 +187,12 @@ public static class ScalarMath
     {
         float z = r * r;
         float p = 1.0f / 39916800.0f;
-        p = MathF.FusedMultiplyAdd(p, z, -1.0f / 362880.0f);
-        p = MathF.FusedMultiplyAdd(p, z, 1.0f / 5040.0f);
-        p = MathF.FusedMultiplyAdd(p, z, -1.0f / 120.0f);
-        p = MathF.FusedMultiplyAdd(p, z, 1.0f / 6.0f);
+        p = p * z - 1.0f / 362880.0f;
+        p = p * z + 1.0f / 5040.0f;
+        p = p * z - 1.0f / 120.0f;
+        p = p * z + 1.0f / 6.0f;
         // sin r = r − r³ (1/6 − r²/120 + …), with r added last to keep its full precision.
-        return MathF.FusedMultiplyAdd(-r * z, p, r);
+        return r - (r * z) * p;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -196,12 +200,12 @@ public static class ScalarMath
     {
         float z = r * r;
         float p = 1.0f / 479001600.0f;
-        p = MathF.FusedMultiplyAdd(p, z, -1.0f / 3628800.0f);
-        p = MathF.FusedMultiplyAdd(p, z, 1.0f / 40320.0f);
-        p = MathF.FusedMultiplyAdd(p, z, -1.0f / 720.0f);
-        p = MathF.FusedMultiplyAdd(p, z, 1.0f / 24.0f);
-        p = MathF.FusedMultiplyAdd(p, z, -0.5f);
-        return MathF.FusedMultiplyAdd(p, z, 1.0f);
+        p = p * z - 1.0f / 3628800.0f;
+        p = p * z + 1.0f / 40320.0f;
+        p = p * z - 1.0f / 720.0f;
+        p = p * z + 1.0f / 24.0f;
+        p = p * z - 0.5f;
+        return p * z + 1.0f;
     }
 
     // 2^n for integer-valued n ∈ [−126, 127]: the biased exponent goes straight into the exponent field.
