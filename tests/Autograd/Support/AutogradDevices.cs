@@ -19,7 +19,10 @@ public static class AutogradDevices
         DeviceInfo? info = null;
         try
         {
-            info = Backends.List().FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+            // The device the name opens: a bare "opencl" whose first device is unusable opens the first usable one.
+            IReadOnlyList<DeviceInfo> devices = Backends.List();
+            info = ScratchVae.Kernels.Ilgpu.IlgpuDevices.Resolve(name, devices)
+                ?? devices.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
         }
         catch (NotImplementedException error)
         {
