@@ -17,7 +17,10 @@ public sealed class BackendGemmRunner : IGemmRunner
     public BackendGemmRunner(string backend, GemmShape shape, int threads)
     {
         _shape = shape;
-        _backend = Backends.Create(backend, threads);
+        // "cuda/no-split-k": the same device with the tiled GEMM's k-split turned off, to measure what the split gains.
+        bool noSplit = backend.EndsWith("/no-split-k", StringComparison.Ordinal);
+        _backend = Backends.Create(noSplit ? backend[..^"/no-split-k".Length] : backend, threads);
+        if (noSplit && _backend is Kernels.Ilgpu.IlgpuBackend ilgpu) ilgpu.GemmSplitK = false;
         _a = Upload(_backend, shape.M * shape.K, 1);
         _b = Upload(_backend, shape.K * shape.N, 2);
         _c = Upload(_backend, shape.M * shape.N, 3);

@@ -5,7 +5,7 @@ using ScratchVae.Kernels.Host.Gemm;
 namespace ScratchVae.Bench.Gemm;
 
 /// <summary>
-/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--backend NAME]`.
+/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--backend NAME]` (an ILGPU NAME may end in "/no-split-k": the tiled GEMM without its k-split).
 /// Without --backend the host GEMM runs directly; with it, through GemmRunners (Backends.Create) in float.
 /// Each shape is warmed up, then timed in batches of ≥ 20 ms for about S seconds; the table shows the median and
 /// the best batch in GFLOP/s (2·m·n·k per multiply), the median as a share of the measured FMA peak, and the

@@ -20,8 +20,11 @@ public sealed class IlgpuGemmTests
     [OneTimeTearDown]
     public void Close() => _backend.Dispose();
 
-    /// <summary>Shapes: a single element; odd sizes inside one tile; k spanning three 16-deep stages; several 64 × 64 blocks with ragged edges.</summary>
-    private static readonly (int M, int N, int K)[] Shapes = [(1, 1, 1), (3, 5, 7), (17, 9, 33), (70, 66, 18)];
+    /// <summary>
+    /// Shapes: a single element; odd sizes inside one tile; k spanning three 16-deep stages; several 64 × 64 blocks with
+    /// ragged edges; and two that the tiled kernel splits over k (4 ranges, the last 8 deep; 3 ranges over 4 blocks).
+    /// </summary>
+    private static readonly (int M, int N, int K)[] Shapes = [(1, 1, 1), (3, 5, 7), (17, 9, 33), (70, 66, 18), (20, 30, 200), (70, 66, 150)];
 
     public static IEnumerable<TestCaseData> Cases()
     {
@@ -124,5 +127,19 @@ public sealed class IlgpuGemmTests
         var values = new T[buffer.Length];
         _backend.Download(buffer, 0, values);
         return values;
+    }
+
+    [TestCase(128, 400, 784, 13, 64)]   // the VAE's encoder: 14 blocks of C
+    [TestCase(128, 20, 400, 7, 64)]     // a 400 → 20 head: 2 blocks
+    [TestCase(400, 784, 128, 2, 64)]    // a weight gradient: 91 blocks
+    [TestCase(20, 30, 200, 4, 64)]
+    [TestCase(128, 400, 20, 1, 20)]     // k too short to split
+    [TestCase(1024, 1024, 1024, 1, 1024)] // 256 blocks: enough groups already
+    public void SplitsKOnlyWhereBlocksAreFew(int m, int n, int k, int splits, int depth)
+    {
+        Assert.That(IlgpuBackend.GemmSplit(m, n, k), Is.EqualTo((splits, depth)));
+        // The ranges cover k exactly once.
+        Assert.That((splits - 1) * depth, Is.LessThan(k));
+        Assert.That(splits * depth, Is.GreaterThanOrEqualTo(k));
     }
 }

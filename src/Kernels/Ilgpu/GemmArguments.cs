@@ -9,9 +9,11 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// <typeparam name="T">float or double.</typeparam>
 public readonly struct GemmArguments<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Packs the arguments.</summary>
-    public GemmArguments(int m, int n, int k, bool transposeA, bool transposeB, T alpha, T beta)
+    /// <summary>Packs the arguments (<paramref name="splits"/> k-ranges of <paramref name="depthPerSplit"/>; by default one range, all of k).</summary>
+    public GemmArguments(int m, int n, int k, bool transposeA, bool transposeB, T alpha, T beta, int splits = 1, int depthPerSplit = -1)
     {
+        Splits = splits;
+        DepthPerSplit = depthPerSplit < 0 ? k : depthPerSplit;
         M = m;
         N = n;
         K = k;
@@ -41,4 +43,14 @@ public readonly struct GemmArguments<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>The scale of the old C; 0 means C is written without being read.</summary>
     public T Beta { get; }
+
+    /// <summary>
+    /// How many k-ranges the tiled kernel splits the product into (split-k). With 1, it writes C itself; with more,
+    /// group row g of the grid handles k ∈ [s · <see cref="DepthPerSplit"/>, (s + 1) · <see cref="DepthPerSplit"/>)
+    /// and writes its partial sums, which <see cref="GemmKernels.SumSplits{T}"/> then adds in order of s.
+    /// </summary>
+    public int Splits { get; }
+
+    /// <summary>The depth of each k-range (a multiple of <see cref="GemmKernels.TileDepth"/> when <see cref="Splits"/> &gt; 1).</summary>
+    public int DepthPerSplit { get; }
 }

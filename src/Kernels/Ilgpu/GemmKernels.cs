@@ -15,7 +15,10 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// <item><see cref="PerElement{T}"/>: one dot product per output and no barriers, for ILGPU's CPU accelerator, which emulates
 /// each GPU thread with an OS thread and pays milliseconds per group barrier.</item>
 /// </list>
-/// Both sum each dot product in increasing k, so results are the same on every run.
+/// Both sum each dot product in increasing k, so results are the same on every run. When a product has too few
+/// 64 × 64 blocks of C to fill a GPU (the VAE's m = 128 shapes have 2–26), the tiled kernel splits k into ranges
+/// (<see cref="GemmArguments{T}.Splits"/>) and <see cref="SumSplits{T}"/> adds the ranges' partial sums in a fixed
+/// order, so those results too are the same on every run (and on every GPU: the split depends only on the shape).
 /// </summary>
 public static class GemmKernels
 {
@@ -41,17 +44,24 @@ public static class GemmKernels
     private const int LoadsPerThread = SlabElements / ThreadsPerGroup;
 
     /// <summary>
-    /// The shared-memory tiled GEMM. Launch with a 1-D grid of ⌈m/64⌉ · ⌈n/64⌉ groups of <see cref="ThreadsPerGroup"/>
-    /// threads; group g computes block row g / ⌈n/64⌉, block column g mod ⌈n/64⌉. Any m, n, k (including 0) and every
-    /// transpose combination work: loads outside the matrices read 0, stores outside C are skipped.
+    /// The shared-memory tiled GEMM. Launch with a 1-D grid of splits · ⌈m/64⌉ · ⌈n/64⌉ groups of <see cref="ThreadsPerGroup"/>
+    /// threads; with B = ⌈m/64⌉ · ⌈n/64⌉ blocks, group g computes block g mod B (block row (g mod B) / ⌈n/64⌉, block column
+    /// (g mod B) mod ⌈n/64⌉) over k-range g / B. Any m, n, k (including 0) and every transpose combination work: loads
+    /// outside the matrices read 0, stores outside C are skipped. With one split it writes C (and never reads
+    /// <paramref name="partials"/>); with more, it writes its sums to partials[split · m · n + row · n + column].
     /// </summary>
-    public static void Tiled<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmArguments<T> arguments)
+    public static void Tiled<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, ArrayView<T> partials, GemmArguments<T> arguments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = arguments.M, n = arguments.N, k = arguments.K;
         int blocksPerRow = (n + TileSize - 1) / TileSize;
-        int rowStart = Grid.IdxX / blocksPerRow * TileSize;
-        int columnStart = Grid.IdxX % blocksPerRow * TileSize;
+        int blocks = (m + TileSize - 1) / TileSize * blocksPerRow;
+        int block = Grid.IdxX % blocks;
+        int split = Grid.IdxX / blocks;
+        int rowStart = block / blocksPerRow * TileSize;
+        int columnStart = block % blocksPerRow * TileSize;
+        int kBegin = split * arguments.DepthPerSplit;
+        int kEnd = kBegin + arguments.DepthPerSplit < k ? kBegin + arguments.DepthPerSplit : k;
         int thread = Group.IdxX;
         int threadRow = thread / ThreadsPerSide;
         int threadColumn = thread % ThreadsPerSide;
@@ -66,13 +76,13 @@ public static class GemmKernels
         // addresses and write neighbouring C elements. Row i of that 8 × 8 block is accumulator i.
         RegisterRow<T> c0 = RegisterRow<T>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
 
-        for (int kStart = 0; kStart < k; kStart += TileDepth)
+        for (int kStart = kBegin; kStart < kEnd; kStart += TileDepth)
         {
             for (int load = 0; load < LoadsPerThread; load++)
             {
                 int element = thread + load * ThreadsPerGroup;
-                StageA(a, slabA, element, rowStart, kStart, m, k, arguments.TransposeA != 0);
-                StageB(b, slabB, element, columnStart, kStart, n, k, arguments.TransposeB != 0);
+                StageA(a, slabA, element, rowStart, kStart, m, k, kEnd, arguments.TransposeA != 0);
+                StageB(b, slabB, element, columnStart, kStart, n, k, kEnd, arguments.TransposeB != 0);
             }
             Group.Barrier();
 
@@ -94,6 +104,21 @@ public static class GemmKernels
         }
 
         int firstRow = rowStart + threadRow, firstColumn = columnStart + threadColumn;
+        if (arguments.Splits > 1)
+        {
+            // Raw sums of this k-range; SumSplits scales and adds them.
+            var part = partials.SubView((long)split * m * n, (long)m * n);
+            var unit = new GemmArguments<T>(m, n, k, false, false, T.One, T.Zero);
+            StoreRow(part, c0, firstRow, firstColumn, unit);
+            StoreRow(part, c1, firstRow + ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c2, firstRow + 2 * ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c3, firstRow + 3 * ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c4, firstRow + 4 * ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c5, firstRow + 5 * ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c6, firstRow + 6 * ThreadsPerSide, firstColumn, unit);
+            StoreRow(part, c7, firstRow + 7 * ThreadsPerSide, firstColumn, unit);
+            return;
+        }
         StoreRow(c, c0, firstRow, firstColumn, arguments);
         StoreRow(c, c1, firstRow + ThreadsPerSide, firstColumn, arguments);
         StoreRow(c, c2, firstRow + 2 * ThreadsPerSide, firstColumn, arguments);
@@ -123,10 +148,10 @@ public static class GemmKernels
     }
 
     /// <summary>
-    /// Copies op(A)[rowStart + r, kStart + kk] into slabA[kk · 64 + r] for slab element number <paramref name="element"/>,
+    /// Copies op(A)[rowStart + r, kStart + kk] into slabA[kk · 64 + r] (0 at or beyond depth <paramref name="kEnd"/>) for slab element number <paramref name="element"/>,
     /// choosing (r, kk) so that consecutive threads read consecutive global addresses in either storage order.
     /// </summary>
-    private static void StageA<T>(ArrayView<T> a, ArrayView<T> slabA, int element, int rowStart, int kStart, int m, int k, bool transposed)
+    private static void StageA<T>(ArrayView<T> a, ArrayView<T> slabA, int element, int rowStart, int kStart, int m, int k, int kEnd, bool transposed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int r, kk;
@@ -144,12 +169,12 @@ public static class GemmKernels
         }
         int row = rowStart + r, depth = kStart + kk;
         T value = T.Zero;
-        if (row < m && depth < k) value = transposed ? a[depth * m + row] : a[row * k + depth];
+        if (row < m && depth < kEnd) value = transposed ? a[depth * m + row] : a[row * k + depth];
         slabA[kk * TileSize + r] = value;
     }
 
-    /// <summary>Copies op(B)[kStart + kk, columnStart + j] into slabB[kk · 64 + j], coalesced as in <see cref="StageA{T}"/>.</summary>
-    private static void StageB<T>(ArrayView<T> b, ArrayView<T> slabB, int element, int columnStart, int kStart, int n, int k, bool transposed)
+    /// <summary>Copies op(B)[kStart + kk, columnStart + j] (0 at or beyond <paramref name="kEnd"/>) into slabB[kk · 64 + j], coalesced as in <see cref="StageA{T}"/>.</summary>
+    private static void StageB<T>(ArrayView<T> b, ArrayView<T> slabB, int element, int columnStart, int kStart, int n, int k, int kEnd, bool transposed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j, kk;
@@ -167,8 +192,25 @@ public static class GemmKernels
         }
         int column = columnStart + j, depth = kStart + kk;
         T value = T.Zero;
-        if (column < n && depth < k) value = transposed ? b[column * k + depth] : b[depth * n + column];
+        if (column < n && depth < kEnd) value = transposed ? b[column * k + depth] : b[depth * n + column];
         slabB[kk * TileSize + j] = value;
+    }
+
+    /// <summary>
+    /// Finishes a split-k product: C[i] = alpha · (partials[0 · m·n + i] + partials[1 · m·n + i] + …) + beta · C[i], the
+    /// k-ranges added in increasing order (grid-stride over the m · n outputs; C is not read when beta = 0).
+    /// </summary>
+    public static void SumSplits<T>(Index1D thread, ArrayView<T> partials, ArrayView<T> c, GemmArguments<T> arguments, int stride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long count = (long)arguments.M * arguments.N;
+        for (long index = thread; index < count; index += stride)
+        {
+            T sum = partials[index];
+            for (int split = 1; split < arguments.Splits; split++) sum += partials[split * count + index];
+            T product = arguments.Alpha * sum;
+            c[index] = arguments.Beta == T.Zero ? product : product + arguments.Beta * c[index];
+        }
     }
 
     /// <summary>

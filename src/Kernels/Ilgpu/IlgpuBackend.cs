@@ -57,6 +57,9 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>Which GEMM kernel to launch; tests set <see cref="Ilgpu.GemmStrategy.Tiled"/> to run the GPU kernel on the CPU accelerator.</summary>
     public GemmStrategy GemmStrategy { get; set; } = GemmStrategy.Automatic;
 
+    /// <summary>Whether the tiled GEMM may split k (<see cref="GemmSplit"/>); benchmarks turn it off to measure the gain.</summary>
+    public bool GemmSplitK { get; set; } = true;
+
     /// <inheritdoc />
     public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
     {

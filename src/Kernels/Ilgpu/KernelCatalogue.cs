@@ -48,6 +48,8 @@ public static class KernelCatalogue
     public static readonly KernelDefinition GemmPerElement = new(typeof(GemmKernels), nameof(GemmKernels.PerElement), false);
     /// <summary><see cref="GemmKernels.Tiled{T}"/>.</summary>
     public static readonly KernelDefinition GemmTiled = new(typeof(GemmKernels), nameof(GemmKernels.Tiled), true);
+    /// <summary><see cref="GemmKernels.SumSplits{T}"/>.</summary>
+    public static readonly KernelDefinition GemmSumSplits = new(typeof(GemmKernels), nameof(GemmKernels.SumSplits), false);
 
     /// <summary>All kernel definitions, in declaration order.</summary>
     public static IReadOnlyList<KernelDefinition> All { get; } =
