@@ -120,10 +120,26 @@ public sealed class HostBackendTests<T> where T : unmanaged, IFloatingPointIeee7
             backend.Copy2D(batch, 20, activation, 0, hidden, preActivation, 0, hidden);
         }
         for (int step = 1; step <= 3; step++) Step(step);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 4; step <= 13; step++) Step(step);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.That(allocated, Is.Zero, "bytes allocated by 10 steps");
+        // About one full-suite run in six, a window reported 8, 24 or 256 bytes while the test alone never did: the
+        // thread's allocation counter can move by a few bytes when another thread's collection fixes up this thread's
+        // allocation context. So no collection may start inside a window (a no-GC region), and the test takes up to
+        // three 10-step windows: an allocation in the steps themselves shows in every window, a stray one in one.
+        var windows = new List<long>();
+        for (int attempt = 0, step = 4; attempt < 3 && (windows.Count == 0 || windows[^1] != 0); attempt++)
+        {
+            bool noCollections = GC.TryStartNoGCRegion(16 << 20);
+            try
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int end = step + 10; step < end; step++) Step(step);
+                windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            finally
+            {
+                if (noCollections && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            }
+        }
+        Assert.That(windows[^1], Is.Zero, $"bytes allocated by 10 steps, in each window tried: {string.Join(", ", windows)}");
     }
 
     [Test]
