@@ -104,29 +104,22 @@ public static class GemmKernels
         }
 
         int firstRow = rowStart + threadRow, firstColumn = columnStart + threadColumn;
+        ArrayView<T> target = c;
+        GemmArguments<T> store = arguments;
         if (arguments.Splits > 1)
         {
-            // Raw sums of this k-range; SumSplits scales and adds them.
-            var part = partials.SubView((long)split * m * n, (long)m * n);
-            var unit = new GemmArguments<T>(m, n, k, false, false, T.One, T.Zero);
-            StoreRow(part, c0, firstRow, firstColumn, unit);
-            StoreRow(part, c1, firstRow + ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c2, firstRow + 2 * ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c3, firstRow + 3 * ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c4, firstRow + 4 * ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c5, firstRow + 5 * ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c6, firstRow + 6 * ThreadsPerSide, firstColumn, unit);
-            StoreRow(part, c7, firstRow + 7 * ThreadsPerSide, firstColumn, unit);
-            return;
+            // Raw sums of this k-range into its slice of partials; SumSplits scales and adds them.
+            target = partials.SubView((long)split * m * n, (long)m * n);
+            store = new GemmArguments<T>(m, n, k, false, false, T.One, T.Zero);
         }
-        StoreRow(c, c0, firstRow, firstColumn, arguments);
-        StoreRow(c, c1, firstRow + ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c2, firstRow + 2 * ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c3, firstRow + 3 * ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c4, firstRow + 4 * ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c5, firstRow + 5 * ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c6, firstRow + 6 * ThreadsPerSide, firstColumn, arguments);
-        StoreRow(c, c7, firstRow + 7 * ThreadsPerSide, firstColumn, arguments);
+        StoreRow(target, c0, firstRow, firstColumn, store);
+        StoreRow(target, c1, firstRow + ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c2, firstRow + 2 * ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c3, firstRow + 3 * ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c4, firstRow + 4 * ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c5, firstRow + 5 * ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c6, firstRow + 6 * ThreadsPerSide, firstColumn, store);
+        StoreRow(target, c7, firstRow + 7 * ThreadsPerSide, firstColumn, store);
     }
 
     /// <summary>

@@ -20,13 +20,13 @@ namespace ScratchVae.Kernels.Operators;
 /// </summary>
 public static class ScalarMath
 {
-    // The float constants of VectorMath (see there).
-    private const float Ln2High = 0.693145751953125f;
-    private const float Ln2Low = 1.42860682030941723212e-6f;
-    private const float Log2E = 1.44269504088896340736f;
-    private const float MinNormal = 1.17549435e-38f;
-    private const float SqrtTwo = 1.41421356237309504880f;
-    private const float TanhSeriesLimit = 0.55f;
+    // VectorMath's float constants (see there for what each is).
+    private const float Ln2High = VectorMath.Ln2HighSingle;
+    private const float Ln2Low = VectorMath.Ln2LowSingle;
+    private const float Log2E = VectorMath.Log2ESingle;
+    private const float MinNormal = VectorMath.MinNormalSingle;
+    private const float SqrtTwo = (float)VectorMath.SqrtTwo;
+    private const float TanhSeriesLimit = (float)VectorMath.TanhSeriesLimit;
 
     // π/2 in four parts for Cody–Waite reduction, the first three of 8 significant bits each, so that for |q| < 2¹⁶
     // (|x| < 102,943) their products with q are exact; the sum of the four is π/2 to within 5·10⁻¹⁷.

@@ -21,9 +21,9 @@ public static class VectorMath
 {
     // ---- constants (float) ---------------------------------------------------------------------
     // ln 2 split in two so that k · ln2High is exact for the |k| ≤ 150 that occur: ln2High has 16 significant bits.
-    private const float Ln2HighSingle = 0.693145751953125f;
-    private const float Ln2LowSingle = 1.42860682030941723212e-6f;
-    private const float Log2ESingle = 1.44269504088896340736f;
+    internal const float Ln2HighSingle = 0.693145751953125f;
+    internal const float Ln2LowSingle = 1.42860682030941723212e-6f;
+    internal const float Log2ESingle = 1.44269504088896340736f;
     // 1.5 · 2²³: adding it to a small integer-valued float puts that integer in the low mantissa bits.
     private const float ShifterSingle = 12582912.0f;
 
@@ -35,15 +35,15 @@ public static class VectorMath
     // 1.5 · 2⁵²: the double analogue of ShifterSingle.
     private const double ShifterDouble = 6755399441055744.0;
 
-    private const double SqrtTwo = 1.41421356237309504880;
+    internal const double SqrtTwo = 1.41421356237309504880;
 
     // The smallest normal numbers, 2⁻¹²⁶ and 2⁻¹⁰²².
-    private const float MinNormalSingle = 1.17549435e-38f;
+    internal const float MinNormalSingle = 1.17549435e-38f;
     private const double MinNormalDouble = 2.2250738585072014e-308;
 
     // Below this |x|, tanh uses its Taylor series; above it, 1 − 2/(e^{2|x|} + 1) loses at most one bit
     // (tanh ≥ 0.5 there, so the subtraction is exact).
-    private const double TanhSeriesLimit = 0.55;
+    internal const double TanhSeriesLimit = 0.55;
     // Taylor coefficients of tanh: tanh x = Σₙ aₙ x^{2n+1}. Terms fall by about (2/π)² · x² ≤ 0.123 per step at the limit.
     private static readonly double[] TanhCoefficientsDouble = TanhTaylorCoefficients(20);
     private static readonly float[] TanhCoefficientsSingle = Array.ConvertAll(TanhTaylorCoefficients(9), c => (float)c);
