@@ -79,7 +79,9 @@ if want train; then
   for device in cuda host; do
     vae train --data "$data" --epochs "$epochs" --device "$device" --out "$out/run-$device" --no-images \
       >"$out/train-$device.log" 2>&1
-    note "ours on $device: exit $?; $(grep '^epoch' "$out/train-$device.log" | tail -n 1)"
+    status=$?
+    if [ $status -ne 0 ]; then note "ours on $device: exit $status: $(tail -n 1 "$out/train-$device.log")"; continue; fi
+    note "ours on $device: $(grep '^epoch' "$out/train-$device.log" | tail -n 1)"
     note "  median epoch seconds after the first: $(grep '^epoch' "$out/train-$device.log" | tail -n +2 | awk '{print $NF}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
   done
   if [ $torch_gpu = 1 ]; then
