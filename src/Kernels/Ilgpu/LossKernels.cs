@@ -1,12 +1,14 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Kernels.Ilgpu;
 
 /// <summary>
 /// Binary cross-entropy from logits l against targets t, in the stable form ℓ = max(l, 0) − l·t + log(1 + e^−|l|)
-/// (never log(sigmoid(l)), which is −∞ for large negative l in floating point), with dℓ/dl = sigmoid(l) − t.
+/// (never log(sigmoid(l)), which is −∞ for large negative l in floating point), with dℓ/dl = sigmoid(l) − t. Exp and ln
+/// are <see cref="ScalarMath"/>'s, not the GPU's ex2/lg2 approximations.
 /// </summary>
 public static class LossKernels
 {
@@ -37,13 +39,13 @@ public static class LossKernels
     /// <summary>ℓ = max(l, 0) − l·t + log(1 + e^−|l|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Loss<T>(T logit, T target) where T : unmanaged, IFloatingPointIeee754<T>
-        => (logit > T.Zero ? logit : T.Zero) - logit * target + T.Log(T.One + T.Exp(-T.Abs(logit)));
+        => (logit > T.Zero ? logit : T.Zero) - logit * target + ScalarMath.Log(T.One + ScalarMath.Exp(-T.Abs(logit)));
 
     /// <summary>sigmoid(l) = 1 / (1 + e^−l) for l ≥ 0 and e^l / (1 + e^l) for l &lt; 0, so e^… never overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Sigmoid<T>(T logit) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T e = T.Exp(-T.Abs(logit));
+        T e = ScalarMath.Exp(-T.Abs(logit));
         return logit >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
     }
 }

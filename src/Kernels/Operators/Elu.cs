@@ -9,7 +9,7 @@ public readonly struct Elu : IUnaryOperator
     /// <inheritdoc />
     public static string Name => "elu";
     /// <inheritdoc />
-    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Exp(x) - T.One;
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : ScalarMath.Exp(x) - T.One;
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : y + T.One;
     /// <inheritdoc />

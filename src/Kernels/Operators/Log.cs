@@ -9,7 +9,7 @@ public readonly struct Log : IUnaryOperator
     /// <inheritdoc />
     public static string Name => "log";
     /// <inheritdoc />
-    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => ScalarMath.Log(x);
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / x;
     /// <inheritdoc />

@@ -222,4 +222,22 @@ public static class ScalarMath
         int bits = (Unsafe.As<float, int>(ref magnitude) & 0x7FFFFFFF) | (Unsafe.As<float, int>(ref sign) & unchecked((int)0x80000000));
         return Unsafe.As<int, float>(ref bits);
     }
+
+    /// <summary>eˣ in <typeparamref name="T"/>: <see cref="Exp"/> for float32, the runtime's for float64 (accurate on GPUs too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe T Exp<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (sizeof(T) != sizeof(float)) return T.Exp(x);
+        float y = Exp(Unsafe.As<T, float>(ref x));
+        return Unsafe.As<float, T>(ref y);
+    }
+
+    /// <summary>ln x in <typeparamref name="T"/>: <see cref="Log"/> for float32, the runtime's for float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe T Log<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (sizeof(T) != sizeof(float)) return T.Log(x);
+        float y = Log(Unsafe.As<T, float>(ref x));
+        return Unsafe.As<float, T>(ref y);
+    }
 }

@@ -9,7 +9,7 @@ public readonly struct Sigmoid : IUnaryOperator
     /// <inheritdoc />
     public static string Name => "sigmoid";
     /// <inheritdoc />
-    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + ScalarMath.Exp(-x));
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => y * (T.One - y);
     /// <inheritdoc />

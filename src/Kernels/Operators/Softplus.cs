@@ -13,9 +13,9 @@ public readonly struct Softplus : IUnaryOperator
     public static string Name => "softplus";
     /// <inheritdoc />
     public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-        => (x > T.Zero ? x : T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));
+        => (x > T.Zero ? x : T.Zero) + ScalarMath.Log(T.One + ScalarMath.Exp(-T.Abs(x)));
     /// <inheritdoc />
-    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + ScalarMath.Exp(-x));
     /// <inheritdoc />
     public static bool IsVectorized => true;
     /// <inheritdoc />
