@@ -18,10 +18,14 @@ public sealed partial class IlgpuBackend
         if (gradient is not null) ArgumentChecks.Buffer(this, primitive, nameof(gradient), gradient, count);
         if (lossPerRow is not null && rows > 0)
         {
-            // One thread per row sums its columns in order (fixed order, no atomics).
-            var launch = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int>>(KernelCatalogue.BceLossPerRow);
-            int threads = Threads(rows);
-            launch(_stream, threads, Own(logits).View, Own(targets).View, Own(lossPerRow).View, rows, columns, threads);
+            // Every element's loss in parallel, then one thread per row sums its columns in order (fixed order, no atomics).
+            ArrayView<T> losses = Scratch<T>(count);
+            var elements = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int>>(KernelCatalogue.BceLossElements);
+            int threads = Threads(count);
+            elements(_stream, threads, Own(logits).View, Own(targets).View, losses, count, threads);
+            var sum = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int, int, int>>(KernelCatalogue.SumOverColumns);
+            int rowThreads = Threads(rows);
+            sum(_stream, rowThreads, losses, Own(lossPerRow).View, rows, columns, 0, rowThreads);
         }
         if (gradient is not null && count > 0)
         {

@@ -34,8 +34,8 @@ public static class KernelCatalogue
     public static readonly KernelDefinition SumAllPartials = new(typeof(ReductionKernels), nameof(ReductionKernels.SumAllPartials), false);
     /// <summary><see cref="ReductionKernels.SumAllFinal{T}"/>.</summary>
     public static readonly KernelDefinition SumAllFinal = new(typeof(ReductionKernels), nameof(ReductionKernels.SumAllFinal), false);
-    /// <summary><see cref="LossKernels.BceLossPerRow{T}"/>.</summary>
-    public static readonly KernelDefinition BceLossPerRow = new(typeof(LossKernels), nameof(LossKernels.BceLossPerRow), false);
+    /// <summary><see cref="LossKernels.BceLossElements{T}"/>.</summary>
+    public static readonly KernelDefinition BceLossElements = new(typeof(LossKernels), nameof(LossKernels.BceLossElements), false);
     /// <summary><see cref="LossKernels.BceGradient{T}"/>.</summary>
     public static readonly KernelDefinition BceGradient = new(typeof(LossKernels), nameof(LossKernels.BceGradient), false);
     /// <summary><see cref="OptimizerKernels.AdamUpdate{T}"/>.</summary>

@@ -12,17 +12,15 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// </summary>
 public static class LossKernels
 {
-    /// <summary>lossPerRow[i] = Σⱼ ℓ(l[i, j], t[i, j]), j increasing; one thread per row (grid-stride over rows).</summary>
-    public static void BceLossPerRow<T>(Index1D thread, ArrayView<T> logits, ArrayView<T> targets, ArrayView<T> lossPerRow, int rows, int columns, int stride)
+    /// <summary>
+    /// losses[i] = ℓ(l[i], t[i]) for i &lt; length (grid-stride). The backend then sums each row in order of j
+    /// (<see cref="ReductionKernels.SumOverColumns{T}"/>): every element in parallel, rather than one thread per row
+    /// walking its 784 exp/ln chains in sequence (measured on an H100: 449 µs for 128 × 784 that way).
+    /// </summary>
+    public static void BceLossElements<T>(Index1D thread, ArrayView<T> logits, ArrayView<T> targets, ArrayView<T> losses, int length, int stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (long row = thread; row < rows; row += stride)
-        {
-            T sum = T.Zero;
-            long start = row * columns;
-            for (long index = start; index < start + columns; index++) sum += Loss(logits[index], targets[index]);
-            lossPerRow[row] = sum;
-        }
+        for (long i = thread; i < length; i += stride) losses[i] = Loss(logits[i], targets[i]);
     }
 
     /// <summary>gradient[i] (+)= scale · (sigmoid(l[i]) − t[i]) for i &lt; length (grid-stride).</summary>
