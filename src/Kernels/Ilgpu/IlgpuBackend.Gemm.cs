@@ -32,7 +32,7 @@ public sealed partial class IlgpuBackend
 
         if (tiled)
         {
-            long blocks = (long)((m + GemmKernels.TileSize - 1) / GemmKernels.TileSize) * ((n + GemmKernels.TileSize - 1) / GemmKernels.TileSize);
+            long blocks = GemmBlocks(m, n);
             var (splits, depthPerSplit) = GemmSplitK ? GemmSplit(m, n, k) : (1, k);
             arguments = new GemmArguments<T>(m, n, k, transposeA, transposeB, alpha, beta, splits, depthPerSplit);
             ArrayView<T> partials = splits > 1 ? Scratch<T>(checked(splits * m * n)) : Own(c).View;
@@ -68,7 +68,7 @@ public sealed partial class IlgpuBackend
     /// </summary>
     public static (int Splits, int DepthPerSplit) GemmSplit(int m, int n, int k)
     {
-        long blocks = (long)((m + GemmKernels.TileSize - 1) / GemmKernels.TileSize) * ((n + GemmKernels.TileSize - 1) / GemmKernels.TileSize);
+        long blocks = GemmBlocks(m, n);
         if (blocks * 2 > GemmTargetGroups || k < 2 * GemmMinimumSplitDepth) return (1, k);
         int wanted = (int)Math.Min(GemmTargetGroups / blocks, (k + GemmMinimumSplitDepth - 1) / GemmMinimumSplitDepth);
         int depth = (k + wanted - 1) / wanted;
@@ -76,4 +76,8 @@ public sealed partial class IlgpuBackend
         int splits = (k + depth - 1) / depth;
         return splits > 1 ? (splits, depth) : (1, k);
     }
+
+    /// <summary>The 64 × 64 blocks of an m × n C, one tiled-GEMM group each (per k-range).</summary>
+    private static long GemmBlocks(int m, int n) =>
+        (long)((m + GemmKernels.TileSize - 1) / GemmKernels.TileSize) * ((n + GemmKernels.TileSize - 1) / GemmKernels.TileSize);
 }

@@ -34,9 +34,15 @@ public sealed partial class IlgpuBackend
         ArgumentChecks.Buffer(this, primitive, nameof(x), x, count);
         ArgumentChecks.Buffer(this, primitive, nameof(y), y, rows);
         if (rows == 0) return;
+        LaunchSumOverColumns(Own(x).View, Own(y).View, rows, columns, accumulate);
+    }
+
+    /// <summary>y[i] (+)= Σⱼ x[i, j], j increasing, one thread per row (also for views that are not buffers, e.g. scratch).</summary>
+    private void LaunchSumOverColumns<T>(ArrayView<T> x, ArrayView<T> y, int rows, int columns, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var launch = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int, int, int>>(KernelCatalogue.SumOverColumns);
         int threads = Threads(rows);
-        launch(_stream, threads, Own(x).View, Own(y).View, rows, columns, accumulate ? 1 : 0, threads);
+        launch(_stream, threads, x, y, rows, columns, accumulate ? 1 : 0, threads);
     }
 
     /// <inheritdoc />

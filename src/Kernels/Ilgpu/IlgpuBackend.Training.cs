@@ -23,9 +23,7 @@ public sealed partial class IlgpuBackend
             var elements = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int>>(KernelCatalogue.BceLossElements);
             int threads = Threads(count);
             elements(_stream, threads, Own(logits).View, Own(targets).View, losses, count, threads);
-            var sum = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int, int, int>>(KernelCatalogue.SumOverColumns);
-            int rowThreads = Threads(rows);
-            sum(_stream, rowThreads, losses, Own(lossPerRow).View, rows, columns, 0, rowThreads);
+            LaunchSumOverColumns(losses, Own(lossPerRow).View, rows, columns, accumulate: false);
         }
         if (gradient is not null && count > 0)
         {

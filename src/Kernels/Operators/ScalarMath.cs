@@ -140,13 +140,7 @@ public static class ScalarMath
     {
         if (!float.IsFinite(x)) return float.NaN;
         float r = Reduce(x, out int quadrant);
-        return (quadrant & 3) switch
-        {
-            0 => SinOfReduced(r),
-            1 => CosOfReduced(r),
-            2 => -SinOfReduced(r),
-            _ => -CosOfReduced(r),
-        };
+        return OfQuadrant(r, quadrant);
     }
 
     /// <summary>cos x, as accurate as <see cref="Sin"/> over the same ranges.</summary>
@@ -155,14 +149,19 @@ public static class ScalarMath
     {
         if (!float.IsFinite(x)) return float.NaN;
         float r = Reduce(x, out int quadrant);
-        return (quadrant & 3) switch
-        {
-            0 => CosOfReduced(r),
-            1 => -SinOfReduced(r),
-            2 => -CosOfReduced(r),
-            _ => SinOfReduced(r),
-        };
+        // cos x = sin(x + π/2): one quadrant further on.
+        return OfQuadrant(r, quadrant + 1);
     }
+
+    // sin(q · π/2 + r) for the quadrant q mod 4: ±sin r or ±cos r.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float OfQuadrant(float r, int quadrant) => (quadrant & 3) switch
+    {
+        0 => SinOfReduced(r),
+        1 => CosOfReduced(r),
+        2 => -SinOfReduced(r),
+        _ => -CosOfReduced(r),
+    };
 
     // x = q · π/2 + r with q = round(x · 2/π) and |r| ≤ π/4 (a hair more where x · 2/π rounds).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -223,7 +222,10 @@ public static class ScalarMath
         return Unsafe.As<int, float>(ref bits);
     }
 
-    /// <summary>eˣ in <typeparamref name="T"/>: <see cref="Exp"/> for float32, the runtime's for float64 (accurate on GPUs too).</summary>
+    // The generic forms, for code over T (operators, GPU kernels). Each tells float from double with sizeof(T), which
+    // ILGPU folds to a constant (no delegates or function pointers: GPU code cannot call through them).
+
+    /// <summary>eˣ in <typeparamref name="T"/>: <see cref="Exp(float)"/> for float32, the runtime's for float64 (accurate on GPUs too: ILGPU compiles float64 functions to software routines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe T Exp<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -232,12 +234,39 @@ public static class ScalarMath
         return Unsafe.As<float, T>(ref y);
     }
 
-    /// <summary>ln x in <typeparamref name="T"/>: <see cref="Log"/> for float32, the runtime's for float64.</summary>
+    /// <summary>ln x in <typeparamref name="T"/>: <see cref="Log(float)"/> for float32, the runtime's for float64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe T Log<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         if (sizeof(T) != sizeof(float)) return T.Log(x);
         float y = Log(Unsafe.As<T, float>(ref x));
+        return Unsafe.As<float, T>(ref y);
+    }
+
+    /// <summary>tanh x in <typeparamref name="T"/>: <see cref="Tanh(float)"/> for float32, the runtime's for float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe T Tanh<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (sizeof(T) != sizeof(float)) return T.Tanh(x);
+        float y = Tanh(Unsafe.As<T, float>(ref x));
+        return Unsafe.As<float, T>(ref y);
+    }
+
+    /// <summary>sin x in <typeparamref name="T"/>: <see cref="Sin(float)"/> for float32, the runtime's for float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe T Sin<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (sizeof(T) != sizeof(float)) return T.Sin(x);
+        float y = Sin(Unsafe.As<T, float>(ref x));
+        return Unsafe.As<float, T>(ref y);
+    }
+
+    /// <summary>cos x in <typeparamref name="T"/>: <see cref="Cos(float)"/> for float32, the runtime's for float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe T Cos<T>(T x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (sizeof(T) != sizeof(float)) return T.Cos(x);
+        float y = Cos(Unsafe.As<T, float>(ref x));
         return Unsafe.As<float, T>(ref y);
     }
 }

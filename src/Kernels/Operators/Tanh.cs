@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ScratchVae.Kernels.Operators;
@@ -14,12 +13,7 @@ public readonly struct Tanh : IUnaryOperator
     /// <inheritdoc />
     public static string Name => "tanh";
     /// <inheritdoc />
-    public static unsafe T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (sizeof(T) != sizeof(float)) return T.Tanh(x);
-        float y = ScalarMath.Tanh(Unsafe.As<T, float>(ref x));
-        return Unsafe.As<float, T>(ref y);
-    }
+    public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => ScalarMath.Tanh(x);
     /// <inheritdoc />
     public static T Derivative<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T> => T.One - y * y;
     /// <inheritdoc />

@@ -43,28 +43,13 @@ public readonly struct PortableFunctions : IElementaryFunctions
 {
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe T Log<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (sizeof(T) != sizeof(float)) return T.Log(x);
-        float y = ScalarMath.Log(Unsafe.As<T, float>(ref x));
-        return Unsafe.As<float, T>(ref y);
-    }
+    public static T Log<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => ScalarMath.Log(x);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe T Sin<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (sizeof(T) != sizeof(float)) return T.Sin(x);
-        float y = ScalarMath.Sin(Unsafe.As<T, float>(ref x));
-        return Unsafe.As<float, T>(ref y);
-    }
+    public static T Sin<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => ScalarMath.Sin(x);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe T Cos<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (sizeof(T) != sizeof(float)) return T.Cos(x);
-        float y = ScalarMath.Cos(Unsafe.As<T, float>(ref x));
-        return Unsafe.As<float, T>(ref y);
-    }
+    public static T Cos<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => ScalarMath.Cos(x);
 }
