@@ -109,6 +109,8 @@ public sealed unsafe class PackedGemmTests(GemmInstructionSet instructionSet, in
         Check<T>(transposeA, transposeB, 127, 33, 600, minusOneAndHalf, T.One, 301);
         Check<T>(transposeA, transposeB, 7, 257, 127, two, half, 302);
         Check<T>(transposeA, transposeB, 31, 20, 400, T.One, T.One, 303);
+        // 48 = 32 + 16 columns: a whole one-vector edge tile of the 8 × 32 Vector512 kernel, beta ≠ 0 from the first block.
+        Check<T>(transposeA, transposeB, 16, 48, 300, half, minusOneAndHalf, 304);
     }
 
     [Test]

@@ -1,21 +1,30 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ScratchVae.Kernels.Host.Gemm;
 
 /// <summary>
-/// float micro-kernel for 512-bit vectors: a 16 × 16 tile of C in 16 Vector512 accumulators (one vector of B per
-/// depth step, 16 broadcasts of A). This is the tile shape a probe on an AVX-512 Zen 4 measured at about 90% of peak
-/// for float: 16 accumulators leave half of the 32 zmm registers free, and each broadcast can fold into its FMA as
-/// an embedded-broadcast memory operand. A must have unit row stride (a packed panel, or an unpacked transposed A).
+/// float micro-kernel for 512-bit vectors: an 8 × 32 tile of C in 16 Vector512 accumulators. Per depth step it loads
+/// two vectors of B (32 columns), broadcasts eight elements of A and issues 16 FMAs: 10 loads per 16 FMAs, and 32
+/// bytes of A per step from the panel that streams through L2.
+/// <para>
+/// Why not the 16 × 16 tile of the AVX-512 probe in REFERENCES.md (one vector of B, 16 broadcasts): on a Xeon with
+/// two full-width FMA units per core (docs/perf-notes.md, "Host GEMM on AVX-512") both tiles run at the core's FMA
+/// peak while A sits in L1, but once the A panel streams from L2, as it does in the blocked loop, 16 × 16 fell to
+/// 83% of peak (17 loads and 64 bytes of A per 16 FMAs) while 8 × 32 stayed at 99–100%. Eight rows also divide every
+/// row count of the VAE's GEMMs (128, 400, 784), and 20 rows waste 4 instead of 12.
+/// </para>
+/// A must have unit row stride (a packed panel, or an unpacked transposed A). Right-edge tiles of at most 16 columns
+/// run a one-vector variant (8 accumulators), so n = 400 and 784 (a multiple of 32 plus 16) compute no padding.
 /// </summary>
 internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
 {
     /// <inheritdoc />
-    public static int Rows => 16;
+    public static int Rows => 8;
 
     /// <inheritdoc />
-    public static int Columns => 16;
+    public static int Columns => 32;
 
     /// <inheritdoc />
     public static int FusedMultiplyAddsPerCycle => 16;
@@ -28,29 +37,53 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
-        float* tile = rows == 16 && columns == 16 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
-        for (int p = 0; p < depth; p++)
+        if (columns <= 16)
         {
-            Vector512<float> b0 = Vector512.Load(b);
-            float* ap = a;
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[0]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[1]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[2]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[3]), b0, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[4]), b0, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[5]), b0, c5);
-            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[6]), b0, c6);
-            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[7]), b0, c7);
-            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[8]), b0, c8);
-            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[9]), b0, c9);
-            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[10]), b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[11]), b0, c11);
-            c12 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[12]), b0, c12);
-            c13 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[13]), b0, c13);
-            c14 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[14]), b0, c14);
-            c15 = Vector512.FusedMultiplyAdd(Vector512.Create(ap[15]), b0, c15);
+            RunOneVector(depth, a, aDepthStride, b, bDepthStride, alpha, beta, c, cRowStride, rows, columns);
+            return;
+        }
+
+        float* tile = rows == 8 && columns == 32 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
+        if (Sse.IsSupported)
+        {
+            // Ask for the C tile now so its lines arrive while the FMAs run (rows of a large C are pages apart).
+            float* row = c;
+            for (int i = 0; i < 8; i++, row += cRowStride)
+            {
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + 31);
+            }
+        }
+
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = depth; p > 0; p--)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
             a += aDepthStride;
             b += bDepthStride;
         }
@@ -61,62 +94,97 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
             if (beta == 0f)
             {
                 // beta = 0: C is write-only, as BLAS requires.
-                (c0 * va).Store(c); c += cRowStride;
-                (c1 * va).Store(c); c += cRowStride;
-                (c2 * va).Store(c); c += cRowStride;
-                (c3 * va).Store(c); c += cRowStride;
-                (c4 * va).Store(c); c += cRowStride;
-                (c5 * va).Store(c); c += cRowStride;
-                (c6 * va).Store(c); c += cRowStride;
-                (c7 * va).Store(c); c += cRowStride;
-                (c8 * va).Store(c); c += cRowStride;
-                (c9 * va).Store(c); c += cRowStride;
-                (c10 * va).Store(c); c += cRowStride;
-                (c11 * va).Store(c); c += cRowStride;
-                (c12 * va).Store(c); c += cRowStride;
-                (c13 * va).Store(c); c += cRowStride;
-                (c14 * va).Store(c); c += cRowStride;
-                (c15 * va).Store(c); c += cRowStride;
+                (c00 * va).Store(c); (c01 * va).Store(c + 16); c += cRowStride;
+                (c10 * va).Store(c); (c11 * va).Store(c + 16); c += cRowStride;
+                (c20 * va).Store(c); (c21 * va).Store(c + 16); c += cRowStride;
+                (c30 * va).Store(c); (c31 * va).Store(c + 16); c += cRowStride;
+                (c40 * va).Store(c); (c41 * va).Store(c + 16); c += cRowStride;
+                (c50 * va).Store(c); (c51 * va).Store(c + 16); c += cRowStride;
+                (c60 * va).Store(c); (c61 * va).Store(c + 16); c += cRowStride;
+                (c70 * va).Store(c); (c71 * va).Store(c + 16);
             }
             else
             {
                 Vector512<float> vb = Vector512.Create(beta);
-                Vector512.FusedMultiplyAdd(c0, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c1, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c2, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c3, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c4, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c5, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c6, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c7, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c8, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c9, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c10, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c11, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c12, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c13, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c14, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
-                Vector512.FusedMultiplyAdd(c15, va, Vector512.Load(c) * vb).Store(c); c += cRowStride;
+                StoreRow(c00, c01, va, vb, c); c += cRowStride;
+                StoreRow(c10, c11, va, vb, c); c += cRowStride;
+                StoreRow(c20, c21, va, vb, c); c += cRowStride;
+                StoreRow(c30, c31, va, vb, c); c += cRowStride;
+                StoreRow(c40, c41, va, vb, c); c += cRowStride;
+                StoreRow(c50, c51, va, vb, c); c += cRowStride;
+                StoreRow(c60, c61, va, vb, c); c += cRowStride;
+                StoreRow(c70, c71, va, vb, c);
             }
             return;
         }
 
-        c0.Store(tile + 0);
-        c1.Store(tile + 16);
-        c2.Store(tile + 32);
-        c3.Store(tile + 48);
-        c4.Store(tile + 64);
-        c5.Store(tile + 80);
-        c6.Store(tile + 96);
-        c7.Store(tile + 112);
-        c8.Store(tile + 128);
-        c9.Store(tile + 144);
-        c10.Store(tile + 160);
-        c11.Store(tile + 176);
-        c12.Store(tile + 192);
-        c13.Store(tile + 208);
-        c14.Store(tile + 224);
-        c15.Store(tile + 240);
+        c00.Store(tile); c01.Store(tile + 16);
+        c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80);
+        c30.Store(tile + 96); c31.Store(tile + 112);
+        c40.Store(tile + 128); c41.Store(tile + 144);
+        c50.Store(tile + 160); c51.Store(tile + 176);
+        c60.Store(tile + 192); c61.Store(tile + 208);
+        c70.Store(tile + 224); c71.Store(tile + 240);
+        TileUpdate.Apply(tile, 32, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // The one-vector variant of Run for right-edge tiles of at most 16 columns: 8 accumulators, B's second vector
+    // never loaded. Whole 8 × 16 tiles (the edge of n = 400 or 784) store straight to C.
+    [MethodImpl(HotLoop.Options)]
+    private static void RunOneVector(int depth, float* a, nint aDepthStride, float* b, nint bDepthStride,
+        float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
+    {
+        float* tile = rows == 8 && columns == 16 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = depth; p > 0; p--)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += aDepthStride;
+            b += bDepthStride;
+        }
+
+        if (tile == null)
+        {
+            Vector512<float> va = Vector512.Create(alpha);
+            Vector512<float> vb = Vector512.Create(beta);
+            StoreVector(c0, va, vb, beta, c); c += cRowStride;
+            StoreVector(c1, va, vb, beta, c); c += cRowStride;
+            StoreVector(c2, va, vb, beta, c); c += cRowStride;
+            StoreVector(c3, va, vb, beta, c); c += cRowStride;
+            StoreVector(c4, va, vb, beta, c); c += cRowStride;
+            StoreVector(c5, va, vb, beta, c); c += cRowStride;
+            StoreVector(c6, va, vb, beta, c); c += cRowStride;
+            StoreVector(c7, va, vb, beta, c);
+            return;
+        }
+
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
+        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
         TileUpdate.Apply(tile, 16, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // C = alpha · acc + beta · C for one 32-wide row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector512<float> left, Vector512<float> right, Vector512<float> alpha, Vector512<float> beta, float* c)
+    {
+        Vector512.FusedMultiplyAdd(left, alpha, Vector512.Load(c) * beta).Store(c);
+        Vector512.FusedMultiplyAdd(right, alpha, Vector512.Load(c + 16) * beta).Store(c + 16);
+    }
+
+    // C = alpha · acc + beta · C for one 16-wide row; C is not read when beta is 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVector(Vector512<float> value, Vector512<float> alpha, Vector512<float> beta, float betaScalar, float* c)
+    {
+        if (betaScalar == 0f) (value * alpha).Store(c);
+        else Vector512.FusedMultiplyAdd(value, alpha, Vector512.Load(c) * beta).Store(c);
     }
 }

@@ -53,6 +53,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// </summary>
     private const double LargePartCycles = 500_000;
 
+    /// <summary>KC's upper limit, for every kernel and element type (see Blocks).</summary>
+    internal const int DepthBlockLimit = 256;
+
     // The smallest GEMM that gets a shared-B plan (see Create).
     private const int SharedMinimumRowsPerThread = 256, SharedMinimumColumns = 512, SharedMinimumDepth = 256;
 
@@ -208,11 +211,14 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             PackA: true, PackB: true, SharedB: true);
     }
 
-    // KC, and the limits of MC and NC: a KC × NR sliver of B fills 16 KiB of L1, an MC × KC block of A at most
-    // 192 KiB of L2, a KC × NC block of B at most 2 MiB of L3.
+    // KC, and the limits of MC and NC: KC ≤ 256 (a KC × NR sliver of B is 16 KiB of L1 for the 16-column Vector256
+    // kernels and 32 KiB for the 32-column Vector512 one), an MC × KC block of A at most 192 KiB of L2, a KC × NC block
+    // of B at most 2 MiB of L3. KC is the same for every kernel on purpose: each element of C is a sum in order of
+    // p within a KC block, so the same KC gives the same bits whatever the register tile, and training gives the
+    // same losses on AVX2 and AVX-512 machines.
     private static (int DepthBlock, int RowBlockLimit, int ColumnBlockLimit) Blocks(int k, int tileRows, int tileColumns, int elementSize)
     {
-        int depthBlock = EqualBlock(k, Math.Max(32, 16384 / (tileColumns * elementSize)), 1);
+        int depthBlock = EqualBlock(k, DepthBlockLimit, 1);
         int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
         int columnBlockLimit = Math.Max(tileColumns, 2097152 / (depthBlock * elementSize) / tileColumns * tileColumns);
         return (depthBlock, rowBlockLimit, columnBlockLimit);
@@ -250,9 +256,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     }
 
     // Columns the kernel computes for a part: whole tiles, and an edge of at most half a tile runs the one-vector
-    // variant of the Vector256 kernels at about 6/7 of the FMA rate (7 loads per 6 FMAs), so it counts as 7/6 of
-    // its width. (The Vector512 kernels are one vector wide and have no such variant; the model is a little
-    // optimistic for them there.)
+    // variant of the two-vector kernels (float Vector256 and Vector512) at about 6/7 of the FMA rate (7 loads per
+    // 6 FMAs for Vector256, 9 per 8 for Vector512), so it counts as 7/6 of its width. (The double kernels for Vector256
+    // and Vector512 are one vector wide and have no such variant; the model is a little optimistic for them there.)
     private static double PaddedColumns(int columns, int tileColumns)
     {
         int full = columns / tileColumns * tileColumns, edge = columns - full;

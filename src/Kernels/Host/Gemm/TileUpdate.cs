@@ -14,7 +14,7 @@ internal static unsafe class TileUpdate
     [ThreadStatic] private static byte[]? t_scratch;
 
     /// <summary>
-    /// This thread's buffer for one partial tile (up to 16 × 16 elements of 8 bytes), pinned and 64-byte aligned.
+    /// This thread's buffer for one partial tile (up to 2 KiB: 16 × 16 doubles, or 8 × 32 floats), pinned and 64-byte aligned.
     /// <para>
     /// Kernels take it before their depth loop, not with a stackalloc after it: a localloc (or any call) after the
     /// loop, while the accumulators are live, counts as clobbering every vector register, and without a profile
@@ -30,7 +30,11 @@ internal static unsafe class TileUpdate
         return (T*)((start + 63) & ~(nint)63);
     }
 
-    /// <summary>C(i, j) = alpha · tile[i · tileStride + j] + beta · C(i, j) for i &lt; rows, j &lt; columns; C unread when beta is 0.</summary>
+    /// <summary>
+    /// C(i, j) = alpha · tile[i · tileStride + j] + beta · C(i, j) for i &lt; rows, j &lt; columns; C unread when beta is 0.
+    /// The rounding is the vector stores' own, fma(acc, alpha, beta · C), so an element gets the same bits whether
+    /// it lies in a whole tile or an edge tile, and so whatever register tile the instruction set has.
+    /// </summary>
     [MethodImpl(HotLoop.Options)]
     public static void Apply<T>(T* tile, int tileStride, int rows, int columns, T alpha, T beta, T* c, nint cRowStride)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -45,7 +49,7 @@ internal static unsafe class TileUpdate
             }
             else
             {
-                for (int j = 0; j < columns; j++) target[j] = alpha * source[j] + beta * target[j];
+                for (int j = 0; j < columns; j++) target[j] = T.FusedMultiplyAdd(source[j], alpha, beta * target[j]);
             }
         }
     }
