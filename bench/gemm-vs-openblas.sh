@@ -7,8 +7,9 @@
 # alternate for several rounds, so drifts in the machine's load hit both; the table shows per shape the median over
 # rounds of each round's median batch, the best batch seen, and the ratio of medians, for wall-clock time and for
 # CPU time (GFLOP per CPU-second of the process times the threads: robust to other processes taking the cores). OPENBLAS_CORETYPE and
-# OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels); the
-# kernel it then runs is printed. Environment: PYTHON (default /usr/bin/python3, which needs numpy), BENCH_DLL (a
+# OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels), except
+# that a generic fallback kernel on a processor OpenBLAS does not know is replaced by its kernel for the processor's
+# instructions (bench/peers/openblas-kernel.sh; OPENBLAS_PEER_CORETYPE overrides); the kernel it runs is printed. Environment: PYTHON (default /usr/bin/python3, which needs numpy), BENCH_DLL (a
 # prebuilt bench, for a machine with the .NET runtime and no SDK; default: build it here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +28,10 @@ shape_list=$(IFS=,; echo "${shapes[*]}")
 [ -n "${BENCH_DLL:-}" ] || dotnet build bench -c Release --nologo -v quiet >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source bench/peers/openblas-kernel.sh
+read -r -a peer_kernel < <(openblas_peer_environment "$python"; echo)
 
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_kernel[@]}" OPENBLAS_NUM_THREADS=$threads \
     "$python" -c 'import sys; sys.path.insert(0, "bench/peers"); import openblas_gemm; print("OpenBLAS:", openblas_gemm.describe_blas())'
 echo "ScratchVae: $(dotnet "$bench_dll" gemm --quick --threads $threads --shapes 128x128x128 --seconds 0.1 | head -1)"
 echo "rounds: $rounds, ${seconds}s per shape and round, started $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -36,7 +39,7 @@ echo "rounds: $rounds, ${seconds}s per shape and round, started $(date -u +%FT%T
 for ((round = 1; round <= rounds; round++)); do
     dotnet "$bench_dll" gemm --quick --csv --threads $threads --seconds "$seconds" \
         --shapes "$shape_list" | tail -n +2 | sed "s/^/$round,/" >>"$work/scratchvae.csv"
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_kernel[@]}" OPENBLAS_NUM_THREADS=$threads \
         "$python" bench/peers/openblas_gemm.py --csv --seconds "$seconds" "${shapes[@]}" 2>/dev/null \
         | tail -n +2 | sed "s/^/$round,/" >>"$work/openblas.csv"
 done

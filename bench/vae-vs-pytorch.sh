@@ -8,7 +8,9 @@
 # prints: one line per run, then "ours S s/epoch, pytorch P s/epoch", the ratio of each round's medians (the two
 # programs move independently with the machine, so their spread shows how far one figure can be trusted), and last
 # "ratio X" (ours / pytorch over all rounds' epochs; < 1 is faster)
-# Environment: PYTHON (default /usr/bin/python3, Debian's torch), VAE_DLL (a prebuilt scratchvae.dll, for a machine with
+# PyTorch's GEMMs run on OpenBLAS; its kernel is chosen as for bench/gemm-vs-openblas.sh (bench/peers/openblas-kernel.sh:
+# OpenBLAS's own choice, unless that is a generic fallback for a processor it does not know) and printed.
+# Environment: PYTHON (default /usr/bin/python3, Debian's torch), OPENBLAS_PEER_CORETYPE, VAE_DLL (a prebuilt scratchvae.dll, for a machine with
 # the .NET runtime and no SDK; default: build src/Vae here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,11 +37,13 @@ else dotnet build src/Vae -c Release -v q >/dev/null; ours=(dotnet run -c Releas
 measured() { local file=$1; shift; if [ -x /usr/bin/time ]; then /usr/bin/time -f "%M" -o "$file" "$@"; else echo 0 >"$file"; "$@"; fi; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+source bench/peers/openblas-kernel.sh
+read -r -a peer_kernel < <(openblas_peer_environment "$python"; echo)
 ours_times=() torch_times=() round_ratios=()
 for round in $(seq 1 "$rounds"); do
   measured "$out/ours.mem" "${ours[@]}" \
     train --data "$data" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
-  measured "$out/torch.mem" "$python" bench/peers/pytorch_vae.py \
+  measured "$out/torch.mem" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_kernel[@]}" "$python" bench/peers/pytorch_vae.py \
     --data "$torch_data" --epochs "$epochs" --threads 2 > "$out/torch.log"
   rm -rf "$out/run"
   for who in ours torch; do

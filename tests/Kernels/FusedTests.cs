@@ -132,6 +132,34 @@ public sealed class FusedTests<T>(string backendName, T elementType) : BackendFi
         }
     }
 
+    [Test]
+    public void AdamUpdate_StoresMomentsBelowTheSmallestNormalAsZero_AndKeepsNaN()
+    {
+        // Lanes: [0] a first moment that decays from just above the smallest normal into the subnormal range (stored
+        // as 0, where PyTorch would keep 0.9 · 1.05 · 2⁻¹²⁶); [1] a second moment that does the same with β2; [2] ordinary
+        // moments, untouched; [3] a NaN gradient, which must stay visible in m, v and θ. 17 lanes reach the vector loop.
+        double smallest = double.CreateTruncating(AdamSettings.SmallestNormal<T>());
+        const int length = 17;
+        double[] theta = Enumerable.Repeat(0.5, length).ToArray();
+        double[] m0 = Enumerable.Repeat(1e-3, length).ToArray(), v0 = Enumerable.Repeat(1e-4, length).ToArray();
+        double[] g = new double[length];
+        m0[0] = smallest * 1.05; v0[1] = smallest * 1.0005;
+        g[3] = double.NaN;
+        var parameters = Upload(theta);
+        var firstMoment = Upload(m0);
+        var secondMoment = Upload(v0);
+        Backend.AdamUpdate(parameters, Upload(g), firstMoment, secondMoment, length, AdamSettings.Default(1000));
+        double[] m = Download(firstMoment), v = Download(secondMoment), updated = Download(parameters);
+        Assert.That(m[0], Is.EqualTo(0.0), "a first moment below the smallest normal is stored as 0");
+        Assert.That(v[1], Is.EqualTo(0.0), "a second moment below the smallest normal is stored as 0");
+        Assert.That(updated[0], Is.EqualTo(0.5), "θ is unchanged by a flushed moment (as by the subnormal one)");
+        T beta1 = T.CreateTruncating(0.9), ordinary = T.CreateTruncating(1e-3);
+        Assert.That(m[2], Is.EqualTo(double.CreateTruncating(beta1 * ordinary)), "an ordinary moment decays as usual");
+        Assert.That(v[0], Is.EqualTo(v[2]), "the second moments of lanes 0 and 2 are alike");
+        Assert.That(double.IsNaN(m[3]) && double.IsNaN(v[3]) && double.IsNaN(updated[3]), Is.True,
+            $"a NaN gradient must reach m, v and θ (got {m[3]}, {v[3]}, {updated[3]})");
+    }
+
     /// <summary>
     /// torch.optim.Adam's single-tensor update in float64:
     /// g ← g + λθ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;

@@ -22,6 +22,7 @@ public readonly struct AdamCoefficients<T> where T : unmanaged, IFloatingPointIe
         SqrtBiasCorrection2 = T.CreateTruncating(Math.Sqrt(biasCorrection2));
         Epsilon = T.CreateTruncating(settings.Epsilon);
         WeightDecay = T.CreateTruncating(settings.WeightDecay);
+        SmallestNormal = AdamSettings.SmallestNormal<T>();
     }
 
     /// <summary>lr / (1 − β1ᵗ).</summary>
@@ -40,4 +41,6 @@ public readonly struct AdamCoefficients<T> where T : unmanaged, IFloatingPointIe
     public T Epsilon { get; }
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
     public T WeightDecay { get; }
+    /// <summary>Moments below this are stored as zero (<see cref="AdamSettings.SmallestNormal{T}"/>).</summary>
+    public T SmallestNormal { get; }
 }

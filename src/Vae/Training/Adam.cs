@@ -8,7 +8,9 @@ namespace ScratchVae.Vae.Training;
 /// <summary>
 /// Adam with torch.optim.Adam's exact semantics: with weight decay λ, g ← g + λθ; m ← β1 m + (1−β1) g;
 /// v ← β2 v + (1−β2) g²; θ ← θ − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε). One fused pass per parameter
-/// buffer (the AdamUpdate primitive) reads θ, g, m, v once and writes θ, m, v once.
+/// buffer (the AdamUpdate primitive) reads θ, g, m, v once and writes θ, m, v once. Moments that fall below the
+/// smallest normal float are stored as zero (PyTorch's torch.set_flush_denormal(True)); such a moment cannot move
+/// its weight, and subnormal arithmetic is slow on Intel cores (see <see cref="AdamSettings.SmallestNormal{T}"/>).
 /// </summary>
 public sealed class Adam<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {

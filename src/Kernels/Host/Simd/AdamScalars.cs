@@ -18,6 +18,7 @@ internal readonly struct AdamScalars<T> where T : unmanaged, IFloatingPointIeee7
         StepSize = T.CreateTruncating(settings.LearningRate / biasCorrection1);
         BiasCorrection2Sqrt = T.CreateTruncating(Math.Sqrt(biasCorrection2));
         Epsilon = T.CreateTruncating(settings.Epsilon);
+        SmallestNormal = AdamSettings.SmallestNormal<T>();
     }
 
     public T WeightDecay { get; }
@@ -28,4 +29,5 @@ internal readonly struct AdamScalars<T> where T : unmanaged, IFloatingPointIeee7
     public T StepSize { get; }
     public T BiasCorrection2Sqrt { get; }
     public T Epsilon { get; }
+    public T SmallestNormal { get; }
 }

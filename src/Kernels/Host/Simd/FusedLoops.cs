@@ -64,7 +64,8 @@ internal static unsafe class FusedLoops
     /// <summary>
     /// Adam over one range with torch.optim.Adam's arithmetic (scalars prepared in double by the caller):
     /// g ← g + λθ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; θ ← θ − stepSize · m / (√v / √(1−β2ᵗ) + ε),
-    /// stepSize = lr / (1−β1ᵗ). The gradient buffer is only read.
+    /// stepSize = lr / (1−β1ᵗ). The gradient buffer is only read. Moments below the smallest normal number are
+    /// stored as zero (see <see cref="AdamSettings.SmallestNormal{T}"/>).
     /// </summary>
     [MethodImpl(HotLoop.Options)]
     public static void Adam<T>(T* parameters, T* gradients, T* firstMoment, T* secondMoment, int length, in AdamScalars<T> s)
@@ -77,6 +78,7 @@ internal static unsafe class FusedLoops
             Vector512<T> weightDecay = Vector512.Create(s.WeightDecay), beta1 = Vector512.Create(s.Beta1), oneMinusBeta1 = Vector512.Create(s.OneMinusBeta1);
             Vector512<T> beta2 = Vector512.Create(s.Beta2), oneMinusBeta2 = Vector512.Create(s.OneMinusBeta2);
             Vector512<T> stepSize = Vector512.Create(s.StepSize), correction2Sqrt = Vector512.Create(s.BiasCorrection2Sqrt), epsilon = Vector512.Create(s.Epsilon);
+            Vector512<T> smallestNormal = Vector512.Create(s.SmallestNormal);
             bool decay = s.WeightDecay != T.Zero;
             for (; i <= length - width; i += width)
             {
@@ -85,6 +87,8 @@ internal static unsafe class FusedLoops
                 if (decay) g += weightDecay * theta;
                 Vector512<T> m = beta1 * Vector512.Load(firstMoment + i) + oneMinusBeta1 * g;
                 Vector512<T> v = beta2 * Vector512.Load(secondMoment + i) + oneMinusBeta2 * (g * g);
+                m = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(m), smallestNormal), Vector512<T>.Zero, m); // NaN stays NaN
+                v = Vector512.ConditionalSelect(Vector512.LessThan(v, smallestNormal), Vector512<T>.Zero, v);
                 Vector512<T> denominator = Vector512.Sqrt(v) / correction2Sqrt + epsilon;
                 theta -= stepSize * (m / denominator);
                 m.Store(firstMoment + i);
@@ -100,6 +104,8 @@ internal static unsafe class FusedLoops
             if (s.WeightDecay != T.Zero) g += s.WeightDecay * theta;
             T m = s.Beta1 * firstMoment[i] + s.OneMinusBeta1 * g;
             T v = s.Beta2 * secondMoment[i] + s.OneMinusBeta2 * (g * g);
+            if (T.Abs(m) < s.SmallestNormal) m = T.Zero;
+            if (v < s.SmallestNormal) v = T.Zero;
             T denominator = T.Sqrt(v) / s.BiasCorrection2Sqrt + s.Epsilon;
             theta -= s.StepSize * (m / denominator);
             firstMoment[i] = m;
