@@ -11,6 +11,7 @@ network). Prints one line per epoch in the same format as `scratchvae train`:
     epoch N train_loss X test_loss Y recon R kl K seconds S
 
 Usage: python3 bench/peers/pytorch_vae.py [--data DIR] [--epochs 10] [--threads 2] [--seed 1] [--device cpu|cuda]
+                                         [--flush-denormal]
 """
 import argparse
 import gzip
@@ -83,7 +84,11 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--flush-denormal", action="store_true",
+                        help="torch.set_flush_denormal(True): subnormal floats become zero in every CPU op (not the default)")
     args = parser.parse_args()
+    if args.flush_denormal and not torch.set_flush_denormal(True):
+        raise SystemExit("--flush-denormal: this processor does not support flushing subnormals")
     device = torch.device(args.device)
     if device.type == "cuda":
         # Full float32 products, as ScratchVae computes them (PyTorch would otherwise be free to use TF32).

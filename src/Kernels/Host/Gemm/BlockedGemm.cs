@@ -73,7 +73,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
         var key = (m, n, k, threads, (transposeA ? 1 : 0) | (transposeB ? 2 : 0));
         if (cache.TryGetValue(key, out GemmPlan plan)) return plan;
         plan = GemmPlan.Create(m, n, k, transposeA, transposeB, threads, TKernel.Rows, TKernel.Columns,
-            sizeof(T), TKernel.FusedMultiplyAddsPerCycle, TKernel.SupportsRowStridedA);
+            sizeof(T), TKernel.CostModel, TKernel.SupportsRowStridedA);
         if (cache.Count >= 1024) cache.Clear();
         cache[key] = plan;
         return plan;

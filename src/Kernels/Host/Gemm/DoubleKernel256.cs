@@ -19,7 +19,7 @@ internal readonly unsafe struct DoubleKernel256 : IMicroKernel<double>
     public static int Columns => 8;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 8;
+    public static GemmCostModel CostModel => GemmCostModel.Zen3(8);
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;

@@ -18,7 +18,7 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
     public static int Columns => 8;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 8;
+    public static GemmCostModel CostModel => GemmCostModel.Zen3(8);
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => false;

@@ -19,7 +19,7 @@ internal readonly unsafe struct FloatKernel256 : IMicroKernel<float>
     public static int Columns => 16;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 16;
+    public static GemmCostModel CostModel => GemmCostModel.Zen3(16);
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;

@@ -27,7 +27,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static int Columns => 32;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 16;
+    public static GemmCostModel CostModel => GemmCostModel.FloatVector512;
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => false;

@@ -36,9 +36,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>Cycles to pack one element through the register transpose.</summary>
     private const double TransposeCyclesPerElement = 0.6;
 
-    /// <summary>Cycles to bring one element in from L3 (about 27 bytes per cycle per core for float).</summary>
-    private const double StreamCyclesPerElement = 0.15;
-
     /// <summary>Cycles each part spends before its first multiply-add (buffers, edge packing, the first cache misses).</summary>
     private const double PartStartCycles = 1500;
 
@@ -70,7 +67,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
 
     /// <summary>Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry.</summary>
     public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
-        int tileRows, int tileColumns, int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA)
+        int tileRows, int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA)
     {
         // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
@@ -85,10 +82,12 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // traffic is not hidden behind the other thread's multiply-adds; the model sees neither. Measured in one
         // process, alternating plans, at 128x400x784:NT on 2 threads: the 1 × 2 grid the model rated 8% cheaper ran
         // 20% below 2 × 5 with the caches flushed before each call (64 against 78–80 GFLOP/s) and 0–11% below with
-        // warm caches. Such a grid is kept only when no other grid exists.
+        // warm caches. Such a grid is kept only when no other grid exists. (That was a Zen 3 VM; on the Xeon the
+        // 8 × 32 Vector512 kernel runs on, the same grids won in the training step, so its cost model turns the rule
+        // off: see GemmCostModel.FloatVector512.)
         int maxParts = threads == 1 ? 1 : PartsPerThread * threads;
         GemmPlan best = Select(avoidOnePartPerThread: false, out _);
-        if (OnePartPerThread(best))
+        if (machine.AvoidLargePartsOnePerThread && OnePartPerThread(best))
         {
             GemmPlan alternative = Select(avoidOnePartPerThread: true, out bool found);
             if (found) best = alternative;
@@ -138,10 +137,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         bool OnePartPerThread(GemmPlan plan) => threads > 1 && plan.Parts < 2 * threads
             && Compute(Math.Min(plan.RowsPerPart, m), Math.Min(plan.ColumnsPerPart, n)) > LargePartCycles;
 
-        double Compute(int partRows, int partColumns) => PartCompute(partRows, partColumns, k, tileRows, tileColumns, fusedMultiplyAddsPerCycle);
+        double Compute(int partRows, int partColumns) => PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
 
         bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost)
-            => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, fusedMultiplyAddsPerCycle,
+            => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, machine,
                 supportsRowStridedA, rowParts, columnParts, packBOverride: null, out plan, out cost);
     }
 
@@ -151,14 +150,14 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// transposed B is always packed). Null when the grid is not distinct (it has the same parts as a smaller one).
     /// </summary>
     internal static GemmPlan? ForGrid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows,
-        int tileColumns, int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA, int rowParts, int columnParts,
+        int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA, int rowParts, int columnParts,
         bool? packB = null)
-        => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, fusedMultiplyAddsPerCycle,
+        => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, machine,
             supportsRowStridedA, rowParts, columnParts, packB, out GemmPlan plan, out _) ? plan : null;
 
     // The plan and modelled cost of one grid (see Create).
     private static bool Grid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows, int tileColumns,
-        int elementSize, int fusedMultiplyAddsPerCycle, bool supportsRowStridedA, int rowParts, int columnParts, bool? packBOverride,
+        int elementSize, GemmCostModel machine, bool supportsRowStridedA, int rowParts, int columnParts, bool? packBOverride,
         out GemmPlan plan, out double cost)
     {
         plan = default;
@@ -176,7 +175,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         bool packB = transposeB || (packBOverride ?? ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize));
 
         // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
-        double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, fusedMultiplyAddsPerCycle);
+        double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
         double pack = 0;
         if (packA) pack += (double)partRows * k * CeilingDivide(partColumns, columnBlock)
                            * (transposeA ? CopyCyclesPerElement : TransposeCyclesPerElement);
@@ -184,7 +183,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // Each part brings its share of A and B in from L3 at least once: B once per row block, A once per
         // column block. Small parts pay this on little work (a 6-row part streams all of its B columns for
         // one row of tiles), which keeps the plan from cutting C finer than the caches reuse well.
-        double stream = StreamCyclesPerElement * k * ((double)partColumns * CeilingDivide(partRows, rowBlock)
+        double stream = machine.StreamCyclesPerElement * k * ((double)partColumns * CeilingDivide(partRows, rowBlock)
                                                       + (double)partRows * CeilingDivide(partColumns, columnBlock));
         double rounds = CeilingDivide(parts, threads);
         cost = rounds * (compute + pack + stream + PartStartCycles) + (parts > 1 ? SyncCycles : 0);

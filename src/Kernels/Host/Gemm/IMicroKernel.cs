@@ -26,11 +26,8 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged, IFloatingPointIee
     /// <summary>NR: columns of the register tile (a whole number of vectors of B per depth step).</summary>
     static abstract int Columns { get; }
 
-    /// <summary>
-    /// Multiply-adds per cycle and core with this kernel's vectors, for the plan's cost model: Zen 3 and 4 retire two
-    /// 256-bit FMAs per cycle (Zen 4 splits a 512-bit FMA into two halves), so 16 float lanes either way.
-    /// </summary>
-    static abstract int FusedMultiplyAddsPerCycle { get; }
+    /// <summary>The machine figures the planner weighs for this kernel (<see cref="GemmCostModel"/>).</summary>
+    static abstract GemmCostModel CostModel { get; }
 
     /// <summary>True when aRowStride may be other than 1 (an unpacked row-major A can be read in place).</summary>
     static abstract bool SupportsRowStridedA { get; }

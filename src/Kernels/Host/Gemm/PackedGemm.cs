@@ -106,8 +106,8 @@ public static unsafe class PackedGemm
         public static GemmPlan? Grid(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads,
             int rowParts, int columnParts, bool? packB)
         {
-            var (rows, columns, fmas, rowStrided) = Geometry(instructionSet);
-            return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), fmas, rowStrided, rowParts, columnParts, packB);
+            var (rows, columns, machine, rowStrided) = Geometry(instructionSet);
+            return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), machine, rowStrided, rowParts, columnParts, packB);
         }
 
         /// <summary>The shared-B plan (<see cref="GemmPlan.SharedB"/>) for the shape.</summary>
@@ -129,12 +129,12 @@ public static unsafe class PackedGemm
             }
         }
 
-        private static (int Rows, int Columns, int FusedMultiplyAddsPerCycle, bool SupportsRowStridedA) Geometry(GemmInstructionSet instructionSet)
+        private static (int Rows, int Columns, GemmCostModel CostModel, bool SupportsRowStridedA) Geometry(GemmInstructionSet instructionSet)
             => Resolve(instructionSet) switch
             {
-                GemmInstructionSet.Vector512 => (FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.FusedMultiplyAddsPerCycle, FloatKernel512.SupportsRowStridedA),
-                GemmInstructionSet.Vector256 => (FloatKernel256.Rows, FloatKernel256.Columns, FloatKernel256.FusedMultiplyAddsPerCycle, FloatKernel256.SupportsRowStridedA),
-                _ => (ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.FusedMultiplyAddsPerCycle, ScalarKernel<float>.SupportsRowStridedA),
+                GemmInstructionSet.Vector512 => (FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.CostModel, FloatKernel512.SupportsRowStridedA),
+                GemmInstructionSet.Vector256 => (FloatKernel256.Rows, FloatKernel256.Columns, FloatKernel256.CostModel, FloatKernel256.SupportsRowStridedA),
+                _ => (ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.CostModel, ScalarKernel<float>.SupportsRowStridedA),
             };
     }
 

@@ -17,7 +17,7 @@ internal readonly unsafe struct ScalarKernel<T> : IMicroKernel<T> where T : unma
     public static int Columns => 4;
 
     /// <inheritdoc />
-    public static int FusedMultiplyAddsPerCycle => 2;
+    public static GemmCostModel CostModel => GemmCostModel.Zen3(2);
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;

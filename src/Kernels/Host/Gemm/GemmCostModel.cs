@@ -1,0 +1,46 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace ScratchVae.Kernels.Host.Gemm;
+
+/// <summary>
+/// The machine figures <see cref="GemmPlan"/> weighs when it cuts a GEMM up: how fast a core multiplies, how fast it
+/// brings operands in from L3, and whether large parts may be handed out one per thread. Each micro-kernel names
+/// the figures measured on the machines that run it (docs/perf-notes.md).
+/// </summary>
+/// <param name="FusedMultiplyAddsPerCycle">
+/// Lanes of multiply-add a core retires per cycle with the kernel's vectors: Zen 3 and Zen 4 retire 16 float lanes
+/// (two 256-bit FMAs, or one 512-bit FMA in two halves), an AVX-512 Xeon with two 512-bit FMA pipes 32.
+/// </param>
+/// <param name="StreamCyclesPerElement">Cycles to bring one element in from L3.</param>
+/// <param name="AvoidLargePartsOnePerThread">
+/// Whether a grid of large parts with fewer than two per thread is kept only when no other grid exists (see
+/// <see cref="GemmPlan.Create"/>): measured on the Zen 3 machine, not on the Xeon.
+/// </param>
+internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread)
+{
+    /// <summary>
+    /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
+    /// (0.15 cycles per float), and the one-part-per-thread rule (20% at 128x400x784:NT with cold caches).
+    /// </summary>
+    public static GemmCostModel Zen3(int fusedMultiplyAddsPerCycle) => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true);
+
+    /// <summary>
+    /// The float Vector512 kernel's figures. On an Intel core (measured on a 2-core Emerald Rapids Xeon VM): 32 lanes per
+    /// cycle; Adam, which only streams, moved about 9 bytes per cycle per core (0.45 cycles per float); and fewer,
+    /// larger parts won: in the VAE's training step, alternating processes, the median step was 6% shorter than
+    /// with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128 shapes that
+    /// pack or stream each operand once. Elsewhere (an AMD Zen 4 splits 512-bit FMAs, 16 lanes) the Zen 3 figures,
+    /// since no other was measured.
+    /// </summary>
+    public static GemmCostModel FloatVector512 { get; } = IsIntel()
+        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false)
+        : Zen3(16);
+
+    private static bool IsIntel()
+    {
+        if (!X86Base.IsSupported) return false;
+        // CPUID leaf 0: the vendor string in ebx, edx, ecx ("Genu", "ineI", "ntel").
+        (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
+        return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E;
+    }
+}
