@@ -16,33 +16,34 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// Whether a grid of large parts with fewer than two per thread is kept only when no other grid exists (see
 /// <see cref="GemmPlan.Create"/>): measured on the Zen 3 machine, not on the Xeon.
 /// </param>
-/// <param name="ReadsRowMajorBInPlace">
-/// Whether a row-major B may be read in place, unpacked, where the plan judges its rows to sit well in L1 (see
-/// <see cref="GemmPlan"/>'s ChoosePackB); otherwise every B is packed.
+/// <param name="ReadsOperandsInPlace">
+/// Whether A or B may be read in place, unpacked, where the plan judges that packing would not pay (see
+/// <see cref="GemmPlan"/>'s ChoosePackA and ChoosePackB); otherwise both are always packed.
 /// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
-    bool ReadsRowMajorBInPlace)
+    bool ReadsOperandsInPlace)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
     /// (0.15 cycles per float), and the one-part-per-thread rule (20% at 128x400x784:NT with cold caches).
     /// </summary>
     public static GemmCostModel Zen3(int fusedMultiplyAddsPerCycle)
-        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsRowMajorBInPlace: true);
+        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true);
 
     /// <summary>
     /// The float Vector512 kernel's figures. On an Intel core (measured on a 2-core Emerald Rapids Xeon VM): 32 lanes per
     /// cycle; Adam, which only streams, moved about 9 bytes per cycle per core (0.45 cycles per float); and fewer,
     /// larger parts won: in the VAE's training step, alternating processes, the median step was 6% shorter than
     /// with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128 shapes that
-    /// pack or stream each operand once. And B is always packed: in the step, the weights of the NN shapes (and
-    /// the activations of the TN ones) come from L3, and reading them in place, 1,600 bytes from one depth step to
-    /// the next, was slower than packing them first (median step 2.61–2.87 against 2.71–3.06 ms, two runs of 8
-    /// alternating processes; the Zen 3 machine had found the opposite with its caches). Elsewhere (an AMD Zen 4
+    /// pack or stream each operand once. And both operands are always packed: in the step, the weights of the NN
+    /// shapes and the activations of the TN ones come from L3, and reading them in place (B's rows 1,600 bytes
+    /// apart) was slower than packing them first: packing B, median step 2.61–2.87 against 2.71–3.06 ms, two runs of
+    /// 8 alternating processes; packing the transposed A of the TN shapes as well, 2.60–2.63 against 2.64–2.71 ms in
+    /// the faster half of the rounds (the Zen 3 machine had found in place as good or better with its caches). Elsewhere (an AMD Zen 4
     /// splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured.
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntel()
-        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsRowMajorBInPlace: false)
+        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false)
         : Zen3(16);
 
     private static bool IsIntel()

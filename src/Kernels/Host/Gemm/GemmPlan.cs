@@ -171,8 +171,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         int partRows = Math.Min(rowsPerPart, m), partColumns = Math.Min(columnsPerPart, n);
         int rowBlock = EqualBlock(partRows, rowBlockLimit, tileRows);
         int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
-        bool packA = ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
-        bool packB = transposeB || (packBOverride ?? (!machine.ReadsRowMajorBInPlace || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
+        bool packA = !machine.ReadsOperandsInPlace
+                     || ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
+        bool packB = transposeB || (packBOverride ?? (!machine.ReadsOperandsInPlace || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
 
         // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
         double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
