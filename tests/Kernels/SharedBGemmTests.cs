@@ -27,7 +27,7 @@ public sealed unsafe class SharedBGemmTests
     public void Double(int threads, bool transposeA, bool transposeB, int m, int n, int k, double alpha, double beta)
         => Check<double>(threads, transposeA, transposeB, m, n, k, alpha, beta);
 
-    // The Vector512 kernels (16-row tiles; emulated where the processor lacks AVX-512, so only correctness is measured).
+    // The Vector512 kernels (8 × 32 float tiles; emulated where the processor lacks AVX-512, so only correctness is measured).
     [TestCase(false, false, 512, 512, 512)]
     [TestCase(false, true, 520, 530, 512)]
     public void FloatVector512(bool transposeA, bool transposeB, int m, int n, int k)

@@ -10,7 +10,7 @@ public enum GemmInstructionSet
     /// <summary>Vector512 when hardware accelerated, else Vector256 with FMA, else scalar.</summary>
     Auto,
 
-    /// <summary>Vector512 FMA micro-kernels (float 16 × 16, double 16 × 8 tiles).</summary>
+    /// <summary>Vector512 FMA micro-kernels (float 8 × 32, double 16 × 8 tiles).</summary>
     Vector512,
 
     /// <summary>Vector256 FMA micro-kernels (float 6 × 16, double 6 × 8 tiles).</summary>

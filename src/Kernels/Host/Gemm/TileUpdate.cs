@@ -14,7 +14,7 @@ internal static unsafe class TileUpdate
     [ThreadStatic] private static byte[]? t_scratch;
 
     /// <summary>
-    /// This thread's buffer for one partial tile (up to 2 KiB: 16 × 16 doubles, or 8 × 32 floats), pinned and 64-byte aligned.
+    /// This thread's buffer for one partial tile (2 KiB, room for any kernel's tile: 8 × 32 floats, 16 × 8 doubles), pinned and 64-byte aligned.
     /// <para>
     /// Kernels take it before their depth loop, not with a stackalloc after it: a localloc (or any call) after the
     /// loop, while the accumulators are live, counts as clobbering every vector register, and without a profile
