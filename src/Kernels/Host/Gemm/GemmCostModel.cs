@@ -20,15 +20,22 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// Whether A or B may be read in place, unpacked, where the plan judges that packing would not pay (see
 /// <see cref="GemmPlan"/>'s ChoosePackA and ChoosePackB); otherwise both are always packed.
 /// </param>
+/// <param name="ShareLargeBBlocks">
+/// Whether large GEMMs whose grid would pack both operands in several row parts share each packed block of B between
+/// the threads instead (<see cref="GemmPlan.SharedB"/>).
+/// </param>
+/// <param name="BalanceTolerance">
+/// How much modelled cost a grid with more parts may add and still be preferred for its load balance.
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
-    bool ReadsOperandsInPlace)
+    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
     /// (0.15 cycles per float), and the one-part-per-thread rule (20% at 128x400x784:NT with cold caches).
     /// </summary>
     public static GemmCostModel Zen3(int fusedMultiplyAddsPerCycle)
-        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true);
+        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true, ShareLargeBBlocks: true, BalanceTolerance: 0.03);
 
     /// <summary>
     /// The float Vector512 kernel's figures. On an Intel core (measured on a 2-core Emerald Rapids Xeon VM): 32 lanes per
@@ -39,11 +46,14 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// shapes and the activations of the TN ones come from L3, and reading them in place (B's rows 1,600 bytes
     /// apart) was slower than packing them first: packing B, median step 2.61–2.87 against 2.71–3.06 ms, two runs of
     /// 8 alternating processes; packing the transposed A of the TN shapes as well, 2.60–2.63 against 2.64–2.71 ms in
-    /// the faster half of the rounds (the Zen 3 machine had found in place as good or better with its caches). Elsewhere (an AMD Zen 4
+    /// the faster half of the rounds (the Zen 3 machine had found in place as good or better with its caches).
+    /// Large squares no longer share packed B blocks, and the cheapest grid wins outright (no 3% allowance for more
+    /// parts): 1024³ and 512³ then get 2 × 1 grids, which ran 2% and 4–8% above the shared plan (`gemm-plans`, two
+    /// runs of 8 rounds: 291–292 against 285–287 and 286–304 against 274–282 GFLOP/s); the VAE's plans are unchanged. Elsewhere (an AMD Zen 4
     /// splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured.
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntel()
-        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false)
+        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0)
         : Zen3(16);
 
     private static bool IsIntel()

@@ -42,9 +42,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>The most parts per thread a plan considers.</summary>
     private const int PartsPerThread = 16;
 
-    /// <summary>How much modelled cost a finer split may add and still be preferred for its load balance.</summary>
-    private const double BalanceTolerance = 0.03;
-
     /// <summary>
     /// Parts above this many cycles of multiply-adds are too large to hand out one per thread (see Create).
     /// </summary>
@@ -98,8 +95,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // 1 × 4 with A in place and nothing is packed twice, sharing lost 17%. So it is used where it was measured
         // to win: at least 256 rows per thread, 512 columns and a depth of 256 (none of the VAE's shapes). Packing
         // panels side by side from several threads needs panels that are whole vectors wide (no lane spills into
-        // the next panel).
-        if (threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
+        // the next panel). (Zen 3 measurements; the Xeon's cost model turns this off: GemmCostModel.ShareLargeBBlocks.)
+        if (machine.ShareLargeBBlocks && threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
             return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize);
         return best;
@@ -123,7 +120,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
                             chosen = plan;
                             found = true;
                         }
-                        else if (pass == 1 && cost <= cheapest * (1 + BalanceTolerance) && plan.Parts > chosen.Parts)
+                        else if (pass == 1 && cost <= cheapest * (1 + machine.BalanceTolerance) && plan.Parts > chosen.Parts)
                         {
                             chosen = plan;
                         }
