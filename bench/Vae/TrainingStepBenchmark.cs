@@ -39,6 +39,7 @@ internal static class TrainingStepBenchmark
         public readonly List<double[]> Phases = []; // per step: upload, forward, backward, adam, zero, reset, total (seconds)
         public readonly List<double> CpuSecondsPerStep = [];
         public long AllocatedBytes;
+        public readonly long[] AllocatedBytesByPhase = new long[PhaseNames.Length - 1]; // this thread's, per phase
         public long DeviceAllocations;
         public long MeasuredSteps;
         public long TimedSteps;
@@ -131,6 +132,8 @@ internal static class TrainingStepBenchmark
         var phases = new double[steps][];
         for (int s = 0; s < steps; s++) phases[s] = new double[PhaseNames.Length];
         long[] stamps = new long[PhaseNames.Length];
+        long[] allocated = new long[PhaseNames.Length]; // this thread's allocated bytes at each stamp (cheap to read)
+        long[] allocatedByPhase = new long[PhaseNames.Length - 1];
         double loss = 0;
         using var tape = new Tape();
         GC.Collect();
@@ -139,25 +142,25 @@ internal static class TrainingStepBenchmark
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         for (int s = 0; s < steps; s++)
         {
-            long start = Stopwatch.GetTimestamp();
+            long start = Stopwatch.GetTimestamp(), allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
             // The trainer's step, phase by phase.
             var data = rig.Batches[rig.Next++ % rig.Batches.Length];
             var tensor = Tensor<float>.Empty(new Shape(rows, options.InputSize), rig.Device);
             rig.Device.Backend.Upload<float>(data, tensor.Buffer);
             var x = Var<float>.Constant(tensor, takeOwnership: true);
-            stamps[0] = Stopwatch.GetTimestamp();
+            stamps[0] = Stopwatch.GetTimestamp(); allocated[0] = GC.GetAllocatedBytesForCurrentThread();
             ulong counter = (ulong)rig.Optimizer.StepCount * blocksPerStep;
             var terms = rig.Model.Network.NegativeElbo(x, noiseSeed, counter);
             loss += terms.Loss.Value.Item();
-            stamps[1] = Stopwatch.GetTimestamp();
+            stamps[1] = Stopwatch.GetTimestamp(); allocated[1] = GC.GetAllocatedBytesForCurrentThread();
             terms.Loss.Backward();
-            stamps[2] = Stopwatch.GetTimestamp();
+            stamps[2] = Stopwatch.GetTimestamp(); allocated[2] = GC.GetAllocatedBytesForCurrentThread();
             rig.Optimizer.Step();
-            stamps[3] = Stopwatch.GetTimestamp();
+            stamps[3] = Stopwatch.GetTimestamp(); allocated[3] = GC.GetAllocatedBytesForCurrentThread();
             rig.Model.ZeroGradients();
-            stamps[4] = Stopwatch.GetTimestamp();
+            stamps[4] = Stopwatch.GetTimestamp(); allocated[4] = GC.GetAllocatedBytesForCurrentThread();
             tape.Reset();
-            stamps[5] = Stopwatch.GetTimestamp();
+            stamps[5] = Stopwatch.GetTimestamp(); allocated[5] = GC.GetAllocatedBytesForCurrentThread();
             stamps[6] = stamps[5];
             long previous = start;
             for (int p = 0; p < PhaseNames.Length - 1; p++)
@@ -166,6 +169,7 @@ internal static class TrainingStepBenchmark
                 previous = stamps[p];
             }
             phases[s][^1] = (double)(stamps[^1] - start) / Stopwatch.Frequency;
+            for (int p = 0; p < allocatedByPhase.Length; p++) allocatedByPhase[p] += allocated[p] - (p == 0 ? allocatedAtStart : allocated[p - 1]);
         }
         var cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
         long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
@@ -174,6 +178,7 @@ internal static class TrainingStepBenchmark
         rig.Phases.AddRange(phases);
         rig.CpuSecondsPerStep.Add((cpuAfter - cpuBefore).TotalSeconds / steps);
         rig.AllocatedBytes += allocatedAfter - allocatedBefore;
+        for (int p = 0; p < allocatedByPhase.Length; p++) rig.AllocatedBytesByPhase[p] += allocatedByPhase[p];
         rig.DeviceAllocations += rig.Device.Pool.DeviceAllocations - deviceBefore;
         rig.MeasuredSteps += steps;
         if (rig.Timing is not null) rig.TimedSteps += steps;
@@ -205,6 +210,8 @@ internal static class TrainingStepBenchmark
         Console.WriteLine($"step ms: p50 {Percentile(0.5):F2}, p90 {Percentile(0.9):F2}, p99 {Percentile(0.99):F2}, max {sortedTotals[^1] * 1e3:F2}; the slowest 10% of steps take {sortedTotals.Skip((int)(0.9 * sortedTotals.Length)).Sum() / totals.Sum():P0} of the time");
         Console.WriteLine($"CPU time per step (all threads, median of rounds): {Median(rig.CpuSecondsPerStep) * 1e3:F3} ms");
         Console.WriteLine($"managed bytes allocated per step: {rig.AllocatedBytes / steps:F1}{(rig.Timing is null ? "" : " (includes the timing table's keys)")}; new device buffers per step: {rig.DeviceAllocations / steps:F2}");
+        Console.WriteLine("  of which this thread's, by phase: " + string.Join(", ",
+            rig.AllocatedBytesByPhase.Select((bytes, p) => $"{PhaseNames[p]} {bytes / steps:F0}")));
         if (rig.Timing is null) return;
 
         var entries = rig.Timing.Entries.OrderByDescending(e => e.Value.Ticks).ToList();

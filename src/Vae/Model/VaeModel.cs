@@ -54,7 +54,8 @@ public sealed class VaeModel<T> : IDisposable where T : unmanaged, IFloatingPoin
     /// <summary>Zeroes every parameter's accumulated gradient.</summary>
     public void ZeroGradients()
     {
-        foreach (var parameter in Parameters) parameter.ZeroGradient();
+        // An index loop: foreach over the IReadOnlyList would allocate an enumerator every step.
+        for (int i = 0; i < Parameters.Count; i++) Parameters[i].ZeroGradient();
     }
 
     /// <summary>Copies every parameter to host arrays, in order.</summary>
