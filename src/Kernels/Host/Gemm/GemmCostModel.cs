@@ -27,15 +27,17 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <param name="BalanceTolerance">
 /// How much modelled cost a grid with more parts may add and still be preferred for its load balance.
 /// </param>
+/// <param name="ColumnBlockBytes">The most bytes a KC × NC block of packed B may take (NC's limit).</param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
-    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance)
+    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
     /// (0.15 cycles per float), and the one-part-per-thread rule (20% at 128x400x784:NT with cold caches).
     /// </summary>
     public static GemmCostModel Zen3(int fusedMultiplyAddsPerCycle)
-        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true, ShareLargeBBlocks: true, BalanceTolerance: 0.03);
+        => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true, ShareLargeBBlocks: true, BalanceTolerance: 0.03,
+            ColumnBlockBytes: 2 << 20);
 
     /// <summary>
     /// The float Vector512 kernel's figures. On an Intel core (measured on a 2-core Emerald Rapids Xeon VM): 32 lanes per
@@ -49,11 +51,16 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// the faster half of the rounds (the Zen 3 machine had found in place as good or better with its caches).
     /// Large squares no longer share packed B blocks, and the cheapest grid wins outright (no 3% allowance for more
     /// parts): 1024³ and 512³ then get 2 × 1 grids, which ran 2% and 4–8% above the shared plan (`gemm-plans`, two
-    /// runs of 8 rounds: 291–292 against 285–287 and 286–304 against 274–282 GFLOP/s); the VAE's plans are unchanged. Elsewhere (an AMD Zen 4
+    /// runs of 8 rounds: 291–292 against 285–287 and 286–304 against 274–282 GFLOP/s); the VAE's plans are unchanged.
+    /// A packed block of B is kept to 512 KiB, a quarter of this core's 2 MiB L2 (2 MiB, sized for L3, on Zen 3): of
+    /// all the shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, which
+    /// was ahead in 6 of 7 comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4, 193.4 against 191.8 in a
+    /// slow period; once level). Elsewhere (an AMD Zen 4
     /// splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured.
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntel()
-        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0)
+        ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
+            ColumnBlockBytes: 512 << 10)
         : Zen3(16);
 
     private static bool IsIntel()

@@ -7,7 +7,8 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// operand is either packed into panels or read in place.
 /// <para>
 /// Block sizes follow the cache levels: a KC × NR sliver of B (16 KiB) stays in L1 while the micro-kernel sweeps
-/// the MC × KC block of A (≤ 192 KiB) held in L2; the KC × NC block of B (≤ 2 MiB) lives in L3. Each dimension is
+/// the MC × KC block of A (≤ 192 KiB) held in L2; the KC × NC block of B (≤ 2 MiB in L3, or what the kernel's cost
+/// model allows) is reused from the outer caches. Each dimension is
 /// divided into equal blocks (784 = 4 × 196, not 3 × 256 + 16), so no block is a sliver.
 /// </para>
 /// </summary>
@@ -46,6 +47,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// Parts above this many cycles of multiply-adds are too large to hand out one per thread (see Create).
     /// </summary>
     private const double LargePartCycles = 500_000;
+
+    /// <summary>The shared-B plan's limit on a KC × NC block of B: as large as L3 allows (see ForSharedB).</summary>
+    private const int SharedColumnBlockBytes = 2 << 20;
 
     /// <summary>KC's upper limit, for every kernel and element type (see Blocks).</summary>
     internal const int DepthBlockLimit = 256;
@@ -159,7 +163,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     {
         plan = default;
         cost = 0;
-        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.ColumnBlockBytes);
         int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
         int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
         if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
@@ -201,7 +205,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// </summary>
     internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
     {
-        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize);
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, SharedColumnBlockBytes);
         int rowBlock = EqualBlock(m, Math.Min(rowBlockLimit, RoundUp(CeilingDivide(m, 4 * threads), tileRows)), tileRows);
         int columnBlock = EqualBlock(n, columnBlockLimit, tileColumns);
         return new GemmPlan(1, 1, RoundUp(m, tileRows), RoundUp(n, tileColumns), depthBlock, rowBlock, columnBlock,
@@ -210,14 +214,16 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
 
     // KC, and the limits of MC and NC: KC ≤ 256 (a KC × NR sliver of B is 16 KiB of L1 for the 16-column Vector256
     // kernels and 32 KiB for the 32-column Vector512 one), an MC × KC block of A at most 192 KiB of L2, a KC × NC block
-    // of B at most 2 MiB of L3. KC is the same for every kernel on purpose: each element of C is a sum in order of
+    // of B at most columnBlockBytes (the cost model's: 2 MiB of L3 on Zen 3, 512 KiB, a quarter of L2, on the Xeon;
+    // the shared-B plan 2 MiB). KC is the same for every kernel on purpose: each element of C is a sum in order of
     // p within a KC block, so the same KC gives the same bits whatever the register tile, and training gives the
     // same losses on AVX2 and AVX-512 machines.
-    private static (int DepthBlock, int RowBlockLimit, int ColumnBlockLimit) Blocks(int k, int tileRows, int tileColumns, int elementSize)
+    private static (int DepthBlock, int RowBlockLimit, int ColumnBlockLimit) Blocks(int k, int tileRows, int tileColumns, int elementSize,
+        int columnBlockBytes)
     {
         int depthBlock = EqualBlock(k, DepthBlockLimit, 1);
         int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
-        int columnBlockLimit = Math.Max(tileColumns, 2097152 / (depthBlock * elementSize) / tileColumns * tileColumns);
+        int columnBlockLimit = Math.Max(tileColumns, columnBlockBytes / (depthBlock * elementSize) / tileColumns * tileColumns);
         return (depthBlock, rowBlockLimit, columnBlockLimit);
     }
 
