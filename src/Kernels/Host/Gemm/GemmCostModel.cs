@@ -3,9 +3,10 @@ using System.Runtime.Intrinsics.X86;
 namespace ScratchVae.Kernels.Host.Gemm;
 
 /// <summary>
-/// The machine figures <see cref="GemmPlan"/> weighs when it cuts a GEMM up: how fast a core multiplies, how fast it
-/// brings operands in from L3, and whether large parts may be handed out one per thread. Each micro-kernel names
-/// the figures measured on the machines that run it (docs/perf-notes.md).
+/// The machine figures and rules <see cref="GemmPlan"/> weighs when it cuts a GEMM up: how fast a core multiplies and
+/// streams from L3, how large a packed block of B may be, and which of the planner's rules (in-place operands,
+/// shared B blocks, the one-part-per-thread rule, the allowance for more parts) apply. Each micro-kernel names the
+/// figures measured on the machines that run it; docs/perf-notes.md has the measurements.
 /// </summary>
 /// <param name="FusedMultiplyAddsPerCycle">
 /// Lanes of multiply-add a core retires per cycle with the kernel's vectors: Zen 3 and Zen 4 retire 16 float lanes
@@ -40,23 +41,25 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
             ColumnBlockBytes: 2 << 20);
 
     /// <summary>
-    /// The float Vector512 kernel's figures. On an Intel core (measured on a 2-core Emerald Rapids Xeon VM): 32 lanes per
-    /// cycle; Adam, which only streams, moved about 9 bytes per cycle per core (0.45 cycles per float); and fewer,
-    /// larger parts won: in the VAE's training step, alternating processes, the median step was 6% shorter than
-    /// with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128 shapes that
-    /// pack or stream each operand once. And both operands are always packed: in the step, the weights of the NN
-    /// shapes and the activations of the TN ones come from L3, and reading them in place (B's rows 1,600 bytes
-    /// apart) was slower than packing them first: packing B, median step 2.61–2.87 against 2.71–3.06 ms, two runs of
-    /// 8 alternating processes; packing the transposed A of the TN shapes as well, 2.60–2.63 against 2.64–2.71 ms in
-    /// the faster half of the rounds (the Zen 3 machine had found in place as good or better with its caches).
-    /// Large squares no longer share packed B blocks, and the cheapest grid wins outright (no 3% allowance for more
-    /// parts): 1024³ and 512³ then get 2 × 1 grids, which ran 2% and 4–8% above the shared plan (`gemm-plans`, two
-    /// runs of 8 rounds: 291–292 against 285–287 and 286–304 against 274–282 GFLOP/s); the VAE's plans are unchanged.
-    /// A packed block of B is kept to 512 KiB, a quarter of this core's 2 MiB L2 (2 MiB, sized for L3, on Zen 3): of
-    /// all the shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, which
-    /// was ahead in 6 of 7 comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4, 193.4 against 191.8 in a
-    /// slow period; once level). Elsewhere (an AMD Zen 4
-    /// splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured.
+    /// The float Vector512 kernel's figures: on an Intel core, those measured on a 2-core Emerald Rapids Xeon VM;
+    /// elsewhere (an AMD Zen 4 splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured. On the Xeon:
+    /// <list type="bullet">
+    /// <item>32 lanes per cycle; Adam, which only streams, moved about 9 bytes per cycle per core (0.45 cycles per float).</item>
+    /// <item>No one-part-per-thread rule: in the VAE's training step, alternating processes, the median step was 6%
+    /// shorter than with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128
+    /// shapes that pack or stream each operand once.</item>
+    /// <item>Both operands always packed: in the step the weights of the NN shapes and the activations of the TN ones
+    /// come from L3, and reading them in place (B's rows 1,600 bytes apart) was slower. Packing B: median step
+    /// 2.61–2.87 against 2.71–3.06 ms, two runs of 8 alternating processes; packing the TN shapes' transposed A too:
+    /// 2.60–2.63 against 2.64–2.71 ms in the faster half of the rounds. (The Zen 3 machine had found in place as
+    /// good or better.)</item>
+    /// <item>No shared B blocks and no 3% allowance for more parts: 1024³ and 512³ then get 2 × 1 grids, 2% and 4–8%
+    /// above the shared plan (`gemm-plans`, two runs of 8 rounds: 291–292 against 285–287 and 286–304 against
+    /// 274–282 GFLOP/s); the VAE's plans are unchanged.</item>
+    /// <item>Packed blocks of B of at most 512 KiB, a quarter of the 2 MiB L2 (Zen 3: 2 MiB, sized for L3). Of the
+    /// shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, ahead in 6 of 7
+    /// comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4; once level).</item>
+    /// </list>
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntel()
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
