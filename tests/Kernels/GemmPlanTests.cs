@@ -65,7 +65,7 @@ public sealed partial class GemmPlanTests
     [TestCase(false, false, 1024, 1024, 1024)]
     public void Vector512OnIntelCutsTheLargeVaeGemmsIntoOnePartPerThread(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        if (!IsIntel()) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, pinned above for Vector256");
+        if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, pinned above for Vector256");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, Threads);
         Assert.That(Parts(plan), Is.EqualTo(Threads), plan);
     }
@@ -78,16 +78,9 @@ public sealed partial class GemmPlanTests
     [TestCase(true, false, 784, 400, 128)]
     public void Vector512OnIntelPacksBothOperands(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        if (!IsIntel()) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here");
+        if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, Threads);
         Assert.That(plan, Does.EndWith("A packed, B packed"), plan);
-    }
-
-    private static bool IsIntel()
-    {
-        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return false;
-        (_, int ebx, int ecx, int edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
-        return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E; // "Genu" "ineI" "ntel"
     }
 
     private static int Parts(string plan)

@@ -61,16 +61,20 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4; once level).</item>
     /// </list>
     /// </summary>
-    public static GemmCostModel FloatVector512 { get; } = IsIntel()
+    public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
             ColumnBlockBytes: 512 << 10)
         : Zen3(16);
 
-    private static bool IsIntel()
+    /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>
+    internal static bool IsIntelProcessor
     {
-        if (!X86Base.IsSupported) return false;
-        // CPUID leaf 0: the vendor string in ebx, edx, ecx ("Genu", "ineI", "ntel").
-        (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
-        return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E;
+        get
+        {
+            if (!X86Base.IsSupported) return false;
+            // CPUID leaf 0: the vendor string in ebx, edx, ecx ("Genu", "ineI", "ntel").
+            (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
+            return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E;
+        }
     }
 }

@@ -52,7 +52,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     private const int SharedColumnBlockBytes = 2 << 20;
 
     /// <summary>KC's upper limit, for every kernel and element type (see Blocks).</summary>
-    internal const int DepthBlockLimit = 256;
+    private const int DepthBlockLimit = 256;
 
     // The smallest GEMM that gets a shared-B plan (see Create).
     private const int SharedMinimumRowsPerThread = 256, SharedMinimumColumns = 512, SharedMinimumDepth = 256;
