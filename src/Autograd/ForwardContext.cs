@@ -72,6 +72,29 @@ public readonly struct ForwardContext<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>
+    /// Computes <paramref name="operation"/> into a new tensor of <paramref name="outputShape"/> (its
+    /// <see cref="Operation{T}.Forward"/>) and returns the result: recorded on the tape when
+    /// <see cref="RecordsGradient"/>, otherwise its saved tensors are freed at once. Recorded operations can be
+    /// recomputed by <see cref="Tape.Replay"/>.
+    /// </summary>
+    public Var<T> Run(Operation<T> operation, Shape outputShape)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var output = Tensor<T>.Empty(outputShape, Device);
+        try
+        {
+            operation.RunForward(output);
+        }
+        catch
+        {
+            output.Dispose();
+            ((ITapeEntry)operation).Release();
+            throw;
+        }
+        return Finish(output, operation);
+    }
+
+    /// <summary>
     /// Wraps <paramref name="output"/> (a tensor the forward pass computed, now owned by the scope) as the result.
     /// <paramref name="operation"/> is recorded when <see cref="RecordsGradient"/>; pass null otherwise.
     /// </summary>

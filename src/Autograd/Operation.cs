@@ -1,13 +1,16 @@
 using System.Numerics;
+using System.Reflection;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
 
 namespace ScratchVae.Autograd;
 
 /// <summary>
-/// One recorded operation: its inputs, its output and its backward rule. Each operation of the library is a
-/// small subclass beside its forward function (see the Operations folder); users may write their own the same
-/// way (forward with <see cref="ForwardContext{T}"/>, backward by overriding <see cref="Backward"/>).
+/// One recorded operation: its inputs, its output, its forward computation and its backward rule. Each operation
+/// of the library is a small subclass beside its forward function (see the Operations folder): the function checks
+/// the inputs, creates the operation and runs it with <see cref="ForwardContext{T}.Run"/>, which calls
+/// <see cref="Forward"/>. Users may write their own the same way; <see cref="Backward"/> is required, and
+/// <see cref="Forward"/> is what lets <see cref="Tape.Replay"/> recompute the operation.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPointIeee754<T>
@@ -36,10 +39,10 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
     public Var<T> Output => _output ?? throw new InvalidOperationException($"{Name}: the operation has not been recorded yet.");
 
     /// <summary>The primitives of the device the operation runs on.</summary>
-    protected IBackend Backend => Output.Device.Backend;
+    protected IBackend Backend => Device.Backend;
 
-    /// <summary>The device the operation runs on.</summary>
-    protected Device Device => Output.Device;
+    /// <summary>The device the operation runs on (that of its inputs, which <see cref="ForwardContext{T}"/> checked are on one device).</summary>
+    protected Device Device => _output?.Device ?? (_inputs.Length > 0 ? _inputs[0].Device : throw new InvalidOperationException($"{Name}: an operation without inputs has no device before it is recorded."));
 
     /// <summary>Attaches the output when the tape records the operation.</summary>
     internal void Attach(Var<T> output) => _output = output;
@@ -62,6 +65,20 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
     protected GradientTarget<T>? GradientTarget(Var<T> input) => input.TargetFor(_pass);
 
     /// <summary>
+    /// The forward computation: writes the operation's value, computed from the inputs' current values, into
+    /// <paramref name="output"/> (a tensor of the output's shape, on <see cref="Device"/>), and refreshes whatever the
+    /// operation saved for its backward rule. The eager pass (<see cref="ForwardContext{T}.Run"/>) and every
+    /// <see cref="Tape.Replay"/> run this same code, so a replay gives the bits a fresh forward pass would.
+    /// Operations that do not override it work eagerly (pass their output to <see cref="ForwardContext{T}.Finish"/>)
+    /// but cannot be replayed.
+    /// </summary>
+    protected virtual void Forward(Tensor<T> output) =>
+        throw new NotSupportedException($"The operation '{Name}' ({GetType().Name}) does not override Forward, so it cannot compute or recompute its value.");
+
+    /// <summary>Runs <see cref="Forward"/> for the eager pass.</summary>
+    internal void RunForward(Tensor<T> output) => Forward(output);
+
+    /// <summary>
     /// The backward rule: given <paramref name="outputGradient"/> = ∂L/∂output (same shape as the output), add
     /// ∂L/∂input into <see cref="GradientTarget"/> for each input that requires a gradient.
     /// </summary>
@@ -79,6 +96,34 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
         }
         _pass = pass;
         Backward(outputGradient);
+    }
+
+    void ITapeEntry.CheckReplayable(int position)
+    {
+        var forward = GetType().GetMethod(nameof(Forward), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(Tensor<T>)]);
+        if (forward is null || forward.DeclaringType == typeof(Operation<T>))
+            throw new NotSupportedException(
+                $"Replay: operation {position} on the tape, '{Name}' ({GetType().Name}, output {Output.Shape}), does not override Forward, so it cannot be recomputed.");
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            var input = _inputs[i];
+            if (input.IsComputed && input.Creator is null)
+                throw new InvalidOperationException(
+                    $"Replay: input {i} of operation {position} on the tape, '{Name}' (output {Output.Shape}), is the value {input.Shape} of '{input.Operation}', which was computed without being recorded (from constants only, or in a no-gradient scope), so a replay could not recompute it and would reuse its old value. Compute it from a parameter on this tape, or pass it in as a constant.");
+        }
+    }
+
+    void ITapeEntry.Replay()
+    {
+        var output = Output;
+        output.ThrowIfDisposed();
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            if (_inputs[i].IsDisposed)
+                throw new ObjectDisposedException(_inputs[i].Describe(),
+                    $"Replay of '{Name}' (output {output.Shape}): its input {i}, the value {_inputs[i].Shape} produced by '{_inputs[i].Operation}', was freed.");
+        }
+        Forward(output.Value);
     }
 
     void ITapeEntry.Release()

@@ -1,4 +1,5 @@
 using System.Numerics;
+using ScratchVae.Kernels;
 using ScratchVae.Tensors;
 
 namespace ScratchVae.Autograd;
@@ -19,6 +20,16 @@ namespace ScratchVae.Autograd;
 /// freed by a tape.
 /// </para>
 /// <para>
+/// Replay: a training loop that runs the same forward pass every step can record it once and then call
+/// <see cref="Replay"/> instead of building it again: each recorded operation recomputes its output, in order, from
+/// the current values of its inputs — the parameters as the optimizer left them, and constants whose tensors the
+/// loop refilled (a new batch, new noise). The values, gradients and operations of the recording are reused, so a
+/// replayed step allocates nothing (the role of a captured CUDA graph, or of a traced function). The Vars the
+/// recording returned keep denoting the same nodes: after a replay they hold the new values.
+/// <see cref="EndRecording"/> takes the tape off the thread's scope stack while keeping the recording, so that
+/// a recorded step can live across other code.
+/// </para>
+/// <para>
 /// <see cref="NoGrad"/> opens a scope that records nothing and allocates no gradient buffers (evaluation,
 /// sampling); it still owns and frees the values computed inside it.
 /// </para>
@@ -31,6 +42,9 @@ public sealed class Tape : IDisposable
     private readonly List<ITapeEntry> _operations = [];
     private readonly List<IDisposable> _owned = [];
     private bool _disposed;
+    private bool _recordingEnded;
+    // Operations [0, _replayChecked) were found replayable (checked once per recording, not per replay).
+    private int _replayChecked;
 
     /// <summary>Creates a recording tape and makes it the active scope of this thread.</summary>
     public Tape() : this(recording: true)
@@ -61,6 +75,9 @@ public sealed class Tape : IDisposable
     /// <summary>The number of values this scope owns (computed since the last reset, plus constants made in it).</summary>
     public int ValueCount => _owned.Count;
 
+    /// <summary>True after <see cref="EndRecording"/>: the tape keeps what it recorded but takes nothing new.</summary>
+    public bool RecordingEnded => _recordingEnded;
+
     /// <summary>The number of the latest backward pass (gradients of intermediate values belong to it).</summary>
     internal int LastPass { get; private set; }
 
@@ -68,6 +85,7 @@ public sealed class Tape : IDisposable
     internal void Own(IDisposable value)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfRecordingEnded();
         _owned.Add(value);
     }
 
@@ -76,6 +94,7 @@ public sealed class Tape : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsRecording) throw new InvalidOperationException("A no-gradient scope cannot record operations.");
+        ThrowIfRecordingEnded();
         _operations.Add(operation);
     }
 
@@ -84,19 +103,58 @@ public sealed class Tape : IDisposable
     /// Intermediate gradients start afresh each pass (so Backward may be called again on the same graph, e.g.
     /// once per output element by the gradient checker); parameters add to what they hold.
     /// </summary>
-    internal void Backward<T>(Var<T> root, Tensor<T> seed) where T : unmanaged, IFloatingPointIeee754<T>
+    internal void Backward<T>(Var<T> root, DeviceBuffer<T>? seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int index = _operations.LastIndexOf(root.Creator!);
         if (index < 0)
             throw new InvalidOperationException($"Backward: the operation '{root.Operation}' {root.Shape} is not on its tape any more (the tape was reset).");
         int pass = ++LastPass;
-        // ∂L/∂root = seed.
+        // ∂L/∂root = seed (1 for a scalar loss when no seed is given).
         var target = root.TargetFor(pass)!.Value;
-        root.Device.Backend.Copy(seed.Buffer, 0, target.Buffer, 0, root.Length);
+        if (seed is null) root.Device.Backend.Fill(target.Buffer, 0, root.Length, T.One);
+        else root.Device.Backend.Copy(seed, 0, target.Buffer, 0, root.Length);
         // Reverse topological order: when an operation runs, every consumer of its output has already added its
         // contribution to the output's gradient.
         for (int i = index; i >= 0; i--) _operations[i].RunBackward(pass);
+    }
+
+    /// <summary>
+    /// Recomputes every recorded operation, in recording order, from the current values of its inputs, into the
+    /// values the recording produced (see the class remarks). Intermediate gradients of the previous backward pass
+    /// no longer apply and read as null until the next <see cref="Var{T}.Backward()"/>; parameters keep theirs.
+    /// The first replay after a recording checks that every operation can be replayed: each must override
+    /// <see cref="Operation{T}.Forward"/>, and each input must be a parameter, a constant or a recorded value (a
+    /// value computed without recording would keep its old contents); otherwise it throws, naming the operation,
+    /// before anything is recomputed.
+    /// </summary>
+    public void Replay()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!IsRecording) throw new InvalidOperationException("Replay: a no-gradient scope records no operations, so there is nothing to replay.");
+        for (; _replayChecked < _operations.Count; _replayChecked++) _operations[_replayChecked].CheckReplayable(_replayChecked);
+        LastPass++;
+        for (int i = 0; i < _operations.Count; i++) _operations[i].Replay();
+    }
+
+    /// <summary>
+    /// Stops recording: the tape leaves this thread's scope stack (the enclosing scope, if any, is active again) and
+    /// keeps its values and operations for <see cref="Replay"/> and backward passes. Call it on the thread that
+    /// created the tape. Operations computed afterwards belong to whatever scope is active then.
+    /// </summary>
+    public void EndRecording()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_recordingEnded) return;
+        if (t_active is null || !t_active.Contains(this))
+            throw new InvalidOperationException("EndRecording: the tape is not a scope of this thread; call it on the thread that created the tape.");
+        t_active.Remove(this);
+        _recordingEnded = true;
+    }
+
+    private void ThrowIfRecordingEnded()
+    {
+        if (_recordingEnded) throw new InvalidOperationException("The tape's recording was ended (EndRecording); it takes no new values or operations.");
     }
 
     /// <summary>
@@ -117,6 +175,7 @@ public sealed class Tape : IDisposable
         _operations.Clear();
         for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
         _owned.Clear();
+        _replayChecked = 0;
     }
 
     /// <summary>Frees what the scope owns (as <see cref="Reset"/>) and deactivates it.</summary>
@@ -125,7 +184,7 @@ public sealed class Tape : IDisposable
         if (_disposed) return;
         ReleaseAll();
         _disposed = true;
-        t_active?.Remove(this);
+        if (!_recordingEnded) t_active?.Remove(this);
     }
 
     /// <inheritdoc />

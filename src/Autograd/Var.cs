@@ -53,7 +53,10 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Creates the output of an operation, owned by <paramref name="owner"/>.</summary>
-    internal static Var<T> Computed(Tensor<T> value, string operation, bool requiresGrad, Tape owner) => new(value, operation, requiresGrad, owner);
+    internal static Var<T> Computed(Tensor<T> value, string operation, bool requiresGrad, Tape owner) => new(value, operation, requiresGrad, owner) { IsComputed = true };
+
+    /// <summary>True for the output of an operation (recorded or not); false for parameters and constants.</summary>
+    internal bool IsComputed { get; private init; }
 
     /// <summary>The dimensions (known even after disposal, for messages).</summary>
     public Shape Shape { get; }
@@ -127,8 +130,32 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
         if (Length != 1)
             throw new InvalidOperationException(
                 $"Backward: the value produced by '{Operation}' has shape {Shape} ({Length} elements), not a scalar; pass a seed gradient of shape {Shape} to Backward(seed), or reduce it first (Ops.Sum, Ops.Mean).");
-        using var seed = Tensor<T>.Ones(Shape, Device);
-        Backward(seed);
+        CheckCanBackward();
+        // ∂L/∂L = 1, written straight into the gradient (no seed tensor to allocate).
+        if (Creator is null)
+        {
+            if (TargetFor(0) is { } leafTarget) AddOne(leafTarget);
+            return;
+        }
+        Owner!.Backward(this, seed: null);
+    }
+
+    private void AddOne(GradientTarget<T> target)
+    {
+        if (!target.Accumulate)
+        {
+            Device.Backend.Fill(target.Buffer, 0, 1, T.One);
+            return;
+        }
+        using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
+        Device.Backend.Axpby(T.One, one.Buffer, T.One, target.Buffer, 1);
+    }
+
+    private void CheckCanBackward()
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException(
+                $"Backward: the value produced by '{Operation}' {Shape} does not require gradients: it was computed from constants only, or under Tape.NoGrad(), or without a recording tape.");
     }
 
     /// <summary>
@@ -143,9 +170,7 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"Backward: the seed gradient has shape {seed.Shape} but the value produced by '{Operation}' has shape {Shape}.", nameof(seed));
         if (!ReferenceEquals(seed.Device, Device))
             throw new ArgumentException($"Backward: the seed gradient lives on '{seed.Device.Name}' but the value produced by '{Operation}' {Shape} lives on '{Device.Name}'.", nameof(seed));
-        if (!RequiresGrad)
-            throw new InvalidOperationException(
-                $"Backward: the value produced by '{Operation}' {Shape} does not require gradients: it was computed from constants only, or under Tape.NoGrad(), or without a recording tape.");
+        CheckCanBackward();
         if (Creator is null)
         {
             // A leaf: its own gradient is the seed.
@@ -153,7 +178,7 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
             if (target is { } leafTarget) Device.Backend.Axpby(T.One, seed.Buffer, leafTarget.Beta, leafTarget.Buffer, Length);
             return;
         }
-        Owner!.Backward(this, seed);
+        Owner!.Backward(this, seed.Buffer);
     }
 
     /// <summary>

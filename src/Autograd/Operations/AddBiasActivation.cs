@@ -25,10 +25,7 @@ public static partial class Ops
         bool isRow = (bias.Shape.Rank == 1 && bias.Shape[0] == columns) || (bias.Shape.Rank == 2 && bias.Shape[0] == 1 && bias.Shape[1] == columns);
         if (!isRow)
             throw new ArgumentException($"{name}: the bias must be a row [{columns}] or [1, {columns}] for the input {x.Shape}, but has shape {bias.Shape}.");
-        var y = Tensor<T>.Empty(x.Shape, context.Device);
-        // y[i, j] = f(x[i, j] + bias[j])
-        context.Backend.BiasActivation<T, TOperator>(x.Value.Buffer, bias.Value.Buffer, y.Buffer, rows, columns);
-        return context.Finish(y, context.RecordsGradient ? new AddBiasActivationOperation<T, TOperator>(name, x, bias) : null);
+        return context.Run(new AddBiasActivationOperation<T, TOperator>(name, x, bias), x.Shape);
     }
 }
 
@@ -39,7 +36,7 @@ internal static class BiasActivationName<TOperator> where TOperator : struct, IU
 }
 
 /// <summary>
-/// Backward of y = f(s), s = x + bias: ∂L/∂s = G ⊙ f′(s), ∂L/∂x = ∂L/∂s, ∂L/∂bias[j] = Σᵢ ∂L/∂s[i, j].
+/// y = f(s), s = x + bias, in one pass. Backward: ∂L/∂s = G ⊙ f′(s), ∂L/∂x = ∂L/∂s, ∂L/∂bias[j] = Σᵢ ∂L/∂s[i, j].
 /// s is recomputed here rather than kept from the forward pass (one cheap pass instead of a stored [B, H]), except
 /// where f′ needs no s: the identity (f′ = 1, so ∂L/∂s is G itself) and ReLU (f′(s) = [s &gt; 0] = [y &gt; 0], so y
 /// stands in for s and gives the same bits).
@@ -47,6 +44,13 @@ internal static class BiasActivationName<TOperator> where TOperator : struct, IU
 internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<T> x, Var<T> bias)
     : Operation<T>(name, x, bias) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> x = Inputs[0], bias = Inputs[1];
+        // y[i, j] = f(x[i, j] + bias[j])
+        Backend.BiasActivation<T, TOperator>(x.Value.Buffer, bias.Value.Buffer, output.Buffer, x.Shape[0], x.Shape[1]);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         Var<T> x = Inputs[0], bias = Inputs[1];
@@ -64,13 +68,13 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
         var xTarget = GradientTarget(x);
         // ∂L/∂s goes straight into x's gradient when that is fresh (and is not the bias itself); else a scratch buffer.
         bool direct = xTarget is { Accumulate: false } && !ReferenceEquals(x, bias);
-        Tensor<T>? preActivation = derivativeFromOutput ? null : Tensor<T>.Empty(x.Shape, Device);
-        Tensor<T>? scratch = direct ? null : Tensor<T>.Empty(x.Shape, Device);
+        ScratchBuffer<T> preActivation = derivativeFromOutput ? default : ScratchBuffer<T>.Rent(Device, x.Length);
+        ScratchBuffer<T> scratch = direct ? default : ScratchBuffer<T>.Rent(Device, x.Length);
         try
         {
-            var sGradient = direct ? xTarget!.Value.Buffer : scratch!.Buffer;
+            var sGradient = direct ? xTarget!.Value.Buffer : scratch.Buffer;
             var sBuffer = Output.Value.Buffer;
-            if (preActivation is not null)
+            if (!derivativeFromOutput)
             {
                 // s = x + bias
                 Backend.Zip<T, AddOperator>(x.Value.Buffer, bias.Value.Buffer, preActivation.Buffer, rows, columns, Broadcast.Row);
@@ -85,8 +89,8 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
         }
         finally
         {
-            preActivation?.Dispose();
-            scratch?.Dispose();
+            preActivation.Dispose();
+            scratch.Dispose();
         }
     }
 }

@@ -15,23 +15,25 @@ public static partial class Ops
         var context = ForwardContext<T>.Begin(name, x);
         if (!double.IsFinite(scale) || !double.IsFinite(shift))
             throw new ArgumentOutOfRangeException(nameof(scale), $"{name}: scale ({scale}) and shift ({shift}) must be finite (input {x.Shape}).");
-        var y = Tensor<T>.Empty(x.Shape, context.Device);
-        var backend = context.Backend;
-        // y = scale · x
-        backend.Axpby(T.CreateChecked(scale), x.Value.Buffer, T.Zero, y.Buffer, y.Length);
-        if (shift != 0)
-        {
-            // y = y + shift, the shift broadcast as a one-element operand.
-            using var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(shift), context.Device);
-            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, y.Length, Broadcast.Scalar);
-        }
-        return context.Finish(y, context.RecordsGradient ? new AffineOperation<T>(x, T.CreateChecked(scale)) : null);
+        return context.Run(new AffineOperation<T>(x, T.CreateChecked(scale), T.CreateChecked(shift)), x.Shape);
     }
 }
 
-/// <summary>Backward of y = s · x + t: ∂L/∂x = s · G.</summary>
-internal sealed class AffineOperation<T>(Var<T> x, T scale) : Operation<T>("affine", x) where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>y = s · x + t; backward: ∂L/∂x = s · G.</summary>
+internal sealed class AffineOperation<T>(Var<T> x, T scale, T shift) : Operation<T>("affine", x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        // y = scale · x
+        Backend.Axpby(scale, Inputs[0].Value.Buffer, T.Zero, output.Buffer, output.Length);
+        if (shift != T.Zero)
+        {
+            // y = y + shift, the shift broadcast as a one-element operand.
+            using var constant = ScratchBuffer<T>.Full(Device, 1, shift);
+            Backend.Zip<T, AddOperator>(output.Buffer, constant.Buffer, output.Buffer, 1, output.Length, Broadcast.Scalar);
+        }
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         if (GradientTarget(Inputs[0]) is { } target)

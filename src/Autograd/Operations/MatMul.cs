@@ -25,17 +25,20 @@ public static partial class Ops
         if (k != kb)
             throw new ArgumentException(
                 $"{name}: inner dimensions differ: op(a) is [{m}, {k}] (a {a.Shape}{(transposeA ? " transposed" : "")}) and op(b) is [{kb}, {n}] (b {b.Shape}{(transposeB ? " transposed" : "")}).");
-        var c = Tensor<T>.Empty(Shape.Matrix(m, n), context.Device);
-        // C = op(A) · op(B)
-        context.Backend.Gemm(transposeA, transposeB, m, n, k, T.One, a.Value.Buffer, b.Value.Buffer, T.Zero, c.Buffer);
-        return context.Finish(c, context.RecordsGradient ? new MatMulOperation<T>(a, b, transposeA, transposeB, m, n, k) : null);
+        return context.Run(new MatMulOperation<T>(a, b, transposeA, transposeB, m, n, k), Shape.Matrix(m, n));
     }
 }
 
-/// <summary>Backward of C = op(A) · op(B): ∂L/∂op(A) = G · op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ · G, with G = ∂L/∂C.</summary>
+/// <summary>C = op(A) · op(B); backward: ∂L/∂op(A) = G · op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ · G, with G = ∂L/∂C.</summary>
 internal sealed class MatMulOperation<T>(Var<T> left, Var<T> right, bool transposeA, bool transposeB, int m, int n, int k)
     : Operation<T>("matmul", left, right) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        // C = op(A) · op(B)
+        Backend.Gemm(transposeA, transposeB, m, n, k, T.One, Inputs[0].Value.Buffer, Inputs[1].Value.Buffer, T.Zero, output.Buffer);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         Var<T> a = Inputs[0], b = Inputs[1];

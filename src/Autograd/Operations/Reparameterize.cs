@@ -23,28 +23,15 @@ public static partial class Ops
             throw new ArgumentException($"{name}: mu {mu.Shape}, logVar {logVar.Shape} and eps {eps.Shape} must have the same shape.");
         if (!ReferenceEquals(eps.Device, context.Device))
             throw new ArgumentException($"{name}: eps {eps.Shape} lives on '{eps.Device.Name}' but mu {mu.Shape} lives on '{context.Device.Name}'.");
-        var backend = context.Backend;
-        int length = mu.Length;
-        var (rows, columns) = mu.Shape.AsMatrix();
-        var noise = Tensor<T>.Empty(mu.Shape, context.Device);
-        var z = Tensor<T>.Empty(mu.Shape, context.Device);
-        // σ = exp(½ log σ²);  n = σ ⊙ ε;  z = μ + n
-        backend.Axpby(T.CreateChecked(0.5), logVar.Value.Buffer, T.Zero, noise.Buffer, length);
-        backend.Map<T, ExpOperator>(noise.Buffer, noise.Buffer, length);
-        backend.Zip<T, MultiplyOperator>(noise.Buffer, eps.Buffer, noise.Buffer, rows, columns, Broadcast.None);
-        backend.Zip<T, AddOperator>(mu.Value.Buffer, noise.Buffer, z.Buffer, rows, columns, Broadcast.None);
-        if (!context.RecordsGradient)
-        {
-            noise.Dispose();
-            return context.Finish(z, null);
-        }
-        return context.Finish(z, new ReparameterizeOperation<T>(mu, logVar, noise));
+        return context.Run(new ReparameterizeOperation<T>(mu, logVar, eps), mu.Shape);
     }
 
     /// <summary>
     /// <see cref="Reparameterize{T}(Var{T}, Var{T}, Tensor{T})"/> with ε drawn from the Philox normal stream
     /// (<paramref name="seed"/>, <paramref name="counterOffset"/>): the same pair gives the same ε on every
-    /// device. Advance the offset by RandomStreams.BlocksUsed(mu.Length) between draws.
+    /// device. Advance the offset by RandomStreams.BlocksUsed(mu.Length) between draws. ε is drawn once: a
+    /// <see cref="Tape.Replay"/> reuses it. For new noise on every replay, pass an ε tensor and refill it
+    /// (Backend.NormalFill) before each replay.
     /// </summary>
     public static Var<T> Reparameterize<T>(Var<T> mu, Var<T> logVar, ulong seed, ulong counterOffset) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -56,14 +43,33 @@ public static partial class Ops
 }
 
 /// <summary>
-/// Backward of z = μ + n, n = exp(½ log σ²) ⊙ ε: ∂z/∂μ = 1 and ∂z/∂log σ² = ½ n (the saved noise; using
-/// z − μ instead would lose precision when |μ| ≫ σ).
+/// z = μ + n with n = exp(½ log σ²) ⊙ ε. Backward: ∂z/∂μ = 1 and ∂z/∂log σ² = ½ n (the saved noise; using
+/// z − μ instead would lose precision when |μ| ≫ σ). ε is held (shared with the caller's tensor), so a replay
+/// reads whatever the caller wrote into it since.
 /// </summary>
 internal sealed class ReparameterizeOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly Tensor<T> _eps;
     private readonly Tensor<T> _noise;
 
-    public ReparameterizeOperation(Var<T> mu, Var<T> logVar, Tensor<T> noise) : base("reparameterize", mu, logVar) => _noise = Save(noise);
+    public ReparameterizeOperation(Var<T> mu, Var<T> logVar, Tensor<T> eps) : base("reparameterize", mu, logVar)
+    {
+        // A reference of our own to ε's buffer (freed on release; the caller's tensor stays theirs).
+        _eps = Save(eps.Reshape(eps.Shape));
+        _noise = Save(Tensor<T>.Empty(mu.Shape, mu.Device));
+    }
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> mu = Inputs[0], logVar = Inputs[1];
+        int length = mu.Length;
+        var (rows, columns) = mu.Shape.AsMatrix();
+        // σ = exp(½ log σ²);  n = σ ⊙ ε;  z = μ + n
+        Backend.Axpby(T.CreateChecked(0.5), logVar.Value.Buffer, T.Zero, _noise.Buffer, length);
+        Backend.Map<T, ExpOperator>(_noise.Buffer, _noise.Buffer, length);
+        Backend.Zip<T, MultiplyOperator>(_noise.Buffer, _eps.Buffer, _noise.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, AddOperator>(mu.Value.Buffer, _noise.Buffer, output.Buffer, rows, columns, Broadcast.None);
+    }
 
     protected override void Backward(Tensor<T> outputGradient)
     {

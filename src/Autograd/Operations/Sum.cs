@@ -56,32 +56,38 @@ public static partial class Ops
         }
         if (mean && terms == 0)
             throw new ArgumentException($"{name}: the mean over {(axis is null ? "all elements" : $"axis {axis}")} of {x.Shape} has no terms.");
-        var y = Tensor<T>.Empty(outputShape, context.Device);
-        // y = Σ x over the reduced axis (fixed order in every backend)
-        switch (mode)
-        {
-            case Broadcast.Row: backend.SumOverRows(x.Value.Buffer, rows, columns, y.Buffer); break;
-            case Broadcast.Column: backend.SumOverColumns(x.Value.Buffer, rows, columns, y.Buffer); break;
-            default: backend.SumAll(x.Value.Buffer, x.Length, y.Buffer); break;
-        }
         T scale = mean ? T.One / T.CreateChecked(terms) : T.One;
-        if (mean)
-        {
-            // y = (Σ x) / terms, scaled through a copy: Axpby's operands are kept distinct.
-            using var total = y.Clone();
-            backend.Axpby(scale, total.Buffer, T.Zero, y.Buffer, y.Length);
-        }
-        return context.Finish(y, context.RecordsGradient ? new SumOperation<T>(name, x, rows, columns, mode, scale) : null);
+        return context.Run(new SumOperation<T>(name, x, rows, columns, mode, scale), outputShape);
     }
 }
 
 /// <summary>
-/// Backward of a sum (scale 1) or a mean (scale 1/terms): every input element that was added into y[k] receives
-/// scale · G[k], i.e. G is broadcast back over the reduced axis.
+/// y = scale · Σ x over the reduced axis (scale 1 for a sum, 1/terms for a mean). Backward: every input element
+/// that was added into y[k] receives scale · G[k], i.e. G is broadcast back over the reduced axis.
 /// </summary>
 internal sealed class SumOperation<T>(string name, Var<T> x, int rows, int columns, Broadcast mode, T scale)
     : Operation<T>(name, x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        var input = Inputs[0].Value.Buffer;
+        var y = output.Buffer;
+        // y = Σ x over the reduced axis (fixed order in every backend)
+        switch (mode)
+        {
+            case Broadcast.Row: Backend.SumOverRows(input, rows, columns, y); break;
+            case Broadcast.Column: Backend.SumOverColumns(input, rows, columns, y); break;
+            default: Backend.SumAll(input, rows * columns, y); break;
+        }
+        if (scale != T.One)
+        {
+            // y = (Σ x) / terms, scaled through a copy: Axpby's operands are kept distinct.
+            using var total = ScratchBuffer<T>.Rent(Device, output.Length);
+            Backend.Copy(y, 0, total.Buffer, 0, output.Length);
+            Backend.Axpby(scale, total.Buffer, T.Zero, y, output.Length);
+        }
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         if (GradientTarget(Inputs[0]) is { } target)
