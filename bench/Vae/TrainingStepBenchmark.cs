@@ -12,13 +12,15 @@ using ScratchVae.Vae.Training;
 namespace ScratchVae.Bench.Vae;
 
 /// <summary>
-/// One VAE training step on the host backend, as the trainer runs it (upload a batch, forward to the loss, read the
-/// loss back, backward, Adam, zero the gradients, reset the tape), timed phase by phase. Variants run in
-/// alternation within one process, so that the machine's load, which changes from second to second, falls on all
-/// of them alike:
+/// One VAE training step on the host backend, as the trainer runs it (upload a batch and draw the noise, forward to
+/// the loss by replaying the recorded graph, read the loss back, backward, Adam, zero the gradients), timed phase by
+/// phase. Variants run in alternation within one process, so that the machine's load, which changes from second to
+/// second, falls on all of them alike:
 /// <list type="bullet">
 /// <item>plain:N — the host backend with N threads; also counts managed bytes allocated and new device buffers per step.</item>
-/// <item>timed:N — the same behind <see cref="TimingBackend"/>, which adds a table of every primitive call by shape.</item>
+/// <item>eager:N — the same, but building the graph afresh every step on a tape that is reset after it (the way
+/// the trainer worked before it replayed a recorded graph).</item>
+/// <item>timed:N — plain behind <see cref="TimingBackend"/>, which adds a table of every primitive call by shape.</item>
 /// </list>
 /// Usage: bench vae-step [--variants plain:2,timed:2] [--rounds R] [--steps S] [--warmup W] [--batch B] [--hidden H] [--latent Z]
 /// </summary>
@@ -35,6 +37,8 @@ internal static class TrainingStepBenchmark
         public required VaeModel<float> Model;
         public required Adam<float> Optimizer;
         public required float[][] Batches;
+        public required ElboGraph<float> Graph;
+        public bool Eager;
         public int Next;
         public readonly List<double[]> Phases = []; // per step: upload, forward, backward, adam, zero, reset, total (seconds)
         public readonly List<double> CpuSecondsPerStep = [];
@@ -46,6 +50,7 @@ internal static class TrainingStepBenchmark
 
         public void Dispose()
         {
+            Graph.Dispose();
             Optimizer.Dispose();
             Model.Dispose();
             Device.Pool.Dispose();
@@ -104,9 +109,9 @@ internal static class TrainingStepBenchmark
         IBackend inner = new HostBackend(threads);
         TimingBackend? timing = parts[0] switch
         {
-            "plain" => null,
+            "plain" or "eager" => null,
             "timed" => new TimingBackend(inner),
-            _ => throw new ArgumentException($"unknown variant '{spec}' (plain:N or timed:N)"),
+            _ => throw new ArgumentException($"unknown variant '{spec}' (plain:N, eager:N or timed:N)"),
         };
         var device = Device.Create(timing ?? inner);
         var model = new VaeModel<float>(options, device, Seeds.Derive(1, Seeds.Initialization));
@@ -121,6 +126,7 @@ internal static class TrainingStepBenchmark
         {
             Name = spec, Device = device, Inner = inner, Timing = timing, Model = model,
             Optimizer = new Adam<float>(model.Parameters), Batches = batches,
+            Graph = new ElboGraph<float>(model.Network, device, batch), Eager = parts[0] == "eager",
         };
     }
 
@@ -135,7 +141,7 @@ internal static class TrainingStepBenchmark
         long[] allocated = new long[PhaseNames.Length]; // this thread's allocated bytes at each stamp (cheap to read)
         long[] allocatedByPhase = new long[PhaseNames.Length - 1];
         double loss = 0;
-        using var tape = new Tape();
+        using var tape = rig.Eager ? new Tape() : null;
         GC.Collect();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long deviceBefore = rig.Device.Pool.DeviceAllocations;
@@ -145,12 +151,23 @@ internal static class TrainingStepBenchmark
             long start = Stopwatch.GetTimestamp(), allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
             // The trainer's step, phase by phase.
             var data = rig.Batches[rig.Next++ % rig.Batches.Length];
-            var tensor = Tensor<float>.Empty(new Shape(rows, options.InputSize), rig.Device);
-            rig.Device.Backend.Upload<float>(data, tensor.Buffer);
-            var x = Var<float>.Constant(tensor, takeOwnership: true);
-            stamps[0] = Stopwatch.GetTimestamp(); allocated[0] = GC.GetAllocatedBytesForCurrentThread();
             ulong counter = (ulong)rig.Optimizer.StepCount * blocksPerStep;
-            var terms = rig.Model.Network.NegativeElbo(x, noiseSeed, counter);
+            ElboTerms<float> terms;
+            if (rig.Eager)
+            {
+                var tensor = Tensor<float>.Empty(new Shape(rows, options.InputSize), rig.Device);
+                rig.Device.Backend.Upload<float>(data, tensor.Buffer);
+                var x = Var<float>.Constant(tensor, takeOwnership: true);
+                stamps[0] = Stopwatch.GetTimestamp(); allocated[0] = GC.GetAllocatedBytesForCurrentThread();
+                terms = rig.Model.Network.NegativeElbo(x, noiseSeed, counter);
+            }
+            else
+            {
+                rig.Graph.SetImages(data);
+                rig.Graph.DrawNoise(noiseSeed, counter);
+                stamps[0] = Stopwatch.GetTimestamp(); allocated[0] = GC.GetAllocatedBytesForCurrentThread();
+                terms = rig.Graph.Forward();
+            }
             loss += terms.Loss.Value.Item();
             stamps[1] = Stopwatch.GetTimestamp(); allocated[1] = GC.GetAllocatedBytesForCurrentThread();
             terms.Loss.Backward();
@@ -159,7 +176,7 @@ internal static class TrainingStepBenchmark
             stamps[3] = Stopwatch.GetTimestamp(); allocated[3] = GC.GetAllocatedBytesForCurrentThread();
             rig.Model.ZeroGradients();
             stamps[4] = Stopwatch.GetTimestamp(); allocated[4] = GC.GetAllocatedBytesForCurrentThread();
-            tape.Reset();
+            tape?.Reset();
             stamps[5] = Stopwatch.GetTimestamp(); allocated[5] = GC.GetAllocatedBytesForCurrentThread();
             stamps[6] = stamps[5];
             long previous = start;

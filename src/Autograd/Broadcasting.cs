@@ -88,7 +88,7 @@ public static class Broadcasting
         }
         // The sums have no scale argument: sum into a small scratch buffer, then scale it into the target.
         int length = ArgumentChecks.BroadcastLength(mode, rows, columns);
-        using var partial = Tensor<T>.Empty(new Shape(length), device);
+        using var partial = ScratchBuffer<T>.Rent(device, length);
         Sum(backend, full, rows, columns, mode, partial.Buffer, accumulate: false);
         backend.Axpby(scale, partial.Buffer, target.Beta, target.Buffer, length);
     }
@@ -107,25 +107,19 @@ public static class Broadcasting
             backend.Axpby(scale, small, target.Beta, target.Buffer, length);
             return;
         }
-        Tensor<T>? scaled = null;
-        try
+        // The broadcast operand, scaled into a small scratch buffer first unless the scale is 1.
+        bool scales = scale != T.One;
+        int smallLength = ArgumentChecks.BroadcastLength(mode, rows, columns);
+        using var scaled = scales ? ScratchBuffer<T>.Rent(device, smallLength) : default;
+        var source = small;
+        if (scales)
         {
-            var source = small;
-            if (scale != T.One)
-            {
-                int smallLength = ArgumentChecks.BroadcastLength(mode, rows, columns);
-                scaled = Tensor<T>.Empty(new Shape(smallLength), device);
-                backend.Axpby(scale, small, T.Zero, scaled.Buffer, smallLength);
-                source = scaled.Buffer;
-            }
-            // g = g + broadcast(source); a fresh target starts from zero.
-            if (!target.Accumulate) backend.Fill(target.Buffer, 0, length, T.Zero);
-            backend.Zip<T, Add>(target.Buffer, source, target.Buffer, rows, columns, mode);
+            backend.Axpby(scale, small, T.Zero, scaled.Buffer, smallLength);
+            source = scaled.Buffer;
         }
-        finally
-        {
-            scaled?.Dispose();
-        }
+        // g = g + broadcast(source); a fresh target starts from zero.
+        if (!target.Accumulate) backend.Fill(target.Buffer, 0, length, T.Zero);
+        backend.Zip<T, Add>(target.Buffer, source, target.Buffer, rows, columns, mode);
     }
 
     /// <summary>
@@ -142,7 +136,7 @@ public static class Broadcasting
             device.Backend.Zip<T, TOperator>(a, b, target.Buffer, rows, columns, bMode, target.Accumulate);
             return;
         }
-        using var contribution = Tensor<T>.Empty(Shape.Matrix(rows, columns), device);
+        using var contribution = ScratchBuffer<T>.Rent(device, rows * columns);
         device.Backend.Zip<T, TOperator>(a, b, contribution.Buffer, rows, columns, bMode);
         ReduceInto(device, contribution.Buffer, rows, columns, targetMode, target, scale);
     }

@@ -23,11 +23,11 @@ public readonly struct ScratchBuffer<T> : IDisposable where T : unmanaged, IFloa
     /// <summary>The buffer (exactly the length asked for; contents undefined until written).</summary>
     public DeviceBuffer<T> Buffer { get; }
 
-    /// <summary>Rents <paramref name="length"/> elements (≥ 1) from <paramref name="device"/>'s pool.</summary>
+    /// <summary>Rents <paramref name="length"/> elements (≥ 0) from <paramref name="device"/>'s pool.</summary>
     public static ScratchBuffer<T> Rent(Device device, int length)
     {
         ArgumentNullException.ThrowIfNull(device);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
         return new ScratchBuffer<T>(device, device.Pool.Rent<T>(length));
     }
 

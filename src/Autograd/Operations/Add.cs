@@ -15,20 +15,27 @@ public static partial class Ops
         const string name = "add";
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
-        var c = Tensor<T>.Empty(layout.OutputShape, context.Device);
-        // c = a + b'; addition commutes, so the broadcast operand can always be the second one.
-        if (layout.LeftMode == Broadcast.None)
-            context.Backend.Zip<T, AddOperator>(a.Value.Buffer, b.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.RightMode);
-        else
-            context.Backend.Zip<T, AddOperator>(b.Value.Buffer, a.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
-        return context.Finish(c, context.RecordsGradient ? new AddOperation<T>(a, b, layout) : null);
+        return context.Run(new AddOperation<T>(a, b, layout), layout.OutputShape);
     }
 }
 
-/// <summary>Backward of c = a + b: ∂L/∂a = reduce(G), ∂L/∂b = reduce(G), G = ∂L/∂c summed over broadcast axes.</summary>
+/// <summary>
+/// c = a + b, the broadcast operand laid over the output; backward: ∂L/∂a = reduce(G), ∂L/∂b = reduce(G), where
+/// reduce sums G = ∂L/∂c over the axes that operand was broadcast along.
+/// </summary>
 internal sealed class AddOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
     : Operation<T>("add", a, b) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> a = Inputs[0], b = Inputs[1];
+        // c = a + b'; addition commutes, so the broadcast operand can always be the second one.
+        if (layout.LeftMode == Broadcast.None)
+            Backend.Zip<T, AddOperator>(a.Value.Buffer, b.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.RightMode);
+        else
+            Backend.Zip<T, AddOperator>(b.Value.Buffer, a.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         if (GradientTarget(Inputs[0]) is { } ta)

@@ -22,29 +22,35 @@ public static partial class Ops
         TensorChecks.Matrix(name, "logits", logits.Value);
         if (targets.Shape != logits.Shape)
             throw new ArgumentException($"{name}: the targets {targets.Shape} must have the shape of the logits {logits.Shape}.");
-        int rows = logits.Shape[0], columns = logits.Shape[1];
-        var y = Tensor<T>.Empty(Shape.Vector(rows), context.Device);
-        // y[i] = Σⱼ BCE(l[i, j], x[i, j]), then log p = −y. When the logits will need a gradient, the same pass also
-        // writes d[i, j] = ∂ log p[i] / ∂l[i, j] = −(σ(l) − x): its exp and log are the costly part, so backward
-        // only scales d instead of running them again.
-        Tensor<T>? d = context.RecordsGradient && logits.RequiresGrad ? Tensor<T>.Empty(logits.Shape, context.Device) : null;
-        context.Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, y.Buffer, d?.Buffer, -T.One);
-        context.Backend.Map<T, NegateOperator>(y.Buffer, y.Buffer, rows);
-        return context.Finish(y, context.RecordsGradient ? new BernoulliLogLikelihoodOperation<T>(logits, targets, d) : null);
+        // The logits' derivative is kept only when the logits will need a gradient.
+        bool keepLogitsDerivative = context.RecordsGradient && logits.RequiresGrad;
+        return context.Run(new BernoulliLogLikelihoodOperation<T>(logits, targets, keepLogitsDerivative), Shape.Vector(logits.Shape[0]));
     }
 }
 
 /// <summary>
-/// Backward of y[i] = −Σⱼ BCE(l[i, j], x[i, j]): ∂y[i]/∂l[i, j] = x[i, j] − σ(l[i, j]) and ∂y[i]/∂x[i, j] = l[i, j].
+/// y[i] = −Σⱼ BCE(l[i, j], x[i, j]). Backward: ∂y[i]/∂l[i, j] = x[i, j] − σ(l[i, j]) (written as d by the forward
+/// pass, when kept) and ∂y[i]/∂x[i, j] = l[i, j].
 /// </summary>
 internal sealed class BernoulliLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // d [B, D] = −(σ(l) − x) from the forward pass, or null when the logits needed no gradient then.
+    // d [B, D] = −(σ(l) − x), rewritten by every forward pass, or null when the logits need no gradient.
     private readonly Tensor<T>? _logitsDerivative;
 
-    public BernoulliLogLikelihoodOperation(Var<T> logits, Var<T> targets, Tensor<T>? logitsDerivative)
+    public BernoulliLogLikelihoodOperation(Var<T> logits, Var<T> targets, bool keepLogitsDerivative)
         : base("bernoulli-log-likelihood", logits, targets)
-        => _logitsDerivative = logitsDerivative is null ? null : Save(logitsDerivative);
+        => _logitsDerivative = keepLogitsDerivative ? Save(Tensor<T>.Empty(logits.Shape, logits.Device)) : null;
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> logits = Inputs[0], targets = Inputs[1];
+        int rows = logits.Shape[0], columns = logits.Shape[1];
+        // y[i] = Σⱼ BCE(l[i, j], x[i, j]), then log p = −y. When the logits need a gradient, the same pass also
+        // writes d[i, j] = ∂ log p[i] / ∂l[i, j] = −(σ(l) − x): its exp and log are the costly part, so backward
+        // only scales d instead of running them again.
+        Backend.BceWithLogits(logits.Value.Buffer, targets.Value.Buffer, rows, columns, output.Buffer, _logitsDerivative?.Buffer, -T.One);
+        Backend.Map<T, NegateOperator>(output.Buffer, output.Buffer, rows);
+    }
 
     protected override void Backward(Tensor<T> outputGradient)
     {

@@ -21,28 +21,41 @@ public static partial class Ops
                 throw new ArgumentException($"{name}: all parts need the same number of rows, but part 0 is {parts[0].Shape} and part {k} is {parts[k].Shape}.");
             total += parts[k].Shape[1];
         }
-        var y = Tensor<T>.Empty(Shape.Matrix(rows, total), context.Device);
-        int offset = 0;
-        foreach (var part in parts)
-        {
-            // y[i, offset + j] = part[i, j]
-            int columns = part.Shape[1];
-            context.Backend.Copy2D(rows, columns, part.Value.Buffer, 0, columns, y.Buffer, offset, total);
-            offset += columns;
-        }
-        return context.Finish(y, context.RecordsGradient ? new ConcatenateColumnsOperation<T>(parts, rows, total) : null);
+        // The operation keeps its own copy of the list: the caller may reuse the array, and a replay must still
+        // read the parts this call was given.
+        return context.Run(new ConcatenateColumnsOperation<T>((Var<T>[])parts.Clone(), rows, total), Shape.Matrix(rows, total));
     }
 }
 
-/// <summary>Backward of a concatenation: each part's gradient is its block of columns of G.</summary>
+/// <summary>
+/// y = [part₀ | part₁ | …], y[i, offsetₖ + j] = partₖ[i, j]; backward: each part's gradient is its block of
+/// columns of G, ∂L/∂partₖ[i, j] = G[i, offsetₖ + j].
+/// </summary>
 internal sealed class ConcatenateColumnsOperation<T>(Var<T>[] parts, int rows, int total)
     : Operation<T>("concatenate", parts) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        int offset = 0;
+        var parts = Inputs;
+        for (int k = 0; k < parts.Count; k++)
+        {
+            // y[i, offset + j] = part[i, j]
+            var part = parts[k];
+            int columns = part.Shape[1];
+            Backend.Copy2D(rows, columns, part.Value.Buffer, 0, columns, output.Buffer, offset, total);
+            offset += columns;
+        }
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         int offset = 0;
-        foreach (var part in Inputs)
+        var parts = Inputs;
+        for (int k = 0; k < parts.Count; k++)
         {
+            // An index loop: foreach over the IReadOnlyList would box its enumerator on every pass.
+            var part = parts[k];
             int columns = part.Shape[1];
             // ∂L/∂part[i, j] = G[i, offset + j]
             if (GradientTarget(part) is { } target)

@@ -16,26 +16,34 @@ public static partial class Ops
         const string name = "divide";
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
-        var c = Tensor<T>.Empty(layout.OutputShape, context.Device);
+        return context.Run(new DivideOperation<T>(a, b, layout), layout.OutputShape);
+    }
+}
+
+/// <summary>
+/// c = a / b, the broadcast operand laid over the output; backward: ∂L/∂a = reduce(G / b'),
+/// ∂L/∂b = −reduce(G ⊙ a' / b'²) = −reduce(G ⊙ c / b'), where reduce sums over the axes the target operand was
+/// broadcast along.
+/// </summary>
+internal sealed class DivideOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
+    : Operation<T>("divide", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> a = Inputs[0], b = Inputs[1];
         if (layout.LeftMode == Broadcast.None)
         {
             // c = a / b'
-            context.Backend.Zip<T, DivideOperator>(a.Value.Buffer, b.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.RightMode);
+            Backend.Zip<T, DivideOperator>(a.Value.Buffer, b.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.RightMode);
         }
         else
         {
             // c = a' / b: lay a' out in c first (the primitives broadcast only their second operand), then divide in place.
-            Broadcasting.ExpandTo(context.Device, a.Value.Buffer, layout.LeftMode, layout.Rows, layout.Columns, c.Buffer);
-            context.Backend.Zip<T, DivideOperator>(c.Buffer, b.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, Broadcast.None);
+            Broadcasting.ExpandTo(Device, a.Value.Buffer, layout.LeftMode, layout.Rows, layout.Columns, output.Buffer);
+            Backend.Zip<T, DivideOperator>(output.Buffer, b.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, Broadcast.None);
         }
-        return context.Finish(c, context.RecordsGradient ? new DivideOperation<T>(a, b, layout) : null);
     }
-}
 
-/// <summary>Backward of c = a / b: ∂L/∂a = reduce(G / b), ∂L/∂b = −reduce(G ⊙ a / b²) = −reduce(G ⊙ c / b).</summary>
-internal sealed class DivideOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("divide", a, b) where T : unmanaged, IFloatingPointIeee754<T>
-{
     protected override void Backward(Tensor<T> outputGradient)
     {
         Var<T> a = Inputs[0], b = Inputs[1];
@@ -49,7 +57,13 @@ internal sealed class DivideOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout
         if (GradientTarget(b) is { } tb)
         {
             // ∂c/∂b = −a / b² = −c / b: one full-size scratch holds G ⊙ c / b', then −sum to b's layout.
-            using var scratch = Tensor<T>.Empty(Shape.Matrix(rows, columns), Device);
+            if (rows * columns == 0)
+            {
+                // An empty output: nothing to multiply, and the sum of no terms (G itself is empty) is zero.
+                Broadcasting.ReduceInto(Device, g, rows, columns, layout.RightMode, tb, -T.One);
+                return;
+            }
+            using var scratch = ScratchBuffer<T>.Rent(Device, rows * columns);
             Backend.Zip<T, MultiplyOperator>(g, Output.Value.Buffer, scratch.Buffer, rows, columns, Broadcast.None);
             Backend.Zip<T, DivideOperator>(scratch.Buffer, b.Value.Buffer, scratch.Buffer, rows, columns, layout.RightMode);
             Broadcasting.ReduceInto(Device, scratch.Buffer, rows, columns, layout.RightMode, tb, -T.One);

@@ -24,39 +24,7 @@ public static partial class Ops
         TensorChecks.Matrix(name, "x", x.Value);
         if (mean.Shape != x.Shape || logVar.Shape != x.Shape)
             throw new ArgumentException($"{name}: x {x.Shape}, mean {mean.Shape} and logVar {logVar.Shape} must have the same shape.");
-        int rows = x.Shape[0], columns = x.Shape[1];
-        var backend = context.Backend;
-        var device = context.Device;
-        var difference = Tensor<T>.Empty(x.Shape, device);
-        var precision = Tensor<T>.Empty(x.Shape, device);
-        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
-        using (var terms = Tensor<T>.Empty(x.Shape, device))
-        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns * Math.Log(2 * Math.PI)), device))
-        {
-            // d = x − μ;  w = 1/σ² = exp(−log σ²)
-            backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, difference.Buffer, rows, columns, Broadcast.None);
-            backend.Map<T, NegateOperator>(logVar.Value.Buffer, precision.Buffer, x.Length);
-            backend.Map<T, ExpOperator>(precision.Buffer, precision.Buffer, x.Length);
-            // t = d² · w + log σ²
-            backend.Zip<T, MultiplyOperator>(difference.Buffer, difference.Buffer, terms.Buffer, rows, columns, Broadcast.None);
-            backend.Zip<T, MultiplyOperator>(terms.Buffer, precision.Buffer, terms.Buffer, rows, columns, Broadcast.None);
-            backend.Zip<T, AddOperator>(terms.Buffer, logVar.Value.Buffer, terms.Buffer, rows, columns, Broadcast.None);
-            // y[i] = −½ Σⱼ t[i, j] − ½ D log 2π
-            using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
-            {
-                backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
-                backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y.Buffer, rows);
-            }
-            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
-        }
-        if (!context.RecordsGradient)
-        {
-            difference.Dispose();
-            precision.Dispose();
-            return context.Finish(y, null);
-        }
-        var operation = new GaussianLogLikelihoodOperation<T>(x, mean, logVar, difference, precision);
-        return context.Finish(y, operation);
+        return context.Run(new GaussianLogLikelihoodOperation<T>(x, mean, logVar), Shape.Vector(x.Shape[0]));
     }
 
     /// <summary>
@@ -72,46 +40,50 @@ public static partial class Ops
             throw new ArgumentException($"{name}: x {x.Shape} and mean {mean.Shape} must have the same shape.");
         if (!(variance > 0) || !double.IsFinite(variance))
             throw new ArgumentOutOfRangeException(nameof(variance), variance, $"{name}: the variance must be positive and finite (x {x.Shape}).");
-        int rows = x.Shape[0], columns = x.Shape[1];
-        var backend = context.Backend;
-        var device = context.Device;
-        var difference = Tensor<T>.Empty(x.Shape, device);
-        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
-        using (var squares = Tensor<T>.Empty(x.Shape, device))
-        using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
-        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns * (Math.Log(2 * Math.PI) + Math.Log(variance))), device))
-        {
-            // d = x − μ;  y[i] = −(1 / 2σ²) Σⱼ d[i, j]² − ½ D (log 2π + log σ²)
-            backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, difference.Buffer, rows, columns, Broadcast.None);
-            backend.Zip<T, MultiplyOperator>(difference.Buffer, difference.Buffer, squares.Buffer, rows, columns, Broadcast.None);
-            backend.SumOverColumns(squares.Buffer, rows, columns, sum.Buffer);
-            backend.Axpby(T.CreateChecked(-0.5 / variance), sum.Buffer, T.Zero, y.Buffer, rows);
-            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
-        }
-        if (!context.RecordsGradient)
-        {
-            difference.Dispose();
-            return context.Finish(y, null);
-        }
-        var operation = new GaussianFixedVarianceLogLikelihoodOperation<T>(x, mean, difference, T.CreateChecked(1.0 / variance));
-        return context.Finish(y, operation);
+        return context.Run(new GaussianFixedVarianceLogLikelihoodOperation<T>(x, mean, variance), Shape.Vector(x.Shape[0]));
     }
 }
 
 /// <summary>
-/// Backward of y[i] = −½ Σⱼ [log 2π + log σ² + d² w], d = x − μ, w = exp(−log σ²); with r = d · w:
-/// ∂y/∂x = −r, ∂y/∂μ = r, ∂y/∂log σ² = −½ (1 − d² w) = ½ (r · d − 1).
+/// y[i] = −½ Σⱼ [log 2π + log σ² + d² w], d = x − μ, w = exp(−log σ²) (d and w kept from the forward pass).
+/// Backward, with r = d · w: ∂y/∂x = −r, ∂y/∂μ = r, ∂y/∂log σ² = −½ (1 − d² w) = ½ (r · d − 1).
 /// </summary>
 internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Tensor<T> _difference;
     private readonly Tensor<T> _precision;
+    private readonly T _constant; // −½ D log 2π
 
-    public GaussianLogLikelihoodOperation(Var<T> x, Var<T> mean, Var<T> logVar, Tensor<T> difference, Tensor<T> precision)
+    public GaussianLogLikelihoodOperation(Var<T> x, Var<T> mean, Var<T> logVar)
         : base("gaussian-log-likelihood", x, mean, logVar)
     {
-        _difference = Save(difference);
-        _precision = Save(precision);
+        _difference = Save(Tensor<T>.Empty(x.Shape, x.Device));
+        _precision = Save(Tensor<T>.Empty(x.Shape, x.Device));
+        _constant = T.CreateChecked(-0.5 * x.Shape[1] * Math.Log(2 * Math.PI));
+    }
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> x = Inputs[0], mean = Inputs[1], logVar = Inputs[2];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var y = output.Buffer;
+        using var terms = ScratchBuffer<T>.Rent(Device, x.Length);
+        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        // d = x − μ;  w = 1/σ² = exp(−log σ²)
+        Backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, _difference.Buffer, rows, columns, Broadcast.None);
+        Backend.Map<T, NegateOperator>(logVar.Value.Buffer, _precision.Buffer, x.Length);
+        Backend.Map<T, ExpOperator>(_precision.Buffer, _precision.Buffer, x.Length);
+        // t = d² · w + log σ²
+        Backend.Zip<T, MultiplyOperator>(_difference.Buffer, _difference.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, MultiplyOperator>(terms.Buffer, _precision.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, AddOperator>(terms.Buffer, logVar.Value.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+        // y[i] = −½ Σⱼ t[i, j] − ½ D log 2π
+        using (var sum = ScratchBuffer<T>.Rent(Device, rows))
+        {
+            Backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
+            Backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y, rows);
+        }
+        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
     }
 
     protected override void Backward(Tensor<T> outputGradient)
@@ -119,7 +91,7 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
         Var<T> x = Inputs[0], mean = Inputs[1], logVar = Inputs[2];
         int rows = x.Shape[0], columns = x.Shape[1];
         var g = outputGradient.Buffer; // G [B]
-        using var r = Tensor<T>.Empty(x.Shape, Device);
+        using var r = ScratchBuffer<T>.Rent(Device, x.Length);
         // r = d · w
         Backend.Zip<T, MultiplyOperator>(_difference.Buffer, _precision.Buffer, r.Buffer, rows, columns, Broadcast.None);
         if (GradientTarget(mean) is { } meanTarget)
@@ -135,7 +107,7 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
         if (GradientTarget(logVar) is { } logVarTarget)
         {
             // ∂L/∂log σ² = ½ G[i] · (r · d − 1)
-            using var one = Tensor<T>.Full(Shape.Scalar, T.One, Device);
+            using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
             Backend.Zip<T, MultiplyOperator>(r.Buffer, _difference.Buffer, r.Buffer, rows, columns, Broadcast.None);
             Backend.Zip<T, SubtractOperator>(r.Buffer, one.Buffer, r.Buffer, rows, columns, Broadcast.Scalar);
             Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, r.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));
@@ -143,17 +115,40 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
     }
 }
 
-/// <summary>Backward of y[i] = −(1 / 2σ²) Σⱼ d², d = x − μ: ∂y/∂x = −d / σ², ∂y/∂μ = d / σ².</summary>
+/// <summary>
+/// y[i] = −(1 / 2σ²) Σⱼ d² − ½ D (log 2π + log σ²), d = x − μ (kept from the forward pass), σ² a constant.
+/// Backward: ∂y/∂x = −d / σ², ∂y/∂μ = d / σ².
+/// </summary>
 internal sealed class GaussianFixedVarianceLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Tensor<T> _difference;
-    private readonly T _precision;
+    private readonly T _precision; // 1/σ²
+    private readonly T _scale; // −1/(2σ²)
+    private readonly T _constant; // −½ D (log 2π + log σ²)
 
-    public GaussianFixedVarianceLogLikelihoodOperation(Var<T> x, Var<T> mean, Tensor<T> difference, T precision)
+    public GaussianFixedVarianceLogLikelihoodOperation(Var<T> x, Var<T> mean, double variance)
         : base("gaussian-log-likelihood", x, mean)
     {
-        _difference = Save(difference);
-        _precision = precision;
+        _difference = Save(Tensor<T>.Empty(x.Shape, x.Device));
+        _precision = T.CreateChecked(1.0 / variance);
+        _scale = T.CreateChecked(-0.5 / variance);
+        _constant = T.CreateChecked(-0.5 * x.Shape[1] * (Math.Log(2 * Math.PI) + Math.Log(variance)));
+    }
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> x = Inputs[0], mean = Inputs[1];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var y = output.Buffer;
+        using var squares = ScratchBuffer<T>.Rent(Device, x.Length);
+        using var sum = ScratchBuffer<T>.Rent(Device, rows);
+        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        // d = x − μ;  y[i] = −(1 / 2σ²) Σⱼ d[i, j]² − ½ D (log 2π + log σ²)
+        Backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, _difference.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, MultiplyOperator>(_difference.Buffer, _difference.Buffer, squares.Buffer, rows, columns, Broadcast.None);
+        Backend.SumOverColumns(squares.Buffer, rows, columns, sum.Buffer);
+        Backend.Axpby(_scale, sum.Buffer, T.Zero, y, rows);
+        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
     }
 
     protected override void Backward(Tensor<T> outputGradient)

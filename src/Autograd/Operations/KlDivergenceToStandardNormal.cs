@@ -24,33 +24,39 @@ public static partial class Ops
         TensorChecks.Matrix(name, "mu", mu.Value);
         if (logVar.Shape != mu.Shape)
             throw new ArgumentException($"{name}: mu {mu.Shape} and logVar {logVar.Shape} must have the same shape.");
-        int rows = mu.Shape[0], columns = mu.Shape[1];
-        var backend = context.Backend;
-        var device = context.Device;
-        var y = Tensor<T>.Empty(Shape.Vector(rows), device);
-        using (var variance = Tensor<T>.Empty(mu.Shape, device))
-        using (var terms = Tensor<T>.Empty(mu.Shape, device))
-        using (var sum = Tensor<T>.Empty(Shape.Vector(rows), device))
-        using (var constant = Tensor<T>.Full(Shape.Scalar, T.CreateChecked(-0.5 * columns), device))
-        {
-            // σ² = exp(log σ²);  t = log σ² − μ² − σ²
-            backend.Map<T, ExpOperator>(logVar.Value.Buffer, variance.Buffer, mu.Length);
-            backend.Map<T, SquareOperator>(mu.Value.Buffer, terms.Buffer, mu.Length);
-            backend.Zip<T, SubtractOperator>(logVar.Value.Buffer, terms.Buffer, terms.Buffer, rows, columns, Broadcast.None);
-            backend.Zip<T, SubtractOperator>(terms.Buffer, variance.Buffer, terms.Buffer, rows, columns, Broadcast.None);
-            // KL[i] = −½ Σⱼ t[i, j] − ½ Z   (the Σⱼ 1 term)
-            backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
-            backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y.Buffer, rows);
-            backend.Zip<T, AddOperator>(y.Buffer, constant.Buffer, y.Buffer, 1, rows, Broadcast.Scalar);
-        }
-        return context.Finish(y, context.RecordsGradient ? new KlDivergenceToStandardNormalOperation<T>(mu, logVar) : null);
+        return context.Run(new KlDivergenceToStandardNormalOperation<T>(mu, logVar), Shape.Vector(mu.Shape[0]));
     }
 }
 
-/// <summary>Backward of KL[i] = −½ Σⱼ (1 + log σ² − μ² − σ²): ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).</summary>
+/// <summary>
+/// KL[i] = −½ Σⱼ (1 + log σ² − μ² − σ²) with σ² = exp(log σ²). Backward: ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).
+/// </summary>
 internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T> logVar)
     : Operation<T>("kl-divergence", mu, logVar) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // −½ Z, the Σⱼ 1 term.
+    private readonly T _constant = T.CreateChecked(-0.5 * mu.Shape[1]);
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> mu = Inputs[0], logVar = Inputs[1];
+        int rows = mu.Shape[0], columns = mu.Shape[1];
+        var y = output.Buffer;
+        using var variance = ScratchBuffer<T>.Rent(Device, mu.Length);
+        using var terms = ScratchBuffer<T>.Rent(Device, mu.Length);
+        using var sum = ScratchBuffer<T>.Rent(Device, rows);
+        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        // σ² = exp(log σ²);  t = log σ² − μ² − σ²
+        Backend.Map<T, ExpOperator>(logVar.Value.Buffer, variance.Buffer, mu.Length);
+        Backend.Map<T, SquareOperator>(mu.Value.Buffer, terms.Buffer, mu.Length);
+        Backend.Zip<T, SubtractOperator>(logVar.Value.Buffer, terms.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, SubtractOperator>(terms.Buffer, variance.Buffer, terms.Buffer, rows, columns, Broadcast.None);
+        // KL[i] = −½ Σⱼ t[i, j] − ½ Z   (the Σⱼ 1 term)
+        Backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
+        Backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y, rows);
+        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         Var<T> mu = Inputs[0], logVar = Inputs[1];
@@ -64,8 +70,8 @@ internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T>
         if (GradientTarget(logVar) is { } logVarTarget)
         {
             // ∂L/∂log σ² = ½ G[i] · (exp(log σ²) − 1)
-            using var factor = Tensor<T>.Empty(mu.Shape, Device);
-            using var one = Tensor<T>.Full(Shape.Scalar, T.One, Device);
+            using var factor = ScratchBuffer<T>.Rent(Device, mu.Length);
+            using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
             Backend.Map<T, ExpOperator>(logVar.Value.Buffer, factor.Buffer, mu.Length);
             Backend.Zip<T, SubtractOperator>(factor.Buffer, one.Buffer, factor.Buffer, rows, columns, Broadcast.Scalar);
             Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, factor.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));

@@ -24,47 +24,46 @@ public static partial class Ops
         TensorChecks.Matrix(name, "x", x.Value);
         int rows = x.Shape[0], columns = x.Shape[1];
         if (columns == 0) throw new ArgumentException($"{name}: the input {x.Shape} has no columns; the log of an empty sum is −∞.");
-        var backend = context.Backend;
-        var y = Tensor<T>.Empty(keepDimension ? Shape.Matrix(rows, 1) : Shape.Vector(rows), context.Device);
-        using (var maximum = Tensor<T>.Empty(Shape.Vector(rows), context.Device))
-        using (var shifted = Tensor<T>.Empty(x.Shape, context.Device))
-        {
-            // m[i] = maxⱼ x[i, j]
-            backend.MaxOverColumns(x.Value.Buffer, rows, columns, maximum.Buffer);
-            // e[i, j] = exp(x[i, j] − m[i]) ≤ 1
-            backend.Zip<T, SubtractOperator>(x.Value.Buffer, maximum.Buffer, shifted.Buffer, rows, columns, Broadcast.Column);
-            backend.Map<T, ExpOperator>(shifted.Buffer, shifted.Buffer, shifted.Length);
-            // y[i] = log Σⱼ e[i, j] + m[i]; the sum is ≥ 1 (the maximum's own term), so the log is finite.
-            backend.SumOverColumns(shifted.Buffer, rows, columns, y.Buffer);
-            backend.Map<T, LogOperator>(y.Buffer, y.Buffer, rows);
-            backend.Zip<T, AddOperator>(y.Buffer, maximum.Buffer, y.Buffer, 1, rows, Broadcast.None);
-        }
-        return context.Finish(y, context.RecordsGradient ? new LogSumExpColumnsOperation<T>(x) : null);
+        return context.Run(new LogSumExpColumnsOperation<T>(x), keepDimension ? Shape.Matrix(rows, 1) : Shape.Vector(rows));
     }
 }
 
-/// <summary>Backward of y = logsumexp(x) per row: ∂y[i]/∂x[i, j] = exp(x[i, j] − y[i]) (the softmax of the row).</summary>
+/// <summary>
+/// y[i] = m[i] + log Σⱼ exp(x[i, j] − m[i]), m[i] = maxⱼ x[i, j] (logsumexp of each row). Backward:
+/// ∂y[i]/∂x[i, j] = exp(x[i, j] − y[i]) (the softmax of the row).
+/// </summary>
 internal sealed class LogSumExpColumnsOperation<T>(Var<T> x) : Operation<T>("logsumexp", x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        var x = Inputs[0];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        var y = output.Buffer;
+        using var maximum = ScratchBuffer<T>.Rent(Device, rows);
+        using var shifted = ScratchBuffer<T>.Rent(Device, x.Length);
+        // m[i] = maxⱼ x[i, j]
+        Backend.MaxOverColumns(x.Value.Buffer, rows, columns, maximum.Buffer);
+        // e[i, j] = exp(x[i, j] − m[i]) ≤ 1
+        Backend.Zip<T, SubtractOperator>(x.Value.Buffer, maximum.Buffer, shifted.Buffer, rows, columns, Broadcast.Column);
+        Backend.Map<T, ExpOperator>(shifted.Buffer, shifted.Buffer, x.Length);
+        // y[i] = log Σⱼ e[i, j] + m[i]; the sum is ≥ 1 (the maximum's own term), so the log is finite.
+        Backend.SumOverColumns(shifted.Buffer, rows, columns, y);
+        Backend.Map<T, LogOperator>(y, y, rows);
+        Backend.Zip<T, AddOperator>(y, maximum.Buffer, y, 1, rows, Broadcast.None);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         var x = Inputs[0];
         if (GradientTarget(x) is not { } target) return;
         int rows = x.Shape[0], columns = x.Shape[1];
         // A fresh target can hold the softmax itself; an accumulating one needs a scratch buffer.
-        Tensor<T>? scratch = target.Accumulate ? Tensor<T>.Empty(x.Shape, Device) : null;
-        try
-        {
-            var softmax = scratch?.Buffer ?? target.Buffer;
-            // p[i, j] = exp(x[i, j] − y[i]) ∈ (0, 1]
-            Backend.Zip<T, SubtractOperator>(x.Value.Buffer, Output.Value.Buffer, softmax, rows, columns, Broadcast.Column);
-            Backend.Map<T, ExpOperator>(softmax, softmax, x.Length);
-            // ∂L/∂x[i, j] = G[i] · p[i, j]
-            Backend.Zip<T, MultiplyOperator>(softmax, outputGradient.Buffer, target.Buffer, rows, columns, Broadcast.Column, target.Accumulate);
-        }
-        finally
-        {
-            scratch?.Dispose();
-        }
+        using var scratch = target.Accumulate ? ScratchBuffer<T>.Rent(Device, x.Length) : default;
+        var softmax = target.Accumulate ? scratch.Buffer : target.Buffer;
+        // p[i, j] = exp(x[i, j] − y[i]) ∈ (0, 1]
+        Backend.Zip<T, SubtractOperator>(x.Value.Buffer, Output.Value.Buffer, softmax, rows, columns, Broadcast.Column);
+        Backend.Map<T, ExpOperator>(softmax, softmax, x.Length);
+        // ∂L/∂x[i, j] = G[i] · p[i, j]
+        Backend.Zip<T, MultiplyOperator>(softmax, outputGradient.Buffer, target.Buffer, rows, columns, Broadcast.Column, target.Accumulate);
     }
 }

@@ -15,10 +15,7 @@ public static partial class Ops
     {
         string name = TOperator.Name;
         var context = ForwardContext<T>.Begin(name, x);
-        var y = Tensor<T>.Empty(x.Shape, context.Device);
-        // y = f(x)
-        context.Backend.Map<T, TOperator>(x.Value.Buffer, y.Buffer, y.Length);
-        return context.Finish(y, context.RecordsGradient ? new MapOperation<T, TOperator>(x) : null);
+        return context.Run(new MapOperation<T, TOperator>(x), x.Shape);
     }
 
     /// <summary>y = −x.</summary>
@@ -52,10 +49,16 @@ public static partial class Ops
     public static Var<T> Sqrt<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Sqrt>(x);
 }
 
-/// <summary>Backward of y = f(x): ∂L/∂x = G ⊙ f′(x), with f′ from the operator (given x and y).</summary>
+/// <summary>y = f(x) elementwise; backward: ∂L/∂x = G ⊙ f′(x), with f′ from the operator (given x and y).</summary>
 internal sealed class MapOperation<T, TOperator>(Var<T> x)
     : Operation<T>(TOperator.Name, x) where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        // y = f(x)
+        Backend.Map<T, TOperator>(Inputs[0].Value.Buffer, output.Buffer, output.Length);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         var x = Inputs[0];

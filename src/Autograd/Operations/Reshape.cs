@@ -19,9 +19,18 @@ public static partial class Ops
     }
 }
 
-/// <summary>Backward of a reshape: the gradient is the same elements in x's shape, ∂L/∂x = G.</summary>
+/// <summary>
+/// y = x viewed under another shape (the same buffer, no copy); backward: the gradient is the same elements in
+/// x's shape, ∂L/∂x = G.
+/// </summary>
 internal sealed class ReshapeOperation<T>(Var<T> x) : Operation<T>("reshape", x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        // Nothing to compute: the output is a view sharing the input's buffer (Ops.Reshape makes it, not
+        // ForwardContext.Run), so it already holds whatever a replay wrote into the input.
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         if (GradientTarget(Inputs[0]) is { } target)

@@ -16,16 +16,24 @@ public static partial class Ops
         int rows = x.Shape[0], columns = x.Shape[1];
         if (start < 0 || count < 0 || start + count > columns)
             throw new ArgumentOutOfRangeException(nameof(start), $"{name}: columns {start} … {start + count - 1} (start {start}, count {count}) are outside the matrix {x.Shape}.");
-        var y = Tensor<T>.Empty(Shape.Matrix(rows, count), context.Device);
-        // y[i, j] = x[i, start + j]
-        context.Backend.Copy2D(rows, count, x.Value.Buffer, start, columns, y.Buffer, 0, count);
-        return context.Finish(y, context.RecordsGradient ? new SliceColumnsOperation<T>(x, start, count) : null);
+        return context.Run(new SliceColumnsOperation<T>(x, start, count), Shape.Matrix(rows, count));
     }
 }
 
-/// <summary>Backward of a column slice: ∂L/∂x[i, start + j] = G[i, j], and 0 in the columns not taken.</summary>
+/// <summary>
+/// y[i, j] = x[i, start + j], the columns start … start + count − 1; backward: ∂L/∂x[i, start + j] = G[i, j], and 0
+/// in the columns not taken.
+/// </summary>
 internal sealed class SliceColumnsOperation<T>(Var<T> x, int start, int count) : Operation<T>("slice", x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    protected override void Forward(Tensor<T> output)
+    {
+        var x = Inputs[0];
+        int rows = x.Shape[0], columns = x.Shape[1];
+        // y[i, j] = x[i, start + j]
+        Backend.Copy2D(rows, count, x.Value.Buffer, start, columns, output.Buffer, 0, count);
+    }
+
     protected override void Backward(Tensor<T> outputGradient)
     {
         var x = Inputs[0];

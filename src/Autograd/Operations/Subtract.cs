@@ -16,26 +16,33 @@ public static partial class Ops
         const string name = "subtract";
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
-        var c = Tensor<T>.Empty(layout.OutputShape, context.Device);
+        return context.Run(new SubtractOperation<T>(a, b, layout), layout.OutputShape);
+    }
+}
+
+/// <summary>
+/// c = a − b, the broadcast operand laid over the output; backward: ∂L/∂a = reduce(G), ∂L/∂b = −reduce(G), where
+/// reduce sums G = ∂L/∂c over the axes that operand was broadcast along.
+/// </summary>
+internal sealed class SubtractOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
+    : Operation<T>("subtract", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> a = Inputs[0], b = Inputs[1];
         if (layout.LeftMode == Broadcast.None)
         {
             // c = a − b'
-            context.Backend.Zip<T, SubtractOperator>(a.Value.Buffer, b.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.RightMode);
+            Backend.Zip<T, SubtractOperator>(a.Value.Buffer, b.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.RightMode);
         }
         else
         {
             // c = a' − b = −(b − a'): the primitives broadcast only their second operand; negation is exact.
-            context.Backend.Zip<T, SubtractOperator>(b.Value.Buffer, a.Value.Buffer, c.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
-            context.Backend.Map<T, NegateOperator>(c.Buffer, c.Buffer, c.Length);
+            Backend.Zip<T, SubtractOperator>(b.Value.Buffer, a.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
+            Backend.Map<T, NegateOperator>(output.Buffer, output.Buffer, output.Length);
         }
-        return context.Finish(c, context.RecordsGradient ? new SubtractOperation<T>(a, b, layout) : null);
     }
-}
 
-/// <summary>Backward of c = a − b: ∂L/∂a = reduce(G), ∂L/∂b = −reduce(G).</summary>
-internal sealed class SubtractOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("subtract", a, b) where T : unmanaged, IFloatingPointIeee754<T>
-{
     protected override void Backward(Tensor<T> outputGradient)
     {
         if (GradientTarget(Inputs[0]) is { } ta)

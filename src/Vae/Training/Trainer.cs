@@ -36,6 +36,9 @@ public sealed class Trainer : IDisposable
     private readonly ulong _shuffleSeed;
     private readonly ulong _evaluationNoiseSeed;
     private readonly ulong _noiseBlocksPerStep;
+    // The recorded forward pass per batch size (the full size, and the smaller last batch of an epoch), replayed
+    // every step so that training allocates nothing in the steady state.
+    private readonly Dictionary<int, ElboGraph<float>> _graphs = [];
 
     /// <summary>Creates a model with fresh weights and an optimizer with zero moments.</summary>
     public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device)
@@ -114,25 +117,25 @@ public sealed class Trainer : IDisposable
         int batchSize = Options.BatchSize;
         double lossSum = 0;
         var clock = Stopwatch.StartNew();
-        using (var tape = new Tape())
+        for (int start = 0; start < train.Count; start += batchSize)
         {
-            for (int start = 0; start < train.Count; start += batchSize)
-            {
-                if (cancellation.IsCancellationRequested) return null;
-                int rows = Math.Min(batchSize, train.Count - start);
-                var x = Var<float>.Constant(Batch(train, order, start, rows), takeOwnership: true);
-                ulong counter = (ulong)Optimizer.StepCount * _noiseBlocksPerStep;
-                var terms = Model.Network.NegativeElbo(x, _trainingNoiseSeed, counter);
-                double loss = terms.Loss.Value.Item();
-                if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
-                lossSum += loss;
-                terms.Loss.Backward();
-                Optimizer.Step();
-                Model.ZeroGradients();
-                tape.Reset();
-                progress?.StepCompleted(Optimizer.StepCount, loss / rows);
-                progress?.Report(epoch, start + rows, train.Count, clock.Elapsed);
-            }
+            if (cancellation.IsCancellationRequested) return null;
+            int rows = Math.Min(batchSize, train.Count - start);
+            var graph = GraphFor(rows);
+            // The step's inputs: the batch, and ε from the training noise stream at this step's offset.
+            FillBatch(train, order, start, rows);
+            graph.SetImages(_staging.AsSpan(0, rows * train.PixelsPerImage));
+            graph.DrawNoise(_trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep);
+            // −ELBO (the same graph every step, recorded once, then replayed), its gradients, one Adam step.
+            var terms = graph.Forward();
+            double loss = terms.Loss.Value.Item();
+            if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
+            lossSum += loss;
+            terms.Loss.Backward();
+            Optimizer.Step();
+            Model.ZeroGradients();
+            progress?.StepCompleted(Optimizer.StepCount, loss / rows);
+            progress?.Report(epoch, start + rows, train.Count, clock.Elapsed);
         }
         double seconds = clock.Elapsed.TotalSeconds;
         var (testLoss, reconstruction, kl) = Evaluate(Data.Test);
@@ -164,11 +167,29 @@ public sealed class Trainer : IDisposable
         return (loss / set.Count, reconstruction / set.Count, kl / set.Count);
     }
 
+    /// <summary>The recorded step for batches of <paramref name="rows"/> images (created on first use).</summary>
+    private ElboGraph<float> GraphFor(int rows)
+    {
+        if (!_graphs.TryGetValue(rows, out var graph))
+        {
+            graph = new ElboGraph<float>(Model.Network, Device, rows);
+            _graphs.Add(rows, graph);
+        }
+        return graph;
+    }
+
+    /// <summary>Copies rows order[start .. start + rows) of <paramref name="set"/> into the staging array.</summary>
+    private void FillBatch(ImageDataSet set, int[] order, int start, int rows)
+    {
+        int width = set.PixelsPerImage;
+        for (int r = 0; r < rows; r++) set.CopyImage(order[start + r], _staging.AsSpan(r * width, width));
+    }
+
     /// <summary>Rows order[start .. start + rows) of <paramref name="set"/> as a [rows, D] tensor on the device.</summary>
     private Tensor<float> Batch(ImageDataSet set, int[] order, int start, int rows)
     {
         int width = set.PixelsPerImage;
-        for (int r = 0; r < rows; r++) set.CopyImage(order[start + r], _staging.AsSpan(r * width, width));
+        FillBatch(set, order, start, rows);
         var tensor = Tensor<float>.Empty(new Shape(rows, width), Device);
         Device.Backend.Upload<float>(_staging.AsSpan(0, rows * width), tensor.Buffer);
         return tensor;
@@ -188,9 +209,11 @@ public sealed class Trainer : IDisposable
         return order;
     }
 
-    /// <summary>Frees the model and optimizer.</summary>
+    /// <summary>Frees the recorded steps, the model and the optimizer.</summary>
     public void Dispose()
     {
+        foreach (var graph in _graphs.Values) graph.Dispose();
+        _graphs.Clear();
         Optimizer.Dispose();
         Model.Dispose();
     }
