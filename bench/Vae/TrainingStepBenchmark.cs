@@ -143,9 +143,10 @@ internal static class TrainingStepBenchmark
         double loss = 0;
         using var tape = rig.Eager ? new Tape() : null;
         GC.Collect();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        // Counted after the Process object above and before the one below, so that only the steps' bytes count.
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long deviceBefore = rig.Device.Pool.DeviceAllocations;
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         for (int s = 0; s < steps; s++)
         {
             long start = Stopwatch.GetTimestamp(), allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
@@ -188,8 +189,8 @@ internal static class TrainingStepBenchmark
             phases[s][^1] = (double)(stamps[^1] - start) / Stopwatch.Frequency;
             for (int p = 0; p < allocatedByPhase.Length; p++) allocatedByPhase[p] += allocated[p] - (p == 0 ? allocatedAtStart : allocated[p - 1]);
         }
-        var cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
         long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
         if (!double.IsFinite(loss)) throw new InvalidOperationException($"{rig.Name}: the loss became {loss}.");
         if (!record) return;
         rig.Phases.AddRange(phases);
