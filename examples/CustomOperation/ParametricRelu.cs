@@ -12,8 +12,9 @@ namespace ScratchVae.Examples.CustomOperation;
 
 /// <summary>
 /// A parametric ReLU, y = max(x, 0) + a ⊙ min(x, 0), with a learnable slope a[j] per unit: an operation with two
-/// inputs (one of them broadcast over the rows) needs its own backward rule, written as an <see cref="Operation{T}"/>
-/// subclass beside the forward function, both only in terms of the backend's primitives.
+/// inputs (one of them broadcast over the rows) needs its own operation: an <see cref="Operation{T}"/> subclass with
+/// a Forward computation and a backward rule, beside the function that checks the inputs, all only in terms of the
+/// backend's primitives.
 /// </summary>
 public static class ParametricRelu
 {
@@ -25,27 +26,12 @@ public static class ParametricRelu
         var (rows, columns) = x.Shape.AsMatrix();
         if (slopes.Shape != Shape.Vector(columns))
             throw new ArgumentException($"{name}: the slopes {slopes.Shape} must have one element per column of x {x.Shape}.");
-        var backend = context.Backend;
-        var positive = Tensor<T>.Empty(x.Shape, context.Device);
-        var negative = Tensor<T>.Empty(x.Shape, context.Device);
-        var y = Tensor<T>.Empty(x.Shape, context.Device);
-        // p = max(x, 0);  n = x − p = min(x, 0);  y = a ⊙ n + p
-        backend.Map<T, ReluOperator>(x.Value.Buffer, positive.Buffer, x.Length);
-        backend.Zip<T, SubtractOperator>(x.Value.Buffer, positive.Buffer, negative.Buffer, rows, columns, Broadcast.None);
-        backend.Zip<T, MultiplyOperator>(negative.Buffer, slopes.Value.Buffer, y.Buffer, rows, columns, Broadcast.Row);
-        backend.Zip<T, AddOperator>(y.Buffer, positive.Buffer, y.Buffer, rows, columns, Broadcast.None);
-        if (!context.RecordsGradient)
-        {
-            positive.Dispose();
-            negative.Dispose();
-            return context.Finish(y, null);
-        }
-        return context.Finish(y, new ParametricReluOperation<T>(x, slopes, positive, negative));
+        return context.Run(new ParametricReluOperation<T>(x, slopes), x.Shape);
     }
 }
 
 /// <summary>
-/// Backward of y = p + a ⊙ n (p = max(x, 0), n = min(x, 0)), given G = ∂L/∂y:
+/// y = p + a ⊙ n with p = max(x, 0) and n = min(x, 0). Backward, given G = ∂L/∂y:
 /// ∂L/∂x = G where x &gt; 0 and a ⊙ G elsewhere; ∂L/∂a[j] = Σᵢ G[i, j] · n[i, j].
 /// </summary>
 internal sealed class ParametricReluOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -53,11 +39,23 @@ internal sealed class ParametricReluOperation<T> : Operation<T> where T : unmana
     private readonly Tensor<T> _positive;
     private readonly Tensor<T> _negative;
 
-    public ParametricReluOperation(Var<T> x, Var<T> slopes, Tensor<T> positive, Tensor<T> negative) : base("parametric-relu", x, slopes)
+    public ParametricReluOperation(Var<T> x, Var<T> slopes) : base("parametric-relu", x, slopes)
     {
-        // Saved tensors live until the tape is reset, then the tape frees them.
-        _positive = Save(positive);
-        _negative = Save(negative);
+        // p and n are kept for the backward rule: allocated once here, rewritten by every Forward (so a replayed
+        // tape reuses them); the tape frees them when it is reset.
+        _positive = Save(Tensor<T>.Empty(x.Shape, x.Device));
+        _negative = Save(Tensor<T>.Empty(x.Shape, x.Device));
+    }
+
+    protected override void Forward(Tensor<T> output)
+    {
+        Var<T> x = Inputs[0], slopes = Inputs[1];
+        var (rows, columns) = x.Shape.AsMatrix();
+        // p = max(x, 0);  n = x − p = min(x, 0);  y = a ⊙ n + p
+        Backend.Map<T, ReluOperator>(x.Value.Buffer, _positive.Buffer, x.Length);
+        Backend.Zip<T, SubtractOperator>(x.Value.Buffer, _positive.Buffer, _negative.Buffer, rows, columns, Broadcast.None);
+        Backend.Zip<T, MultiplyOperator>(_negative.Buffer, slopes.Value.Buffer, output.Buffer, rows, columns, Broadcast.Row);
+        Backend.Zip<T, AddOperator>(output.Buffer, _positive.Buffer, output.Buffer, rows, columns, Broadcast.None);
     }
 
     protected override void Backward(Tensor<T> outputGradient)
@@ -67,8 +65,8 @@ internal sealed class ParametricReluOperation<T> : Operation<T> where T : unmana
         var g = outputGradient.Buffer;
         if (GradientTarget(x) is { } xTarget)
         {
-            using var above = Tensor<T>.Empty(x.Shape, Device);
-            using var below = Tensor<T>.Empty(x.Shape, Device);
+            using var above = ScratchBuffer<T>.Rent(Device, x.Length);
+            using var below = ScratchBuffer<T>.Rent(Device, x.Length);
             // above = G ⊙ relu'(x) (G where x > 0);  below = (G − above) ⊙ a;  ∂L/∂x (+)= above + below
             Backend.MapBackward<T, ReluOperator>(x.Value.Buffer, _positive.Buffer, g, above.Buffer, x.Length, accumulate: false);
             Backend.Zip<T, SubtractOperator>(g, above.Buffer, below.Buffer, rows, columns, Broadcast.None);
@@ -80,7 +78,7 @@ internal sealed class ParametricReluOperation<T> : Operation<T> where T : unmana
         if (GradientTarget(slopes) is { } slopesTarget)
         {
             // ∂L/∂a[j] (+)= Σᵢ G[i, j] · n[i, j]
-            using var products = Tensor<T>.Empty(x.Shape, Device);
+            using var products = ScratchBuffer<T>.Rent(Device, x.Length);
             Backend.Zip<T, MultiplyOperator>(g, _negative.Buffer, products.Buffer, rows, columns, Broadcast.None);
             Backend.SumOverRows(products.Buffer, rows, columns, slopesTarget.Buffer, slopesTarget.Accumulate);
         }
