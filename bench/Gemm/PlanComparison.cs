@@ -13,10 +13,11 @@ namespace ScratchVae.Bench.Gemm;
 /// does not is reported.
 /// <code>
 /// bench gemm-plans --shape 128x400x784:NT [--threads 2] [--rounds 30] [--cache warm|l3]
-///                  [--plans model,grid:2x5,grid:1x7:packed-b,columns:64,shared] [--isa Vector256]
+///                  [--plans model,grid:2x5,grid:1x7:packed-b,grid:1x2:whole-tiles,columns:64,shared] [--isa Vector256]
 /// </code>
 /// Plans: <c>model</c> (what the planner picks), <c>grid:RxC</c> (R row parts × C column parts with the model's block
-/// sizes; add <c>:packed-b</c> or <c>:inplace-b</c> to force how B is read), <c>columns:W</c> (column-only parts W
+/// sizes; add <c>:packed-b</c> or <c>:inplace-b</c> to force how B is read, <c>:whole-tiles</c> for parts a whole number
+/// of register tiles wide where the cost model would split columns at half tiles), <c>columns:W</c> (column-only parts W
 /// wide, B packed), <c>shared</c> (all threads on one packed block of B). Caches: <c>warm</c> times batches of ten
 /// back-to-back calls; <c>l3</c> writes 2 MB of other data and reads A again before each single call, which leaves
 /// the operands where a training step finds them (the weights last touched a step ago, the activations just written).
@@ -130,21 +131,27 @@ public static unsafe class PlanComparison
                 if (width < 1) throw new ArgumentException("a column width is at least 1");
                 return PackedGemm.FloatPlans.Grid(instructionSet, shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, threads,
                     1, (shape.N + width - 1) / width, packB: true);
-            case "grid" when parts.Length is 2 or 3:
+            case "grid" when parts.Length >= 2:
                 string[] grid = parts[1].Split('x');
                 if (grid.Length != 2) throw new ArgumentException("a grid is written RxC, e.g. grid:2x5");
-                bool? packB = parts.Length == 2 ? null : parts[2] switch
+                bool? packB = null;
+                bool wholeTiles = false;
+                foreach (string option in parts.Skip(2))
                 {
-                    "packed-b" => true,
-                    "inplace-b" => false,
-                    _ => throw new ArgumentException($"'{parts[2]}' in plan '{spec}': packed-b or inplace-b"),
-                };
+                    switch (option)
+                    {
+                        case "packed-b": packB = true; break;
+                        case "inplace-b": packB = false; break;
+                        case "whole-tiles": wholeTiles = true; break;
+                        default: throw new ArgumentException($"'{option}' in plan '{spec}': packed-b, inplace-b or whole-tiles");
+                    }
+                }
                 int rowParts = int.Parse(grid[0], CultureInfo.InvariantCulture), columnParts = int.Parse(grid[1], CultureInfo.InvariantCulture);
                 if (rowParts < 1 || columnParts < 1) throw new ArgumentException("a grid has at least one part each way");
                 return PackedGemm.FloatPlans.Grid(instructionSet, shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, threads,
-                    rowParts, columnParts, packB);
+                    rowParts, columnParts, packB, wholeTiles ? false : null);
             default:
-                throw new ArgumentException($"unknown plan '{spec}': model, grid:RxC[:packed-b|:inplace-b], columns:W or shared");
+                throw new ArgumentException($"unknown plan '{spec}': model, grid:RxC[:packed-b|:inplace-b][:whole-tiles], columns:W or shared");
         }
     }
 

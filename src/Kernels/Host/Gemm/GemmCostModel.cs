@@ -29,8 +29,13 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// How much modelled cost a grid with more parts may add and still be preferred for its load balance.
 /// </param>
 /// <param name="ColumnBlockBytes">The most bytes a KC × NC block of packed B may take (NC's limit).</param>
+/// <param name="HalfTileColumnSplits">
+/// Whether the columns of a grid's parts may be a multiple of half the register tile rather than of the whole tile,
+/// for kernels with a one-vector variant for narrow edges: a part then ends with a half-tile edge, and two parts of
+/// n = 784 on the 32-column tile get 400 and 384 columns instead of 416 and 368.
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
-    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes)
+    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
@@ -63,7 +68,7 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
-            ColumnBlockBytes: 512 << 10)
+            ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true)
         : Zen3(16);
 
     /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>

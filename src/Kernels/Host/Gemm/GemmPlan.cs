@@ -15,7 +15,7 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <param name="RowParts">Parts along m.</param>
 /// <param name="ColumnParts">Parts along n.</param>
 /// <param name="RowsPerPart">Rows of C per part (a multiple of MR, the last part may be shorter).</param>
-/// <param name="ColumnsPerPart">Columns of C per part (a multiple of NR, the last part may be shorter).</param>
+/// <param name="ColumnsPerPart">Columns of C per part (a multiple of NR, or of NR / 2 where the cost model allows half-tile splits; the last part may be shorter).</param>
 /// <param name="DepthBlock">KC.</param>
 /// <param name="RowBlock">MC, a multiple of MR.</param>
 /// <param name="ColumnBlock">NC, a multiple of NR.</param>
@@ -165,7 +165,12 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         cost = 0;
         var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.ColumnBlockBytes);
         int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
-        int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), tileColumns);
+        // Half-tile splits where the cost model allows them and half a tile column of the part is worth more than a
+        // fork/join: the worker threads start later than the caller, and in small GEMMs (20x400x128:TN: 1,500
+        // cycles per half column) the caller's larger whole-tile part measured faster.
+        bool halfTiles = machine.HalfTileColumnSplits
+                         && (double)RoundUp(Math.Min(rowsPerPart, m), tileRows) * (tileColumns / 2) * k / machine.FusedMultiplyAddsPerCycle >= SyncCycles;
+        int columnsPerPart = RoundUp(CeilingDivide(n, columnParts), halfTiles ? tileColumns / 2 : tileColumns);
         if (CeilingDivide(m, rowsPerPart) != rowParts || CeilingDivide(n, columnsPerPart) != columnParts) return false; // same grid as a smaller one
         int parts = rowParts * columnParts;
 

@@ -102,11 +102,16 @@ public static unsafe class PackedGemm
                 _ => BlockedGemm<float, ScalarKernel<float>>.Plan(transposeA, transposeB, m, n, k, threads),
             };
 
-        /// <summary>A rows × columns grid with the model's block sizes (null when not a distinct grid); <paramref name="packB"/> overrides packing B.</summary>
+        /// <summary>
+        /// A rows × columns grid with the model's block sizes (null when not a distinct grid); <paramref name="packB"/>
+        /// overrides packing B, and <paramref name="halfTileColumns"/> whether parts may end on half tiles (for large
+        /// enough parts; see <see cref="GemmCostModel.HalfTileColumnSplits"/>) whatever the cost model says.
+        /// </summary>
         public static GemmPlan? Grid(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads,
-            int rowParts, int columnParts, bool? packB)
+            int rowParts, int columnParts, bool? packB, bool? halfTileColumns = null)
         {
             var (rows, columns, machine, rowStrided) = Geometry(instructionSet);
+            if (halfTileColumns is { } half) machine = machine with { HalfTileColumnSplits = half };
             return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), machine, rowStrided, rowParts, columnParts, packB);
         }
 

@@ -30,15 +30,19 @@ internal static unsafe class PanelPacker
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int vectorLength = Vector256<T>.Count;
+        // Whole vectors: a full panel, or an edge panel of whole vectors (the half-tile edge of a part) padded with
+        // zero vectors.
         bool vectorCopy = (typeof(T) == typeof(float) || typeof(T) == typeof(double))
-            && Vector256.IsHardwareAccelerated && width == panelWidth && panelWidth % vectorLength == 0;
+            && Vector256.IsHardwareAccelerated && width % vectorLength == 0 && panelWidth % vectorLength == 0;
         if (vectorCopy)
         {
             for (int p = 0; p < depth; p++)
             {
                 T* from = source + p * stride;
                 T* to = destination + p * panelWidth;
-                for (int x = 0; x < panelWidth; x += vectorLength) Vector256.Store(Vector256.Load(from + x), to + x);
+                int x = 0;
+                for (; x < width; x += vectorLength) Vector256.Store(Vector256.Load(from + x), to + x);
+                for (; x < panelWidth; x += vectorLength) Vector256.Store(Vector256<T>.Zero, to + x);
             }
             return;
         }
