@@ -33,7 +33,8 @@ namespace ScratchVae.Autograd;
 /// <see cref="NoGrad"/> opens a scope that records nothing and allocates no gradient buffers (evaluation,
 /// sampling); it still owns and frees the values computed inside it.
 /// </para>
-/// Scopes are per thread: a tape must be used on the thread that created it.
+/// Scopes are per thread: a tape records on the thread that created it. Once its recording has ended, it may be
+/// replayed, back-propagated and disposed from another thread, one thread at a time.
 /// </summary>
 public sealed class Tape : IDisposable
 {
