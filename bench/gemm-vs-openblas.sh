@@ -6,7 +6,8 @@
 # Both use 2 threads, float32, alpha = 1, beta = 0, the same shapes, transposes and layouts. The two programs
 # alternate for several rounds, so drifts in the machine's load hit both; the table shows per shape the median over
 # rounds of each round's median batch, the best batch seen, and the ratio of medians, for wall-clock time and for
-# CPU time (GFLOP per CPU-second of the process times the threads: robust to other processes taking the cores). OPENBLAS_CORETYPE and
+# CPU time (GFLOP per CPU-second of the process times the threads: robust to other processes taking the cores), and each
+# of our shapes as a share of the FMA peak measured just before it (the same load). OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE are unset for OpenBLAS's command alone (they make a current OpenBLAS pick slower kernels), except
 # that a generic fallback kernel on a processor OpenBLAS does not know is replaced by its kernel for the processor's
 # instructions (bench/peers/openblas-kernel.sh; OPENBLAS_PEER_CORETYPE overrides); the kernel it runs is printed. Environment: PYTHON (default /usr/bin/python3, which needs numpy), BENCH_DLL (a
@@ -37,7 +38,7 @@ echo "ScratchVae: $(dotnet "$bench_dll" gemm --quick --threads $threads --shapes
 echo "rounds: $rounds, ${seconds}s per shape and round, started $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for ((round = 1; round <= rounds; round++)); do
-    dotnet "$bench_dll" gemm --quick --csv --threads $threads --seconds "$seconds" \
+    dotnet "$bench_dll" gemm --quick --csv --peak-each --threads $threads --seconds "$seconds" \
         --shapes "$shape_list" | tail -n +2 | sed "s/^/$round,/" >>"$work/scratchvae.csv"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_kernel[@]}" OPENBLAS_NUM_THREADS=$threads \
         "$python" bench/peers/openblas_gemm.py --csv --seconds "$seconds" "${shapes[@]}" 2>/dev/null \
@@ -46,22 +47,28 @@ done
 
 "$python" - "$work/scratchvae.csv" "$work/openblas.csv" <<'PY'
 import sys, statistics
-def load(path, cpu_column):
+def load(path, cpu_column, peak_column=None):
     table = {}
     for line in open(path):
         fields = line.strip().split(",")
         shape, median, best, cpu = fields[1], float(fields[2]), float(fields[3]), float(fields[cpu_column])
-        entry = table.setdefault(shape, ([], [], []))
+        entry = table.setdefault(shape, ([], [], [], []))
         entry[0].append(median); entry[1].append(best); entry[2].append(cpu)
+        if peak_column is not None: entry[3].append(median / float(fields[peak_column]))
     return table
-ours, theirs = load(sys.argv[1], 5), load(sys.argv[2], 4)
-print(f"{'':<20} {'---------- wall clock ----------':>44}   {'-- CPU time --':>24}")
-print(f"{'shape':<20} {'ScratchVae':>11} {'(best)':>7} {'OpenBLAS':>9} {'(best)':>7} {'ratio':>6}   {'ScratchVae':>10} {'OpenBLAS':>9} {'ratio':>6}")
+ours, theirs = load(sys.argv[1], 5, peak_column=4), load(sys.argv[2], 4)
+peaks = [float(line.strip().split(",")[4]) for line in open(sys.argv[1])]
+print(f"FMA peak, measured right before each of our shapes in every round: median {statistics.median(peaks):.1f}, "
+      f"range {min(peaks):.1f}-{max(peaks):.1f} GFLOP/s")
+print(f"{'':<20} {'---------------- wall clock ----------------':>52}   {'-- CPU time --':>24}")
+print(f"{'shape':<20} {'ScratchVae':>11} {'(best)':>7} {'of peak':>7} {'OpenBLAS':>9} {'(best)':>7} {'ratio':>6}   {'ScratchVae':>10} {'OpenBLAS':>9} {'ratio':>6}")
 for shape in ours:
     o, t = statistics.median(ours[shape][0]), statistics.median(theirs[shape][0])
     oc, tc = statistics.median(ours[shape][2]), statistics.median(theirs[shape][2])
-    print(f"{shape:<20} {o:11.1f} {max(ours[shape][1]):7.1f} {t:9.1f} {max(theirs[shape][1]):7.1f} {o / t:6.2f}   {oc:10.1f} {tc:9.1f} {oc / tc:6.2f}")
+    share = statistics.median(ours[shape][3])
+    print(f"{shape:<20} {o:11.1f} {max(ours[shape][1]):7.1f} {share:7.0%} {t:9.1f} {max(theirs[shape][1]):7.1f} {o / t:6.2f}   {oc:10.1f} {tc:9.1f} {oc / tc:6.2f}")
 print("GFLOP/s = 2*m*n*k / time. Wall clock: median over rounds of each round's median batch; (best) = fastest batch")
-print("of all rounds. CPU time: 2*m*n*k * threads / process CPU seconds, median over rounds: what the two threads do")
-print("per second of CPU they actually got, i.e. an estimate for dedicated cores on a machine shared with other work.")
+print("of all rounds; of peak = median over rounds of each round's median batch over the FMA peak measured just")
+print("before it (0.1 s). CPU time: 2*m*n*k * threads / process CPU seconds, median over rounds: what the two threads")
+print("do per second of CPU they actually got, i.e. an estimate for dedicated cores on a machine shared with other work.")
 PY

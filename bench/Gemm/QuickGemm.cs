@@ -5,7 +5,9 @@ using ScratchVae.Kernels.Host.Gemm;
 namespace ScratchVae.Bench.Gemm;
 
 /// <summary>
-/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--backend NAME]` (an ILGPU NAME may end in "/no-split-k": the tiled GEMM without its k-split).
+/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--peak-each] [--backend NAME]` (an ILGPU NAME may end in "/no-split-k": the tiled GEMM without its k-split).
+/// --peak-each measures the FMA peak again (0.1 s) right before each shape and reads that shape against it, so that
+/// a shape and its peak see the same load on a shared machine.
 /// Without --backend the host GEMM runs directly; with it, through GemmRunners (Backends.Create) in float.
 /// Each shape is warmed up, then timed in batches of ≥ 20 ms for about S seconds; the table shows the median and
 /// the best batch in GFLOP/s (2·m·n·k per multiply), the median as a share of the measured FMA peak, and the
@@ -19,7 +21,7 @@ public static class QuickGemm
     {
         int threads = Environment.ProcessorCount;
         double seconds = 0.5;
-        bool csv = false, useDouble = false, showPlan = false;
+        bool csv = false, useDouble = false, showPlan = false, peakEach = false;
         string? backend = null;
         var instructionSet = GemmInstructionSet.Auto;
         IEnumerable<string> shapeTexts = GemmShapes.All;
@@ -35,6 +37,7 @@ public static class QuickGemm
                 case "--csv": csv = true; break;
                 case "--double": useDouble = true; break;
                 case "--plan": showPlan = true; break;
+                case "--peak-each": peakEach = true; break;
                 case "--backend": backend = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -58,6 +61,7 @@ public static class QuickGemm
             using IGemmRunner runner = backend is not null ? GemmRunners.Create(backend, shape, threads)
                 : useDouble ? new HostGemmRunner<double>(shape, threads, instructionSet, pool)
                 : new HostGemmRunner<float>(shape, threads, instructionSet, pool);
+            if (peakEach) peak = FmaPeak.Measure(threads, 0.1);
             var (median, best, cpuMedian) = Measure(runner, shape, seconds, threads);
             if (csv) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape},{median:F2},{best:F2},{peak:F2},{cpuMedian:F2}"));
             else Console.WriteLine($"{shape,-20} {median,15:F1} {best,13:F1} {median / peak,11:P0} {shape.Flops / median / 1e3,10:F1} {cpuMedian,17:F1}"
