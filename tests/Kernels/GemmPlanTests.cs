@@ -70,17 +70,21 @@ public sealed partial class GemmPlanTests
         Assert.That(Parts(plan), Is.EqualTo(Threads), plan);
     }
 
-    // The same cost model packs both operands: in the training step the weights (NN) and activations (TN) come from
-    // L3, and reading them in place was slower than packing them.
-    [TestCase(false, false, 128, 400, 784)]
-    [TestCase(false, false, 128, 784, 400)]
-    [TestCase(true, false, 400, 784, 128)]
-    [TestCase(true, false, 784, 400, 128)]
-    public void Vector512OnIntelPacksBothOperands(bool transposeA, bool transposeB, int m, int n, int k)
+    // The same cost model packs B, and a transposed A (the TN shapes' activations): in the training step the weights
+    // (NN) and activations (TN) come from L3, and reading them in place was slower than packing them. A row-major A
+    // (the NT and NN shapes' activations and gradients) is read in place by the 8 × 32 kernel, which saved its
+    // transposing pack: the training step 2% shorter, alternating processes.
+    [TestCase(false, false, 128, 400, 784, "A in place, B packed")]
+    [TestCase(false, false, 128, 784, 400, "A in place, B packed")]
+    [TestCase(false, true, 128, 400, 784, "A in place, B packed")]
+    [TestCase(false, true, 128, 784, 400, "A in place, B packed")]
+    [TestCase(true, false, 400, 784, 128, "A packed, B packed")]
+    [TestCase(true, false, 784, 400, 128, "A packed, B packed")]
+    public void Vector512OnIntelPacksBAndReadsARowMajorAInPlace(bool transposeA, bool transposeB, int m, int n, int k, string expected)
     {
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, Threads);
-        Assert.That(plan, Does.EndWith("A packed, B packed"), plan);
+        Assert.That(plan, Does.EndWith(expected), plan);
     }
 
     private static int Parts(string plan)

@@ -15,7 +15,8 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// 83% of peak (17 loads and 64 bytes of A per 16 FMAs) while 8 × 32 stayed at 99–100%. Eight rows also divide every
 /// row count of the VAE's GEMMs (128, 400, 784), and 20 rows waste 4 instead of 12.
 /// </para>
-/// A must have unit row stride (a packed panel, or an unpacked transposed A). Right-edge tiles of at most 16 columns
+/// A may be a packed panel, an unpacked transposed A (unit row stride), or an unpacked row-major A (row stride k, unit
+/// depth stride: eight rows read side by side, which spares the planner the transposing pack). Right-edge tiles of at most 16 columns
 /// run a one-vector variant (8 accumulators), so n = 400 and 784 (a multiple of 32 plus 16) compute no padding.
 /// </summary>
 internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
@@ -30,7 +31,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static GemmCostModel CostModel => GemmCostModel.FloatVector512;
 
     /// <inheritdoc />
-    public static bool SupportsRowStridedA => false;
+    public static bool SupportsRowStridedA => true;
 
     /// <inheritdoc />
     [MethodImpl(HotLoop.Options)]
@@ -39,7 +40,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     {
         if (columns <= 16)
         {
-            RunOneVector(depth, a, aDepthStride, b, bDepthStride, alpha, beta, c, cRowStride, rows, columns);
+            RunOneVector(depth, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, cRowStride, rows, columns);
             return;
         }
 
@@ -57,35 +58,76 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
 
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = depth; p > 0; p--)
+        if (aRowStride == 1)
         {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]);
-            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]);
-            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += aDepthStride;
-            b += bDepthStride;
+            for (int p = depth; p > 0; p--)
+            {
+                Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+                Vector512<float> x = Vector512.Create(a[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[1]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[2]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[3]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[4]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[5]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a[6]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a[7]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+                a += aDepthStride;
+                b += bDepthStride;
+            }
+        }
+        else
+        {
+            // A read in place from a row-major matrix: row i of the tile at a + i · aRowStride (two base pointers and
+            // three scaled offsets, so every broadcast is one addressing mode). The same FMAs in the same order.
+            float* a4 = a + 4 * aRowStride;
+            nint s1 = aRowStride, s2 = 2 * aRowStride, s3 = 3 * aRowStride;
+            for (int p = depth; p > 0; p--)
+            {
+                Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+                Vector512<float> x = Vector512.Create(a[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[s1]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[s2]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[s3]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a4[0]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a4[s1]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a4[s2]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a4[s3]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+                a += aDepthStride;
+                a4 += aDepthStride;
+                b += bDepthStride;
+            }
         }
 
         if (tile == null)
@@ -132,23 +174,26 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     // The one-vector variant of Run for right-edge tiles of at most 16 columns: 8 accumulators, B's second vector
     // never loaded. Whole 8 × 16 tiles (the edge of n = 400 or 784) store straight to C.
     [MethodImpl(HotLoop.Options)]
-    private static void RunOneVector(int depth, float* a, nint aDepthStride, float* b, nint bDepthStride,
+    private static void RunOneVector(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
     {
         float* tile = rows == 8 && columns == 16 ? null : TileUpdate.Scratch<float>(); // before the loop: see TileUpdate.Scratch
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        float* a4 = a + 4 * aRowStride;
+        nint s1 = aRowStride, s2 = 2 * aRowStride, s3 = 3 * aRowStride;
         for (int p = depth; p > 0; p--)
         {
             Vector512<float> b0 = Vector512.Load(b);
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
-            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[s1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[s2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[s3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[0]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[s1]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[s2]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[s3]), b0, c7);
             a += aDepthStride;
+            a4 += aDepthStride;
             b += bDepthStride;
         }
 

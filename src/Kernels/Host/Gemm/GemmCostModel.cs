@@ -34,8 +34,13 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// for kernels with a one-vector variant for narrow edges: a part then ends with a half-tile edge, and two parts of
 /// n = 784 on the 32-column tile get 400 and 384 columns instead of 416 and 368.
 /// </param>
+/// <param name="ReadsRowMajorAInPlace">
+/// Whether a row-major A may be read in place (by a kernel that supports row-strided A, where ChoosePackA judges that
+/// packing would not pay) even when <paramref name="ReadsOperandsInPlace"/> is false and everything else is packed.
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
-    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false)
+    bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false,
+    bool ReadsRowMajorAInPlace = false)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
@@ -61,6 +66,12 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// <item>No shared B blocks and no 3% allowance for more parts: 1024³ and 512³ then get 2 × 1 grids, 2% and 4–8%
     /// above the shared plan (`gemm-plans`, two runs of 8 rounds: 291–292 against 285–287 and 286–304 against
     /// 274–282 GFLOP/s); the VAE's plans are unchanged.</item>
+    /// <item>Except a row-major A (the activations and gradients of the NT and NN shapes), which the 8 × 32 kernel reads
+    /// in place instead of transposing it into panels: 2–4% at 128x400x784 (k = 784), 0–1% at k = 400, and a median
+    /// training step 2% shorter (2.40 against 2.45 ms, 6 alternating processes each, the fastest steps shorter in all
+    /// six).</item>
+    /// <item>Parts whose columns end on half a tile (the one-vector edge variant): n = 784 splits 400 + 384, not
+    /// 416 + 368, about 2% at the m = 128 shapes (docs/perf-notes.md, "v-halftile").</item>
     /// <item>Packed blocks of B of at most 512 KiB, a quarter of the 2 MiB L2 (Zen 3: 2 MiB, sized for L3). Of the
     /// shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, ahead in 6 of 7
     /// comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4; once level).</item>
@@ -68,7 +79,7 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
-            ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true)
+            ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true, ReadsRowMajorAInPlace: true)
         : Zen3(16);
 
     /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>

@@ -177,7 +177,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         int partRows = Math.Min(rowsPerPart, m), partColumns = Math.Min(columnsPerPart, n);
         int rowBlock = EqualBlock(partRows, rowBlockLimit, tileRows);
         int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
-        bool packA = !machine.ReadsOperandsInPlace
+        bool packA = !(machine.ReadsOperandsInPlace || (machine.ReadsRowMajorAInPlace && !transposeA))
                      || ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
         bool packB = transposeB || (packBOverride ?? (!machine.ReadsOperandsInPlace || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
 
