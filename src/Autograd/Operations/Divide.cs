@@ -57,12 +57,6 @@ internal sealed class DivideOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout
         if (GradientTarget(b) is { } tb)
         {
             // ∂c/∂b = −a / b² = −c / b: one full-size scratch holds G ⊙ c / b', then −sum to b's layout.
-            if (rows * columns == 0)
-            {
-                // An empty output: nothing to multiply, and the sum of no terms (G itself is empty) is zero.
-                Broadcasting.ReduceInto(Device, g, rows, columns, layout.RightMode, tb, -T.One);
-                return;
-            }
             using var scratch = ScratchBuffer<T>.Rent(Device, rows * columns);
             Backend.Zip<T, MultiplyOperator>(g, Output.Value.Buffer, scratch.Buffer, rows, columns, Broadcast.None);
             Backend.Zip<T, DivideOperator>(scratch.Buffer, b.Value.Buffer, scratch.Buffer, rows, columns, layout.RightMode);
