@@ -55,8 +55,12 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Creates the output of an operation, owned by <paramref name="owner"/>.</summary>
     internal static Var<T> Computed(Tensor<T> value, string operation, bool requiresGrad, Tape owner) => new(value, operation, requiresGrad, owner) { IsComputed = true };
 
-    /// <summary>True for the output of an operation (recorded or not); false for parameters and constants.</summary>
-    internal bool IsComputed { get; private init; }
+    /// <summary>
+    /// True for the output of an operation (recorded or not), whose contents a replay would have to recompute; false
+    /// for parameters and constants, and for unrecorded views of them (a reshaped constant), which always show their
+    /// buffer's current contents.
+    /// </summary>
+    internal bool IsComputed { get; set; }
 
     /// <summary>The dimensions (known even after disposal, for messages).</summary>
     public Shape Shape { get; }

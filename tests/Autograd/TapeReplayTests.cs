@@ -135,6 +135,19 @@ public class TapeReplayTests(string deviceName)
     }
 
     [Test]
+    public void AViewOfAConstantFollowsItsBuffer()
+    {
+        using var p = new Parameter<double>(Tensor<double>.FromArray([1.0, 2.0, 3.0, 4.0], Shape.Matrix(2, 2), _device), "p");
+        using var c = Tensor<double>.FromArray([0.5, 0.25, 2.0, 1.0], Shape.Vector(4), _device);
+        using var tape = new Tape();
+        var view = Ops.Reshape(Var<double>.Constant(c), Shape.Matrix(2, 2)); // unrecorded: a constant's view
+        var y = p * view;
+        _device.Backend.Upload<double>([1.0, 1.0, 1.0, 1.0], c.Buffer);
+        tape.Replay();
+        Assert.That(y.Value.ToArray(), Is.EqualTo(new[] { 1.0, 2.0, 3.0, 4.0 }), "the view shows the refilled constant");
+    }
+
+    [Test]
     public void AnOperationWithoutForwardWorksEagerlyButIsNotReplayed()
     {
         using var p = new Parameter<double>(Tensor<double>.FromArray([1.0, -2.0], Shape.Vector(2), _device), "p");

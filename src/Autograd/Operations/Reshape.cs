@@ -15,7 +15,10 @@ public static partial class Ops
             throw new ArgumentException($"{name}: cannot view {x.Shape} ({x.Length} elements) as {shape} ({shape.Length} elements).", nameof(shape));
         // The view holds its own reference to the storage, so it survives even if x is freed first.
         var y = x.Value.Reshape(shape);
-        return context.Finish(y, context.RecordsGradient ? new ReshapeOperation<T>(x) : null);
+        var result = context.Finish(y, context.RecordsGradient ? new ReshapeOperation<T>(x) : null);
+        // An unrecorded view of a constant or a parameter shows its buffer's current contents, so a replay may use it.
+        if (!context.RecordsGradient) result.IsComputed = x.IsComputed;
+        return result;
     }
 }
 
