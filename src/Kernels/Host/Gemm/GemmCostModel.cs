@@ -38,9 +38,13 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// Whether a row-major A may be read in place (by a kernel that supports row-strided A, where ChoosePackA judges that
 /// packing would not pay) even when <paramref name="ReadsOperandsInPlace"/> is false and everything else is packed.
 /// </param>
+/// <param name="ReadsRowMajorBInPlace">
+/// Whether a row-major (not transposed) B may be read in place where ChoosePackB judges that packing would not pay,
+/// even when <paramref name="ReadsOperandsInPlace"/> is false.
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
     bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false,
-    bool ReadsRowMajorAInPlace = false)
+    bool ReadsRowMajorAInPlace = false, bool ReadsRowMajorBInPlace = false)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
@@ -58,18 +62,16 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// <item>No one-part-per-thread rule: in the VAE's training step, alternating processes, the median step was 6%
     /// shorter than with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128
     /// shapes that pack or stream each operand once.</item>
-    /// <item>Both operands always packed: in the step the weights of the NN shapes and the activations of the TN ones
-    /// come from L3, and reading them in place (B's rows 1,600 bytes apart) was slower. Packing B: median step
-    /// 2.61–2.87 against 2.71–3.06 ms, two runs of 8 alternating processes; packing the TN shapes' transposed A too:
-    /// 2.60–2.63 against 2.64–2.71 ms in the faster half of the rounds. (The Zen 3 machine had found in place as
-    /// good or better.)</item>
+    /// <item>A transposed operand (the TN shapes' activations as A, the NT shapes' weights as B) always packed: in the
+    /// training step, packing the TN shapes' A gave 2.60–2.63 ms against 2.64–2.71 in place (the faster half of 8
+    /// alternating processes). Row-major operands read in place where the planner's rules allow, A since
+    /// v-inplace-a and B since v-inplace-b (docs/perf-notes.md): with A no longer packed, reading B in place was 7%
+    /// faster in the NN GEMMs alone (128x784x400: 306.6 against 285.6 GFLOP/s) and level in the training step (12
+    /// alternating processes), where, with A still packed, packing B had been 4% faster. (The Zen 3 machine had found
+    /// in place as good or better throughout.)</item>
     /// <item>No shared B blocks and no 3% allowance for more parts: 1024³ and 512³ then get 2 × 1 grids, 2% and 4–8%
     /// above the shared plan (`gemm-plans`, two runs of 8 rounds: 291–292 against 285–287 and 286–304 against
     /// 274–282 GFLOP/s); the VAE's plans are unchanged.</item>
-    /// <item>Except a row-major A (the activations and gradients of the NT and NN shapes), which the 8 × 32 kernel reads
-    /// in place instead of transposing it into panels: 2–4% at 128x400x784 (k = 784), 0–1% at k = 400, and a median
-    /// training step 2% shorter (2.40 against 2.45 ms, 6 alternating processes each, the fastest steps shorter in all
-    /// six).</item>
     /// <item>Parts whose columns end on half a tile (the one-vector edge variant): n = 784 splits 400 + 384, not
     /// 416 + 368, about 2% at the m = 128 shapes (docs/perf-notes.md, "v-halftile").</item>
     /// <item>Packed blocks of B of at most 512 KiB, a quarter of the 2 MiB L2 (Zen 3: 2 MiB, sized for L3). Of the
@@ -79,7 +81,8 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
-            ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true, ReadsRowMajorAInPlace: true)
+            ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true, ReadsRowMajorAInPlace: true,
+            ReadsRowMajorBInPlace: true)
         : Zen3(16);
 
     /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>

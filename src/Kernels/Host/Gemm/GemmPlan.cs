@@ -179,7 +179,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         int columnBlock = EqualBlock(partColumns, columnBlockLimit, tileColumns);
         bool packA = !(machine.ReadsOperandsInPlace || (machine.ReadsRowMajorAInPlace && !transposeA))
                      || ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
-        bool packB = transposeB || (packBOverride ?? (!machine.ReadsOperandsInPlace || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
+        bool packB = transposeB || (packBOverride ?? (!(machine.ReadsOperandsInPlace || machine.ReadsRowMajorBInPlace)
+                                                       || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
 
         // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
         double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
