@@ -88,12 +88,7 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
     {
         var outputGradient = Output.GradientOfPass(pass);
         if (outputGradient is null) return;
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            if (_inputs[i].IsDisposed)
-                throw new ObjectDisposedException(_inputs[i].Describe(),
-                    $"Backward of '{Name}' (output {Output.Shape}): its input {i}, the value {_inputs[i].Shape} produced by '{_inputs[i].Operation}', was freed before Backward ran.");
-        }
+        ThrowIfAnInputWasFreed("Backward", " before Backward ran");
         _pass = pass;
         Backward(outputGradient);
     }
@@ -117,13 +112,19 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
     {
         var output = Output;
         output.ThrowIfDisposed();
+        ThrowIfAnInputWasFreed("Replay", "");
+        Forward(output.Value);
+    }
+
+    // Backward and Replay read every input: a freed one is named, with the operation and the phase.
+    private void ThrowIfAnInputWasFreed(string phase, string when)
+    {
         for (int i = 0; i < _inputs.Length; i++)
         {
             if (_inputs[i].IsDisposed)
                 throw new ObjectDisposedException(_inputs[i].Describe(),
-                    $"Replay of '{Name}' (output {output.Shape}): its input {i}, the value {_inputs[i].Shape} produced by '{_inputs[i].Operation}', was freed.");
+                    $"{phase} of '{Name}' (output {Output.Shape}): its input {i}, the value {_inputs[i].Shape} produced by '{_inputs[i].Operation}', was freed{when}.");
         }
-        Forward(output.Value);
     }
 
     void ITapeEntry.Release()

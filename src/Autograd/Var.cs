@@ -1,4 +1,5 @@
 using System.Numerics;
+using ScratchVae.Kernels;
 using ScratchVae.Tensors;
 
 namespace ScratchVae.Autograd;
@@ -134,32 +135,8 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
         if (Length != 1)
             throw new InvalidOperationException(
                 $"Backward: the value produced by '{Operation}' has shape {Shape} ({Length} elements), not a scalar; pass a seed gradient of shape {Shape} to Backward(seed), or reduce it first (Ops.Sum, Ops.Mean).");
-        CheckCanBackward();
-        // ∂L/∂L = 1, written straight into the gradient (no seed tensor to allocate).
-        if (Creator is null)
-        {
-            if (TargetFor(0) is { } leafTarget) AddOne(leafTarget);
-            return;
-        }
-        Owner!.Backward(this, seed: null);
-    }
-
-    private void AddOne(GradientTarget<T> target)
-    {
-        if (!target.Accumulate)
-        {
-            Device.Backend.Fill(target.Buffer, 0, 1, T.One);
-            return;
-        }
-        using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
-        Device.Backend.Axpby(T.One, one.Buffer, T.One, target.Buffer, 1);
-    }
-
-    private void CheckCanBackward()
-    {
-        if (!RequiresGrad)
-            throw new InvalidOperationException(
-                $"Backward: the value produced by '{Operation}' {Shape} does not require gradients: it was computed from constants only, or under Tape.NoGrad(), or without a recording tape.");
+        // ∂L/∂L = 1, without a seed tensor to allocate.
+        BackwardFrom(seed: null);
     }
 
     /// <summary>
@@ -174,15 +151,29 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"Backward: the seed gradient has shape {seed.Shape} but the value produced by '{Operation}' has shape {Shape}.", nameof(seed));
         if (!ReferenceEquals(seed.Device, Device))
             throw new ArgumentException($"Backward: the seed gradient lives on '{seed.Device.Name}' but the value produced by '{Operation}' {Shape} lives on '{Device.Name}'.", nameof(seed));
-        CheckCanBackward();
-        if (Creator is null)
+        BackwardFrom(seed.Buffer);
+    }
+
+    // Both Backward overloads: seed null stands for a scalar seed of 1.
+    private void BackwardFrom(DeviceBuffer<T>? seed)
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException(
+                $"Backward: the value produced by '{Operation}' {Shape} does not require gradients: it was computed from constants only, or under Tape.NoGrad(), or without a recording tape.");
+        if (Creator is not null)
         {
-            // A leaf: its own gradient is the seed.
-            var target = TargetFor(0);
-            if (target is { } leafTarget) Device.Backend.Axpby(T.One, seed.Buffer, leafTarget.Beta, leafTarget.Buffer, Length);
+            Owner!.Backward(this, seed);
             return;
         }
-        Owner!.Backward(this, seed.Buffer);
+        // A leaf: its own gradient is the seed.
+        if (TargetFor(0) is not { } target) return;
+        if (seed is not null)
+        {
+            Device.Backend.Axpby(T.One, seed, target.Beta, target.Buffer, Length);
+            return;
+        }
+        using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
+        Device.Backend.Axpby(T.One, one.Buffer, target.Beta, target.Buffer, 1);
     }
 
     /// <summary>
