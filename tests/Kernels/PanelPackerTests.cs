@@ -21,38 +21,29 @@ public sealed unsafe class PanelPackerTests
 
     [TestCaseSource(nameof(Cases))]
     public void DepthContiguousPanelsAreTheTranspose(int panelWidth, int width, int depth)
-    {
-        const int stride = 211; // rows of the source are longer than the depth packed
-        var random = new Random(panelWidth * 1000 + width * 10 + depth);
-        float[] source = new float[width * stride + 16];
-        for (int i = 0; i < source.Length; i++) source[i] = (float)(random.NextDouble() * 2 - 1);
-        // Slack past the end for spilled lanes, as the pack buffers have; NaN so that a missed element shows.
-        float[] panel = Enumerable.Repeat(float.NaN, depth * panelWidth + PanelPacker.Slack).ToArray();
-        fixed (float* s = source, d = panel)
-            PanelPacker.PackDepthContiguous(s, stride, width, panelWidth, depth, d);
-        for (int p = 0; p < depth; p++)
-        for (int x = 0; x < panelWidth; x++)
-        {
-            float expected = x < width ? source[x * stride + p] : 0f;
-            if (!panel[p * panelWidth + x].Equals(expected))
-                Assert.Fail($"width {width} of {panelWidth}, depth {depth}: panel[{p}, {x}] = {panel[p * panelWidth + x]}, expected {expected}");
-        }
-    }
+        => Check(PanelPacker.PackDepthContiguous, panelWidth, width, depth, sourceRows: width, (x, p) => x * Stride + p);
 
     [TestCaseSource(nameof(Cases))]
     public void WidthContiguousPanelsAreACopy(int panelWidth, int width, int depth)
+        => Check(PanelPacker.PackWidthContiguous, panelWidth, width, depth, sourceRows: depth, (x, p) => p * Stride + x);
+
+    private delegate void Packer(float* source, nint stride, int width, int panelWidth, int depth, float* destination);
+
+    private const int Stride = 211; // rows of the source are longer than what is packed from them
+
+    // Packs a random source and compares every panel element with source[sourceIndex(x, p)], or 0 past the width.
+    private static void Check(Packer pack, int panelWidth, int width, int depth, int sourceRows, Func<int, int, int> sourceIndex)
     {
-        const int stride = 211;
-        var random = new Random(panelWidth * 999 + width * 10 + depth);
-        float[] source = new float[depth * stride + 16];
+        var random = new Random(panelWidth * 1000 + width * 10 + depth);
+        float[] source = new float[sourceRows * Stride + 16];
         for (int i = 0; i < source.Length; i++) source[i] = (float)(random.NextDouble() * 2 - 1);
+        // Slack past the end for spilled lanes, as the pack buffers have; NaN so that a missed element shows.
         float[] panel = Enumerable.Repeat(float.NaN, depth * panelWidth + PanelPacker.Slack).ToArray();
-        fixed (float* s = source, d = panel)
-            PanelPacker.PackWidthContiguous(s, stride, width, panelWidth, depth, d);
+        fixed (float* s = source, d = panel) pack(s, Stride, width, panelWidth, depth, d);
         for (int p = 0; p < depth; p++)
         for (int x = 0; x < panelWidth; x++)
         {
-            float expected = x < width ? source[p * stride + x] : 0f;
+            float expected = x < width ? source[sourceIndex(x, p)] : 0f;
             if (!panel[p * panelWidth + x].Equals(expected))
                 Assert.Fail($"width {width} of {panelWidth}, depth {depth}: panel[{p}, {x}] = {panel[p * panelWidth + x]}, expected {expected}");
         }

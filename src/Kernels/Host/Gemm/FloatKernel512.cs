@@ -58,76 +58,40 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
 
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        if (aRowStride == 1)
+        // Row i of the tile at a + i · aRowStride (1 in a packed panel, k in a row-major A read in place): two base
+        // pointers and three scaled offsets, so every broadcast is one addressing mode.
+        float* a4 = a + 4 * aRowStride;
+        nint s1 = aRowStride, s2 = 2 * aRowStride, s3 = 3 * aRowStride;
+        for (int p = depth; p > 0; p--)
         {
-            for (int p = depth; p > 0; p--)
-            {
-                Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-                Vector512<float> x = Vector512.Create(a[0]);
-                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-                x = Vector512.Create(a[1]);
-                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                x = Vector512.Create(a[2]);
-                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                x = Vector512.Create(a[3]);
-                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                x = Vector512.Create(a[4]);
-                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                x = Vector512.Create(a[5]);
-                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-                x = Vector512.Create(a[6]);
-                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
-                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-                x = Vector512.Create(a[7]);
-                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
-                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-                a += aDepthStride;
-                b += bDepthStride;
-            }
-        }
-        else
-        {
-            // A read in place from a row-major matrix: row i of the tile at a + i · aRowStride (two base pointers and
-            // three scaled offsets, so every broadcast is one addressing mode). The same FMAs in the same order.
-            float* a4 = a + 4 * aRowStride;
-            nint s1 = aRowStride, s2 = 2 * aRowStride, s3 = 3 * aRowStride;
-            for (int p = depth; p > 0; p--)
-            {
-                Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-                Vector512<float> x = Vector512.Create(a[0]);
-                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-                x = Vector512.Create(a[s1]);
-                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                x = Vector512.Create(a[s2]);
-                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                x = Vector512.Create(a[s3]);
-                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                x = Vector512.Create(a4[0]);
-                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                x = Vector512.Create(a4[s1]);
-                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-                x = Vector512.Create(a4[s2]);
-                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
-                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-                x = Vector512.Create(a4[s3]);
-                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
-                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-                a += aDepthStride;
-                a4 += aDepthStride;
-                b += bDepthStride;
-            }
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[s1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[s2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[s3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[0]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a4[s1]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a4[s2]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a4[s3]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            a += aDepthStride;
+            a4 += aDepthStride;
+            b += bDepthStride;
         }
 
         if (tile == null)
