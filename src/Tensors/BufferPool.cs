@@ -53,17 +53,26 @@ public sealed class BufferPool : IDisposable
         return _backend.Allocate<T>(length);
     }
 
-    /// <summary>Takes a buffer back for reuse. A disposed pool frees it instead.</summary>
+    /// <summary>
+    /// Takes a buffer back for reuse. A disposed pool frees it instead. Returning a buffer that the pool already
+    /// holds (a second dispose of the same rental) throws, since two later renters would otherwise share it.
+    /// </summary>
     public void Return<T>(DeviceBuffer<T> buffer) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(buffer);
         long bytes = (long)buffer.Length * DTypes.SizeOf<T>();
         lock (_gate)
         {
+            var key = (typeof(T), buffer.Length);
+            _free.TryGetValue(key, out var stack);
+            if (stack is not null && stack.Contains(buffer))
+                throw new InvalidOperationException(
+                    $"A {typeof(T).Name} buffer of {buffer.Length} elements was returned to the pool twice " +
+                    "(a tensor or ScratchBuffer disposed through two copies?); the pool still holds it once.");
             BytesInUse -= bytes;
             if (!_disposed && !buffer.IsDisposed)
             {
-                var key = (typeof(T), buffer.Length);
-                if (!_free.TryGetValue(key, out var stack)) _free[key] = stack = new Stack<object>();
+                if (stack is null) _free[key] = stack = new Stack<object>();
                 stack.Push(buffer);
                 BytesCached += bytes;
                 return;

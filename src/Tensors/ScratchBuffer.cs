@@ -7,7 +7,8 @@ namespace ScratchVae.Tensors;
 /// A temporary device buffer from the device's pool, for the intermediate results inside one operation
 /// (a tensor would cost two managed objects per use; this costs none once the pool holds the size).
 /// Use it with <c>using var scratch = ScratchBuffer&lt;T&gt;.Rent(device, length);</c> so that it is returned
-/// exactly once: it is a struct, and disposing a copy as well would hand the buffer back twice.
+/// exactly once: it is a struct, so disposing a copy as well hands the buffer back twice, which the pool refuses
+/// with an <see cref="InvalidOperationException"/> while it still holds the buffer (not after someone rented it again).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public readonly struct ScratchBuffer<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
