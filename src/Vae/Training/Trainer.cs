@@ -146,23 +146,29 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// The mean negative ELBO, reconstruction and KL per example over <paramref name="set"/>, with ε from the fixed
-    /// evaluation stream (one sample of z per example, as PyTorch's example does).
+    /// evaluation stream (one sample of z per example, as PyTorch's example does). It replays the training step's
+    /// recorded forward pass for each batch size (no backward, no update), so it allocates nothing per batch.
     /// </summary>
     public (double Loss, double Reconstruction, double Kl) Evaluate(ImageDataSet set)
     {
+        ArgumentNullException.ThrowIfNull(set);
+        if (set.PixelsPerImage != Model.Options.InputSize)
+            throw new ArgumentException($"The set has {set.PixelsPerImage} pixels per image but the model expects {Model.Options.InputSize}.", nameof(set));
+        if (set.Count == 0)
+            throw new ArgumentException("Cannot evaluate on an empty set of images.", nameof(set));
         double loss = 0, reconstruction = 0, kl = 0;
         int batchSize = Options.BatchSize;
-        int[] identity = Enumerable.Range(0, set.Count).ToArray();
-        using var scope = Tape.NoGrad();
         for (int start = 0, batch = 0; start < set.Count; start += batchSize, batch++)
         {
             int rows = Math.Min(batchSize, set.Count - start);
-            var x = Var<float>.Constant(Batch(set, identity, start, rows), takeOwnership: true);
-            var terms = Model.Network.NegativeElbo(x, _evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
+            var graph = GraphFor(rows);
+            FillRange(set, start, rows);
+            graph.SetImages(_staging.AsSpan(0, rows * set.PixelsPerImage));
+            graph.DrawNoise(_evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
+            var terms = graph.Forward();
             loss += terms.Loss.Value.Item();
             reconstruction += terms.Reconstruction.Value.Item();
             kl += terms.Kl.Value.Item();
-            scope.Reset();
         }
         return (loss / set.Count, reconstruction / set.Count, kl / set.Count);
     }
@@ -185,14 +191,11 @@ public sealed class Trainer : IDisposable
         for (int r = 0; r < rows; r++) set.CopyImage(order[start + r], _staging.AsSpan(r * width, width));
     }
 
-    /// <summary>Rows order[start .. start + rows) of <paramref name="set"/> as a [rows, D] tensor on the device.</summary>
-    private Tensor<float> Batch(ImageDataSet set, int[] order, int start, int rows)
+    /// <summary>Copies images start .. start + rows of <paramref name="set"/> into the staging array.</summary>
+    private void FillRange(ImageDataSet set, int start, int rows)
     {
         int width = set.PixelsPerImage;
-        FillBatch(set, order, start, rows);
-        var tensor = Tensor<float>.Empty(new Shape(rows, width), Device);
-        Device.Backend.Upload<float>(_staging.AsSpan(0, rows * width), tensor.Buffer);
-        return tensor;
+        for (int r = 0; r < rows; r++) set.CopyImage(start + r, _staging.AsSpan(r * width, width));
     }
 
     /// <summary>A Fisher–Yates permutation of 0 … count − 1 driven by the Philox stream (shuffle seed, epoch).</summary>
