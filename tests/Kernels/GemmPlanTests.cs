@@ -94,6 +94,6 @@ public sealed partial class GemmPlanTests
         return int.Parse(match.Groups[1].Value) * int.Parse(match.Groups[2].Value);
     }
 
-    [GeneratedRegex(@"^(\d+)x(\d+) parts")]
+    [GeneratedRegex(@"^(?:C transposed: .* in )?(\d+)x(\d+) parts")]
     private static partial Regex PartsPattern();
 }

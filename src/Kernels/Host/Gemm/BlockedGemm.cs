@@ -37,10 +37,17 @@ internal static unsafe class BlockedGemm<T, TKernel>
             return;
         }
 
-        Run(pool, Plan(transposeA, transposeB, m, n, k, pool.ThreadCount), transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+        GemmPlan plan = Plan(transposeA, transposeB, m, n, k, pool.ThreadCount);
+        // A C-transposed plan describes Cᵀ = op(B)ᵀ · op(A)ᵀ: n × m, with the operands' roles and transposes swapped.
+        if (plan.TransposedC) Run(pool, plan, !transposeB, !transposeA, n, m, k, alpha, b, a, beta, c);
+        else Run(pool, plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     }
 
-    /// <summary>C = alpha · op(A) · op(B) + beta · C with a given plan (alpha ≠ 0, k ≥ 1; for tools that compare plans).</summary>
+    /// <summary>
+    /// C = alpha · op(A) · op(B) + beta · C with a given plan (alpha ≠ 0, k ≥ 1; for tools that compare plans). For a
+    /// <see cref="GemmPlan.TransposedC"/> plan the arguments describe the product it computes, Cᵀ = op(B)ᵀ · op(A)ᵀ
+    /// (n × m), and C is written transposed, i.e. as the row-major m × n result.
+    /// </summary>
     internal static void Run(WorkerPool pool, in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c)
     {
@@ -73,7 +80,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
         var key = (m, n, k, threads, (transposeA ? 1 : 0) | (transposeB ? 2 : 0));
         if (cache.TryGetValue(key, out GemmPlan plan)) return plan;
         plan = GemmPlan.Create(m, n, k, transposeA, transposeB, threads, TKernel.Rows, TKernel.Columns,
-            sizeof(T), TKernel.CostModel, TKernel.SupportsRowStridedA);
+            sizeof(T), TKernel.CostModel, TKernel.SupportsRowStridedA, TKernel.SupportsTransposedC);
         if (cache.Count >= 1024) cache.Clear();
         cache[key] = plan;
         return plan;
@@ -151,7 +158,8 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         else if (columns == tileColumns) { bSliver = b + (nint)pc * n + jc + jr; bDepthStride = n; }
                         else { bSliver = packedB; bDepthStride = tileColumns; }
 
-                        T* cTile = c + (nint)ic * n + jc + jr;
+                        // Row-major: C(i, j) at c + i · n + j; transposed (the plan's product is Cᵀ): at c + j · m + i.
+                        T* cTile = plan.TransposedC ? c + (nint)(jc + jr) * m + ic : c + (nint)ic * n + jc + jr;
                         for (int ir = 0; ir < rowCount; ir += tileRows)
                         {
                             int rows = Math.Min(tileRows, rowCount - ir);
@@ -162,8 +170,12 @@ internal static unsafe class BlockedGemm<T, TKernel>
                             else if (transposeA) { aSliver = a + (nint)pc * m + ic + ir; aRowStride = 1; aDepthStride = m; }
                             else { aSliver = a + (nint)(ic + ir) * k + pc; aRowStride = k; aDepthStride = 1; }
 
-                            TKernel.Run(depth, aSliver, aRowStride, aDepthStride, bSliver, bDepthStride,
-                                alpha, blockBeta, cTile + (nint)ir * n, n, rows, columns);
+                            if (plan.TransposedC)
+                                TKernel.RunTransposedC(depth, aSliver, aRowStride, aDepthStride, bSliver, bDepthStride,
+                                    alpha, blockBeta, cTile + ir, m, rows, columns);
+                            else
+                                TKernel.Run(depth, aSliver, aRowStride, aDepthStride, bSliver, bDepthStride,
+                                    alpha, blockBeta, cTile + (nint)ir * n, n, rows, columns);
                         }
                     }
                 }
@@ -189,6 +201,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
     internal static void RunShared(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, T* sharedB, int[] counters)
     {
+        if (plan.TransposedC) throw new NotSupportedException("Shared-B plans store C row-major only.");
         int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
         int depthBlock = plan.DepthBlock, rowBlock = plan.RowBlock;
         int rowBlocks = GemmPlan.CeilingDivide(m, rowBlock);

@@ -34,6 +34,83 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static bool SupportsRowStridedA => true;
 
     /// <inheritdoc />
+    public static bool SupportsTransposedC => true;
+
+    /// <summary>
+    /// As <see cref="Run"/>, the tile stored transposed: element (i, j) at c[j · cColumnStride + i]. A whole 8 × 32 tile
+    /// runs the same depth loop as <see cref="Run"/> and transposes its accumulators in registers on the way out
+    /// (<see cref="StoreTransposed"/>). Edge tiles, and processors without AVX-512, let <see cref="Run"/> compute the
+    /// tile into a second scratch tile (alpha 1, beta 0: the accumulators exactly) and store it with the scalar
+    /// transposed update. Both round as the row-major stores do.
+    /// <para>
+    /// The depth loop is a copy of <see cref="Run"/>'s on purpose: with one loop generic over the store layout, the
+    /// JIT kept B's depth stride in a stack slot in the row-major instance (a load and a store per depth step) and
+    /// 128x784x400:NN lost 2–4% (docs/perf-notes.md, "v-transposed-c").
+    /// </para>
+    /// </summary>
+    [MethodImpl(HotLoop.Options)]
+    public static void RunTransposedC(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
+        float alpha, float beta, float* c, nint cColumnStride, int rows, int columns)
+    {
+        if (rows != 8 || columns != 32 || !Avx512F.IsSupported)
+        {
+            // The second KiB of the thread's scratch: Run keeps the first for its own edge tiles. Rows and columns past
+            // the tile's are computed from the operands' padding (readable, see IMicroKernel) and not stored.
+            float* tile = TileUpdate.Scratch<float>() + 8 * 32;
+            Run(depth, a, aRowStride, aDepthStride, b, bDepthStride, 1f, 0f, tile, 32, 8, columns <= 16 ? 16 : 32);
+            TileUpdate.ApplyTransposed(tile, 32, rows, columns, alpha, beta, c, cColumnStride);
+            return;
+        }
+
+        if (Sse.IsSupported)
+        {
+            // The tile's 32 rows of C, eight floats each, a line apiece unless a row straddles two.
+            float* line = c;
+            for (int j = 0; j < 32; j++, line += cColumnStride) Sse.Prefetch0(line);
+        }
+
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a4 = a + 4 * aRowStride;
+        nint s1 = aRowStride, s2 = 2 * aRowStride, s3 = 3 * aRowStride;
+        for (int p = depth; p > 0; p--)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[s1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[s2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[s3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[0]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a4[s1]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a4[s2]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a4[s3]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            a += aDepthStride;
+            a4 += aDepthStride;
+            b += bDepthStride;
+        }
+
+        // Columns 0–15 of the tile, then 16–31: each becomes 16 rows of eight floats of C.
+        StoreTransposed(c00, c10, c20, c30, c40, c50, c60, c70, alpha, beta, c, cColumnStride);
+        StoreTransposed(c01, c11, c21, c31, c41, c51, c61, c71, alpha, beta, c + 16 * cColumnStride, cColumnStride);
+    }
+
+    /// <inheritdoc />
     [MethodImpl(HotLoop.Options)]
     public static void Run(int depth, float* a, nint aRowStride, nint aDepthStride, float* b, nint bDepthStride,
         float alpha, float beta, float* c, nint cRowStride, int rows, int columns)
@@ -179,6 +256,57 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
         c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
         c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
         TileUpdate.Apply(tile, 16, rows, columns, alpha, beta, c, cRowStride);
+    }
+
+    // The 8 × 16 block r0 … r7 (rows i, columns j) stored transposed: C(j, i) at c + j · stride + i, as
+    // alpha · r_i[j] + beta · C, rounded as the row-major stores round. Three rounds of shuffles (24 for 128
+    // elements): unpack pairs of rows, shuffle them into columns of four rows per 128-bit lane (u: rows 0–3, v: rows
+    // 4–7), then join each lane's column from u and v, two columns of eight per vector.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTransposed(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3,
+        Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7, float alpha, float beta, float* c, nint stride)
+    {
+        // Lane L of u_q (v_q) holds rows 0–3 (4–7) of column 4L + q.
+        Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1);
+        Vector512<float> t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        Vector512<float> u0 = Avx512F.Shuffle(t0, t2, 0x44), u1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        Vector512<float> u2 = Avx512F.Shuffle(t1, t3, 0x44), u3 = Avx512F.Shuffle(t1, t3, 0xEE);
+        t0 = Avx512F.UnpackLow(r4, r5); t1 = Avx512F.UnpackHigh(r4, r5);
+        t2 = Avx512F.UnpackLow(r6, r7); t3 = Avx512F.UnpackHigh(r6, r7);
+        Vector512<float> v0 = Avx512F.Shuffle(t0, t2, 0x44), v1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        Vector512<float> v2 = Avx512F.Shuffle(t1, t3, 0x44), v3 = Avx512F.Shuffle(t1, t3, 0xEE);
+        // Lanes 0 and 1 of u and v (columns q and 4 + q), and lanes 2 and 3 (columns 8 + q and 12 + q).
+        Vector512<int> low = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+        Vector512<int> high = Vector512.Create(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+        Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
+        StoreColumns(Avx512F.PermuteVar16x32x2(u0, low, v0), va, vb, beta, c, c + 4 * stride);
+        StoreColumns(Avx512F.PermuteVar16x32x2(u0, high, v0), va, vb, beta, c + 8 * stride, c + 12 * stride);
+        c += stride;
+        StoreColumns(Avx512F.PermuteVar16x32x2(u1, low, v1), va, vb, beta, c, c + 4 * stride);
+        StoreColumns(Avx512F.PermuteVar16x32x2(u1, high, v1), va, vb, beta, c + 8 * stride, c + 12 * stride);
+        c += stride;
+        StoreColumns(Avx512F.PermuteVar16x32x2(u2, low, v2), va, vb, beta, c, c + 4 * stride);
+        StoreColumns(Avx512F.PermuteVar16x32x2(u2, high, v2), va, vb, beta, c + 8 * stride, c + 12 * stride);
+        c += stride;
+        StoreColumns(Avx512F.PermuteVar16x32x2(u3, low, v3), va, vb, beta, c, c + 4 * stride);
+        StoreColumns(Avx512F.PermuteVar16x32x2(u3, high, v3), va, vb, beta, c + 8 * stride, c + 12 * stride);
+    }
+
+    // Two columns of eight rows (the halves of pair) to C at first and second: alpha · x + beta · C, C unread when beta is 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns(Vector512<float> pair, Vector256<float> alpha, Vector256<float> beta, float betaScalar, float* first, float* second)
+    {
+        Vector256<float> x = pair.GetLower(), y = pair.GetUpper();
+        if (betaScalar == 0f)
+        {
+            (x * alpha).Store(first);
+            (y * alpha).Store(second);
+        }
+        else
+        {
+            Vector256.FusedMultiplyAdd(x, alpha, Vector256.Load(first) * beta).Store(first);
+            Vector256.FusedMultiplyAdd(y, alpha, Vector256.Load(second) * beta).Store(second);
+        }
     }
 
     // C = alpha · acc + beta · C for one 32-wide row.

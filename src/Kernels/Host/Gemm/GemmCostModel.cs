@@ -42,9 +42,13 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// Whether a row-major (not transposed) B may be read in place where ChoosePackB judges that packing would not pay,
 /// even when <paramref name="ReadsOperandsInPlace"/> is false.
 /// </param>
+/// <param name="TransposesSmallerOperand">
+/// Whether a GEMM with a row-major A and a transposed B (C = A · Bᵀ) and m &lt; n is computed as Cᵀ = B · Aᵀ, so that the
+/// transposing pack falls on A, the smaller operand, and B is read in place (<see cref="GemmPlan.TransposedC"/>).
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
     bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false,
-    bool ReadsRowMajorAInPlace = false, bool ReadsRowMajorBInPlace = false)
+    bool ReadsRowMajorAInPlace = false, bool ReadsRowMajorBInPlace = false, bool TransposesSmallerOperand = false)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
@@ -77,12 +81,16 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// <item>Packed blocks of B of at most 512 KiB, a quarter of the 2 MiB L2 (Zen 3: 2 MiB, sized for L3). Of the
     /// shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, ahead in 6 of 7
     /// comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4; once level).</item>
+    /// <item>An NT product whose transposing pack of B each thread would do for at least twice A's rows, at a depth of
+    /// 256 or more, computed as Cᵀ = B · Aᵀ (GemmPlan.TransposedC): 128x784x400:NT 2–4% faster in alternating
+    /// processes; 128x400x784:NT was level and 128x400x20:NT 20% slower that way, so they keep the direct product
+    /// (docs/perf-notes.md, "v-transposed-c").</item>
     /// </list>
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
             ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true, ReadsRowMajorAInPlace: true,
-            ReadsRowMajorBInPlace: true)
+            ReadsRowMajorBInPlace: true, TransposesSmallerOperand: true)
         : Zen3(16);
 
     /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>

@@ -25,8 +25,15 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// All threads work on one packed KC × NC block of B at a time (see <see cref="BlockedGemm{T, TKernel}"/>): they pack
 /// its panels together, then take MC-row blocks of C; there is one part, and A and B are both packed.
 /// </param>
+/// <param name="TransposedC">
+/// The GEMM is computed as Cᵀ = op(B)ᵀ · op(A)ᵀ, an n × m product whose tiles the micro-kernel stores transposed into
+/// the row-major C (IMicroKernel.RunTransposedC); every other figure of the plan describes that product. Chosen for a
+/// row-major A and a transposed B with m &lt; n where the cost model allows it: the transposing pack then falls on the
+/// smaller operand (see <see cref="GemmCostModel.TransposesSmallerOperand"/>). Each element of C gets the same
+/// multiply-adds in the same order, so the bits are those of the direct product.
+/// </param>
 internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int RowsPerPart, int ColumnsPerPart,
-    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false)
+    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false, bool TransposedC = false)
 {
     /// <summary>Cycles a fork/join of the worker pool costs, roughly (wake-up plus the join's cache-line traffic).</summary>
     private const double SyncCycles = 4000;
@@ -51,6 +58,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>The shared-B plan's limit on a KC × NC block of B: as large as L3 allows (see ForSharedB).</summary>
     private const int SharedColumnBlockBytes = 2 << 20;
 
+    /// <summary>The shortest depth for which a C-transposed plan is considered (see Create).</summary>
+    private const int TransposedCMinimumDepth = 256;
+
     /// <summary>KC's upper limit, for every kernel and element type (see Blocks).</summary>
     private const int DepthBlockLimit = 256;
 
@@ -63,13 +73,31 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// <summary>A one-line description for benchmark reports.</summary>
     public override string ToString() => SharedB
         ? $"shared B blocks, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, A packed per thread, B packed together"
-        : $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
+        : (TransposedC ? "C transposed: Cᵀ = op(B)ᵀ·op(A)ᵀ in " : "") +
+        $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
         $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}";
 
-    /// <summary>Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry.</summary>
+    /// <summary>
+    /// Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry;
+    /// <paramref name="supportsTransposedC"/>: the kernel can store transposed tiles (<see cref="TransposedC"/>).
+    /// </summary>
     public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
-        int tileRows, int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA)
+        int tileRows, int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA, bool supportsTransposedC = false)
     {
+        // C = A · Bᵀ with A m × k and B n × k both row-major: the kernel reads vectors along C's rows, so B (n × k)
+        // has to be transposed into panels, each thread its n / threads rows: 7–8% of a thread's time at
+        // 128x784x400:NT. Cᵀ = B · Aᵀ reads B in place (as a row-major A) and transposes A instead, all m rows of it
+        // in every thread (its grids split B's rows), and stores each tile through 48 shuffles per K block. Measured
+        // (alternating processes, 2 threads): 128x784x400:NT 2–4% faster (each thread transposes 128 rows instead of
+        // 392), 128x400x784:NT level (128 against 200), 128x400x20:NT 20% slower (k = 20 does not repay the stores).
+        // So only where each thread's transposing pack shrinks to half or less and the depth is long.
+        if (supportsTransposedC && machine.TransposesSmallerOperand && !transposeA && transposeB
+            && 2L * m * threads <= n && k >= TransposedCMinimumDepth)
+        {
+            GemmPlan swapped = Create(n, m, k, transposeA: false, transposeB: true, threads, tileRows, tileColumns, elementSize, machine,
+                supportsRowStridedA);
+            if (!swapped.SharedB) return swapped with { TransposedC = true };
+        }
         // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
         // On a quiet machine the cheapest grid wins. But cores are often shared: a thread that loses its core for a

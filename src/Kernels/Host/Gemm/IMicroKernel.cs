@@ -35,4 +35,16 @@ internal unsafe interface IMicroKernel<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Computes one tile; see the interface remarks for layout and update rule.</summary>
     static abstract void Run(int depth, T* a, nint aRowStride, nint aDepthStride, T* b, nint bDepthStride,
         T alpha, T beta, T* c, nint cRowStride, int rows, int columns);
+
+    /// <summary>True when the kernel implements <see cref="RunTransposedC"/>.</summary>
+    static virtual bool SupportsTransposedC => false;
+
+    /// <summary>
+    /// As <see cref="Run"/>, storing the tile transposed: element (i, j) at c[j · cColumnStride + i] (for plans that
+    /// compute Cᵀ = op(B)ᵀ · op(A)ᵀ into a row-major C, <see cref="GemmPlan.TransposedC"/>), with the same update rule
+    /// and rounding. Only for kernels whose <see cref="SupportsTransposedC"/> is true.
+    /// </summary>
+    static virtual void RunTransposedC(int depth, T* a, nint aRowStride, nint aDepthStride, T* b, nint bDepthStride,
+        T alpha, T beta, T* c, nint cColumnStride, int rows, int columns)
+        => throw new NotSupportedException("This micro-kernel does not store transposed tiles.");
 }

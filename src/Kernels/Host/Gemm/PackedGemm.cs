@@ -122,10 +122,17 @@ public static unsafe class PackedGemm
             return GemmPlan.ForSharedB(m, n, k, threads, rows, columns, sizeof(float));
         }
 
-        /// <summary>Runs C = op(A) · op(B) (alpha 1, beta 0) with <paramref name="plan"/>.</summary>
+        /// <summary>Runs C = op(A) · op(B) (alpha 1, beta 0) with <paramref name="plan"/> (a C-transposed plan computes Cᵀ = op(B)ᵀ · op(A)ᵀ).</summary>
         public static void Run(WorkerPool pool, GemmInstructionSet instructionSet, in GemmPlan plan, bool transposeA, bool transposeB,
             int m, int n, int k, float* a, float* b, float* c)
         {
+            if (plan.TransposedC)
+            {
+                (transposeA, transposeB, m, n) = (!transposeB, !transposeA, n, m);
+                float* first = b;
+                b = a;
+                a = first;
+            }
             switch (Resolve(instructionSet))
             {
                 case GemmInstructionSet.Vector512: BlockedGemm<float, FloatKernel512>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;

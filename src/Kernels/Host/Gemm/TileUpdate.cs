@@ -14,7 +14,8 @@ internal static unsafe class TileUpdate
     [ThreadStatic] private static byte[]? t_scratch;
 
     /// <summary>
-    /// This thread's buffer for one partial tile (2 KiB, room for any kernel's tile: 8 × 32 floats, 16 × 8 doubles), pinned and 64-byte aligned.
+    /// This thread's buffer for one partial tile (2 KiB, room for any kernel's tile: 8 × 32 floats, 16 × 8 doubles, in the
+    /// first KiB; FloatKernel512.RunTransposedC computes its tile in the second), pinned and 64-byte aligned.
     /// <para>
     /// Kernels take it before their depth loop, not with a stackalloc after it: a localloc (or any call) after the
     /// loop, while the accumulators are live, counts as clobbering every vector register, and without a profile
@@ -50,6 +51,28 @@ internal static unsafe class TileUpdate
             else
             {
                 for (int j = 0; j < columns; j++) target[j] = T.FusedMultiplyAdd(source[j], alpha, beta * target[j]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Apply{T}"/> for a tile stored transposed: C(i, j) at c[j · cColumnStride + i] (a GEMM computed as
+    /// Cᵀ = op(B)ᵀ · op(A)ᵀ, see <see cref="GemmPlan.TransposedC"/>), with the same rounding.
+    /// </summary>
+    [MethodImpl(HotLoop.Options)]
+    public static void ApplyTransposed<T>(T* tile, int tileStride, int rows, int columns, T alpha, T beta, T* c, nint cColumnStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < columns; j++)
+        {
+            T* target = c + j * cColumnStride;
+            if (beta == T.Zero)
+            {
+                for (int i = 0; i < rows; i++) target[i] = alpha * tile[i * tileStride + j];
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++) target[i] = T.FusedMultiplyAdd(tile[i * tileStride + j], alpha, beta * target[i]);
             }
         }
     }

@@ -1,0 +1,160 @@
+using NUnit.Framework;
+using ScratchVae.Kernels.Host;
+using ScratchVae.Kernels.Host.Gemm;
+using ScratchVae.Kernels.Host.Parallel;
+
+namespace ScratchVae.Tests.Kernels;
+
+/// <summary>
+/// C-transposed plans (GemmPlan.TransposedC): C = A · Bᵀ computed as Cᵀ = B · Aᵀ, the tiles stored transposed into the
+/// row-major C. Every element gets the same multiply-adds in the same order as in the direct product, so the results
+/// are the direct plan's bits, whole tiles (through the AVX-512 shuffles) and edge tiles (through the scratch tile)
+/// alike, with any alpha and beta; the kernel's transposed store gives its row-major store's bits; and the planner
+/// picks the transposed product for the decoder's output layer on Intel and nowhere it was measured slower.
+/// (Emulated where the processor lacks AVX-512.)
+/// </summary>
+public sealed unsafe class TransposedCTests
+{
+    [TestCase(32, 200, 8, 0f)]
+    [TestCase(32, 200, 8, 0.5f)]
+    [TestCase(32, 37, 5, -1f)]
+    [TestCase(16, 64, 8, 0f)]
+    [TestCase(16, 9, 8, 2f)]
+    [TestCase(24, 64, 8, 0f)]
+    [TestCase(7, 33, 3, 1f)]
+    public void TheKernelsTransposedStoreGivesTheRowMajorBits(int columns, int depth, int rows, float beta)
+    {
+        const int stride = 301, cRows = 40, cColumns = 12; // C row-major with row stride 40; its transpose 40 × 12
+        var random = new Random(columns * 1000 + depth + rows);
+        float[] a = Values(random, 8 * stride);
+        float[] b = Values(random, depth * 32);
+        float[] c = Values(random, 8 * cRows);
+        float[] cTransposed = new float[cRows * cColumns];
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < cRows; j++) cTransposed[j * cColumns + i] = c[i * cRows + j];
+
+        float[] rowMajor = (float[])c.Clone(), transposed = (float[])cTransposed.Clone();
+        fixed (float* pa = a, pb = b, c1 = rowMajor, c2 = transposed)
+        {
+            FloatKernel512.Run(depth, pa, stride, 1, pb, 32, 1.5f, beta, c1, cRows, rows, columns);
+            FloatKernel512.RunTransposedC(depth, pa, stride, 1, pb, 32, 1.5f, beta, c2, cColumns, rows, columns);
+        }
+        for (int i = 0; i < 8; i++)
+        for (int j = 0; j < cRows; j++)
+        {
+            float expected = rowMajor[i * cRows + j], actual = transposed[j * cColumns + i];
+            if (BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(expected))
+                Assert.Fail($"C[{i},{j}]: transposed store {actual}, row-major store {expected} (tile {rows} x {columns})");
+        }
+        for (int j = 0; j < cRows; j++)
+            for (int i = 8; i < cColumns; i++)
+                Assert.That(transposed[j * cColumns + i], Is.EqualTo(cTransposed[j * cColumns + i]), $"Cᵀ[{j},{i}] outside the tile is untouched");
+    }
+
+    [TestCase(128, 784, 400, 1f, 0f)]
+    [TestCase(128, 784, 400, 0.75f, 0.5f)]
+    [TestCase(37, 300, 270, 1f, 0f)]
+    [TestCase(13, 70, 300, -2f, 1f)]
+    [TestCase(1, 33, 257, 1f, 0f)]
+    public void ATransposedPlanGivesTheDirectPlansBits(int m, int n, int k, float alpha, float beta)
+    {
+        var model = GemmCostModel.FloatVector512 with { TransposesSmallerOperand = true };
+        GemmPlan transposed = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
+            model, FloatKernel512.SupportsRowStridedA, supportsTransposedC: true);
+        GemmPlan direct = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
+            model, FloatKernel512.SupportsRowStridedA, supportsTransposedC: false);
+        Assert.That(transposed.TransposedC, Is.True, transposed.ToString());
+        Assert.That(direct.TransposedC, Is.False, direct.ToString());
+
+        var random = new Random(m * 31 + n * 7 + k);
+        float[] a = Values(random, m * k), b = Values(random, n * k), c0 = Values(random, m * n);
+        float[] viaTranspose = (float[])c0.Clone(), viaDirect = (float[])c0.Clone();
+        using var pool = new WorkerPool(2);
+        fixed (float* pa = a, pb = b, c1 = viaTranspose, c2 = viaDirect)
+        {
+            BlockedGemm<float, FloatKernel512>.Run(pool, transposed, false, true, n, m, k, alpha, pb, pa, beta, c1);
+            BlockedGemm<float, FloatKernel512>.Run(pool, direct, false, true, m, n, k, alpha, pa, pb, beta, c2);
+        }
+        Assert.That(viaTranspose, Is.EqualTo(viaDirect), $"{m}x{n}x{k}:NT, {transposed} against {direct}");
+
+        for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, magnitude = 0;
+            for (int p = 0; p < k; p++)
+            {
+                double product = (double)a[i * k + p] * b[j * k + p];
+                sum += product;
+                magnitude += Math.Abs(product);
+            }
+            double expected = alpha * sum + beta * c0[i * n + j];
+            double bound = 4 * (k + 2) * Math.Pow(2, -24) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * c0[i * n + j]));
+            if (!(Math.Abs(viaTranspose[i * n + j] - expected) <= bound))
+                Assert.Fail($"{m}x{n}x{k}: C[{i},{j}] = {viaTranspose[i * n + j]}, expected {expected} ± {bound}");
+        }
+    }
+
+    // On Intel: the decoder's output layer (each thread would transpose 392 rows of W, now 128 of x) is transposed;
+    // 128x400x784:NT (level when measured), the short-depth 128x400x20:NT (20% slower) and other layouts are not.
+    [TestCase(false, true, 128, 784, 400, true)]
+    [TestCase(false, true, 128, 400, 784, false)]
+    [TestCase(false, true, 128, 400, 20, false)]
+    [TestCase(false, true, 784, 128, 400, false)]
+    [TestCase(false, false, 128, 784, 400, false)]
+    [TestCase(true, false, 400, 784, 128, false)]
+    public void TheIntelPlannerTransposesTheDecodersOutputLayer(bool transposeA, bool transposeB, int m, int n, int k, bool expected)
+    {
+        if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never transpose C");
+        string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
+        Assert.That(plan.StartsWith("C transposed"), Is.EqualTo(expected), plan);
+    }
+
+    [Test]
+    public void TheZen3FiguresNeverTransposeC()
+    {
+        GemmPlan plan = GemmPlan.Create(128, 784, 400, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
+            GemmCostModel.Zen3(16), FloatKernel512.SupportsRowStridedA, supportsTransposedC: true);
+        Assert.That(plan.TransposedC, Is.False, plan.ToString());
+    }
+
+    [Test]
+    public void ThroughTheBackendTheDecodersOutputLayerMatchesTheDefinition()
+    {
+        // Whatever plan this processor gets: C = X · Wᵀ (+ beta · C) through HostBackend, against float64.
+        const int m = 128, n = 784, k = 400;
+        var random = new Random(3);
+        float[] x = Values(random, m * k), w = Values(random, n * k), c = Values(random, m * n);
+        using var backend = new HostBackend(2);
+        using var bx = backend.Allocate<float>(m * k);
+        using var bw = backend.Allocate<float>(n * k);
+        using var bc = backend.Allocate<float>(m * n);
+        backend.Upload<float>(x, bx);
+        backend.Upload<float>(w, bw);
+        backend.Upload<float>(c, bc);
+        backend.Gemm(false, true, m, n, k, 0.5f, bx, bw, 2f, bc);
+        float[] result = new float[m * n];
+        backend.Download(bc, 0, result);
+        for (int i = 0; i < m; i += 7)
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0, magnitude = 0;
+            for (int p = 0; p < k; p++)
+            {
+                double product = (double)x[i * k + p] * w[j * k + p];
+                sum += product;
+                magnitude += Math.Abs(product);
+            }
+            double expected = 0.5 * sum + 2.0 * c[i * n + j];
+            double bound = 4 * (k + 2) * Math.Pow(2, -24) * (0.5 * magnitude + 2 * Math.Abs(c[i * n + j]));
+            if (!(Math.Abs(result[i * n + j] - expected) <= bound))
+                Assert.Fail($"C[{i},{j}] = {result[i * n + j]}, expected {expected} ± {bound}");
+        }
+    }
+
+    private static float[] Values(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}
