@@ -78,20 +78,7 @@ public sealed unsafe class TransposedCTests
         Assert.That(viaTranspose, Is.EqualTo(viaDirect), $"{m}x{n}x{k}:NT, {transposed} against {direct}");
 
         for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++)
-        {
-            double sum = 0, magnitude = 0;
-            for (int p = 0; p < k; p++)
-            {
-                double product = (double)a[i * k + p] * b[j * k + p];
-                sum += product;
-                magnitude += Math.Abs(product);
-            }
-            double expected = alpha * sum + beta * c0[i * n + j];
-            double bound = 4 * (k + 2) * Math.Pow(2, -24) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * c0[i * n + j]));
-            if (!(Math.Abs(viaTranspose[i * n + j] - expected) <= bound))
-                Assert.Fail($"{m}x{n}x{k}: C[{i},{j}] = {viaTranspose[i * n + j]}, expected {expected} ± {bound}");
-        }
+            for (int j = 0; j < n; j++) AssertElement(viaTranspose, a, b, c0, i, j, n, k, alpha, beta);
     }
 
     // On Intel: the decoder's output layer (each thread would transpose 392 rows of W, now 128 of x) is transposed;
@@ -135,20 +122,24 @@ public sealed unsafe class TransposedCTests
         float[] result = new float[m * n];
         backend.Download(bc, 0, result);
         for (int i = 0; i < m; i += 7)
-        for (int j = 0; j < n; j++)
+            for (int j = 0; j < n; j++) AssertElement(result, x, w, c, i, j, n, k, 0.5f, 2f);
+    }
+
+    // C[i, j] of C = alpha · A · Bᵀ + beta · C0 (A m × k, B n × k, both row-major) against float64, within a bound on the
+    // float32 rounding of a k-term dot product.
+    private static void AssertElement(float[] result, float[] a, float[] b, float[] c0, int i, int j, int n, int k, float alpha, float beta)
+    {
+        double sum = 0, magnitude = 0;
+        for (int p = 0; p < k; p++)
         {
-            double sum = 0, magnitude = 0;
-            for (int p = 0; p < k; p++)
-            {
-                double product = (double)x[i * k + p] * w[j * k + p];
-                sum += product;
-                magnitude += Math.Abs(product);
-            }
-            double expected = 0.5 * sum + 2.0 * c[i * n + j];
-            double bound = 4 * (k + 2) * Math.Pow(2, -24) * (0.5 * magnitude + 2 * Math.Abs(c[i * n + j]));
-            if (!(Math.Abs(result[i * n + j] - expected) <= bound))
-                Assert.Fail($"C[{i},{j}] = {result[i * n + j]}, expected {expected} ± {bound}");
+            double product = (double)a[i * k + p] * b[j * k + p];
+            sum += product;
+            magnitude += Math.Abs(product);
         }
+        double expected = alpha * sum + beta * c0[i * n + j];
+        double bound = 4 * (k + 2) * Math.Pow(2, -24) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * c0[i * n + j]));
+        if (!(Math.Abs(result[i * n + j] - expected) <= bound))
+            Assert.Fail($"C[{i},{j}] = {result[i * n + j]}, expected {expected} ± {bound} (k = {k}, alpha {alpha}, beta {beta})");
     }
 
     private static float[] Values(Random random, int length)
