@@ -84,7 +84,7 @@ public sealed partial class GemmPlanTests
     {
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, Threads);
-        Assert.That(plan, Does.EndWith(expected), plan);
+        Assert.That(plan, Does.Contain(expected), plan);
     }
 
     private static int Parts(string plan)

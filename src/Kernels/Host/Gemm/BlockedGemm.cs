@@ -62,6 +62,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
                 pool.For(pool.ThreadCount, job.SharedBody);
             }
             else if (plan.Parts == 1) job.RunPart(0);
+            else if (plan.ClaimsColumns)
+            {
+                job.SetClaims(plan.Parts, n);
+                pool.For(plan.Parts, job.ClaimedBody);
+            }
             else pool.For(plan.Parts, job.Body);
         }
         finally
@@ -97,15 +102,77 @@ internal static unsafe class BlockedGemm<T, TKernel>
     }
 
     /// <summary>Computes part <paramref name="index"/> of C (see the class remarks for the loop nest).</summary>
-    [MethodImpl(HotLoop.Options)]
     internal static void RunPart(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, int index)
     {
-        int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
         int rowStart = index / plan.ColumnParts * plan.RowsPerPart;
         int columnStart = index % plan.ColumnParts * plan.ColumnsPerPart;
-        int rowEnd = Math.Min(m, rowStart + plan.RowsPerPart);
-        int columnEnd = Math.Min(n, columnStart + plan.ColumnsPerPart);
+        RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c,
+            rowStart, Math.Min(m, rowStart + plan.RowsPerPart), columnStart, Math.Min(n, columnStart + plan.ColumnsPerPart));
+    }
+
+    /// <summary>
+    /// Part <paramref name="index"/> of a <see cref="GemmPlan.ClaimsColumns"/> run. C's columns are cut into NR-wide
+    /// slivers (all rows each), and <paramref name="ranges"/> holds one range of them per part, packed as
+    /// (first &lt;&lt; 32) | end. A part claims its own range's slivers from the front, in order, so in a calm run each
+    /// thread computes the columns it computed last time (its B and C still in its caches); then it takes slivers from
+    /// the back of the other ranges, so a thread whose core is slowed down computes fewer. Each sliver gets the loops of
+    /// <see cref="RunPart"/> with the same KC blocks: an element's bits do not depend on who computed it.
+    /// </summary>
+    internal static void RunClaimed(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, long[] ranges, int index)
+    {
+        int tileColumns = TKernel.Columns, parts = ranges.Length;
+        for (int sliver; (sliver = ClaimFront(ref ranges[index])) >= 0;)
+            RunSliver(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, sliver * tileColumns);
+        for (int other = 1; other < parts; other++)
+        {
+            ref long range = ref ranges[(index + other) % parts];
+            for (int sliver; (sliver = ClaimBack(ref range)) >= 0;)
+                RunSliver(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, sliver * tileColumns);
+        }
+    }
+
+    private static void RunSliver(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, int columnStart)
+        => RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, 0, m, columnStart, Math.Min(n, columnStart + TKernel.Columns));
+
+    /// <summary>Splits ⌈n / NR⌉ slivers into <paramref name="ranges"/>.Length contiguous ranges, as equal as they come.</summary>
+    internal static void SetRanges(long[] ranges, int n)
+    {
+        int slivers = GemmPlan.CeilingDivide(n, TKernel.Columns), parts = ranges.Length;
+        for (int p = 0; p < parts; p++)
+            Volatile.Write(ref ranges[p], ((long)(p * slivers / parts) << 32) | (uint)((p + 1) * slivers / parts));
+    }
+
+    // Takes the first sliver of a range (−1 when it is empty).
+    private static int ClaimFront(ref long range)
+    {
+        for (long seen = Volatile.Read(ref range); ; seen = Volatile.Read(ref range))
+        {
+            int first = (int)(seen >> 32), end = (int)seen;
+            if (first >= end) return -1;
+            if (Interlocked.CompareExchange(ref range, ((long)(first + 1) << 32) | (uint)end, seen) == seen) return first;
+        }
+    }
+
+    // Takes the last sliver of a range (−1 when it is empty).
+    private static int ClaimBack(ref long range)
+    {
+        for (long seen = Volatile.Read(ref range); ; seen = Volatile.Read(ref range))
+        {
+            int first = (int)(seen >> 32), end = (int)seen;
+            if (first >= end) return -1;
+            if (Interlocked.CompareExchange(ref range, ((long)first << 32) | (uint)(end - 1), seen) == seen) return end - 1;
+        }
+    }
+
+    /// <summary>Computes rows rowStart … rowEnd − 1 and columns columnStart … columnEnd − 1 of C (see the class remarks for the loop nest).</summary>
+    [MethodImpl(HotLoop.Options)]
+    private static void RunBlock(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
         if (rowStart >= rowEnd || columnStart >= columnEnd) return;
 
         int depthBlock = plan.DepthBlock;

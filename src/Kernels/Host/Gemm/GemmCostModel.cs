@@ -46,9 +46,14 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// Whether a GEMM with a row-major A and a transposed B (C = A · Bᵀ) and m &lt; n is computed as Cᵀ = B · Aᵀ, so that the
 /// transposing pack falls on A, the smaller operand, and B is read in place (<see cref="GemmPlan.TransposedC"/>).
 /// </param>
+/// <param name="ClaimsColumnSlivers">
+/// Whether 1 × P grids that read A in place let the threads claim NR-wide slivers of C's columns one at a time instead
+/// of owning fixed parts (<see cref="GemmPlan.ClaimsColumns"/>).
+/// </param>
 internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, double StreamCyclesPerElement, bool AvoidLargePartsOnePerThread,
     bool ReadsOperandsInPlace, bool ShareLargeBBlocks, double BalanceTolerance, int ColumnBlockBytes, bool HalfTileColumnSplits = false,
-    bool ReadsRowMajorAInPlace = false, bool ReadsRowMajorBInPlace = false, bool TransposesSmallerOperand = false)
+    bool ReadsRowMajorAInPlace = false, bool ReadsRowMajorBInPlace = false, bool TransposesSmallerOperand = false,
+    bool ClaimsColumnSlivers = false)
 {
     /// <summary>
     /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
@@ -90,7 +95,7 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
         ? new GemmCostModel(32, 0.45, AvoidLargePartsOnePerThread: false, ReadsOperandsInPlace: false, ShareLargeBBlocks: false, BalanceTolerance: 0,
             ColumnBlockBytes: 512 << 10, HalfTileColumnSplits: true, ReadsRowMajorAInPlace: true,
-            ReadsRowMajorBInPlace: true, TransposesSmallerOperand: true)
+            ReadsRowMajorBInPlace: true, TransposesSmallerOperand: true, ClaimsColumnSlivers: true)
         : Zen3(16);
 
     /// <summary>True on an Intel processor (CPUID vendor "GenuineIntel"), which gets <see cref="FloatVector512"/>'s Xeon figures.</summary>

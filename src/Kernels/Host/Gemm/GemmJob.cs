@@ -22,11 +22,29 @@ internal sealed unsafe class GemmJob<T, TKernel>
     private T* _sharedB;
     private int[] _stageCounters = [];
 
+    // Claimed-columns plans: each part's range of NR-wide slivers still to compute (see BlockedGemm.RunClaimed).
+    private long[] _ranges = [];
+
     private GemmJob()
     {
         Body = RunPart;
         SharedBody = RunShared;
+        ClaimedBody = RunClaimed;
     }
+
+    /// <summary>RunClaimed as a cached delegate: one call per thread of the pool.</summary>
+    public Action<int> ClaimedBody { get; }
+
+    /// <summary>Prepares a claimed-columns run of <paramref name="parts"/> parts over <paramref name="n"/> columns.</summary>
+    public void SetClaims(int parts, int n)
+    {
+        if (_ranges.Length != parts) _ranges = new long[parts];
+        BlockedGemm<T, TKernel>.SetRanges(_ranges, n);
+    }
+
+    /// <summary>Computes part <paramref name="index"/>'s slivers, then takes over the others' remaining ones.</summary>
+    public void RunClaimed(int index)
+        => BlockedGemm<T, TKernel>.RunClaimed(_plan, _transposeA, _transposeB, _m, _n, _k, _alpha, _a, _b, _beta, _c, _ranges, index);
 
     /// <summary>RunPart as a cached delegate for <see cref="Parallel.WorkerPool.For"/>.</summary>
     public Action<int> Body { get; }

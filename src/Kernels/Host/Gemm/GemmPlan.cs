@@ -32,8 +32,15 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// smaller operand (see <see cref="GemmCostModel.TransposesSmallerOperand"/>). Each element of C gets the same
 /// multiply-adds in the same order, so the bits are those of the direct product.
 /// </param>
+/// <param name="ClaimsColumns">
+/// The parts' columns are NR-wide slivers (all rows each) that the threads claim: a part computes its own range of
+/// slivers first and then takes the others' remaining ones from their far end, so a thread whose core is slowed down
+/// computes fewer (BlockedGemm.RunClaimed). For 1 × P grids that read A in place (nothing is packed per part but B's
+/// slivers, which are per column anyway); the figures of the grid still give the blocks.
+/// </param>
 internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int RowsPerPart, int ColumnsPerPart,
-    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false, bool TransposedC = false)
+    int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false, bool TransposedC = false,
+    bool ClaimsColumns = false)
 {
     /// <summary>Cycles a fork/join of the worker pool costs, roughly (wake-up plus the join's cache-line traffic).</summary>
     private const double SyncCycles = 4000;
@@ -75,7 +82,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         ? $"shared B blocks, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, A packed per thread, B packed together"
         : (TransposedC ? "C transposed: Cᵀ = op(B)ᵀ·op(A)ᵀ in " : "") +
         $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
-        $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}";
+        $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}" +
+        (ClaimsColumns ? ", column slivers claimed" : "");
 
     /// <summary>
     /// Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry;
@@ -131,6 +139,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         if (machine.ShareLargeBBlocks && threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
             return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize);
+        // A 1 × P grid with A in place packs nothing per part that a sliver of columns would not pack anyway: let
+        // the threads claim slivers instead of owning parts (see ClaimsColumns).
+        if (machine.ClaimsColumnSlivers && threads > 1 && best.RowParts == 1 && best.Parts > 1 && !best.PackA)
+            return best with { ClaimsColumns = true };
         return best;
 
         GemmPlan Select(bool avoidOnePartPerThread, out bool found)
