@@ -90,6 +90,9 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     /// 256 or more, computed as Cᵀ = B · Aᵀ (GemmPlan.TransposedC): 128x784x400:NT 2–4% faster in alternating
     /// processes; 128x400x784:NT was level and 128x400x20:NT 20% slower that way, so they keep the direct product
     /// (docs/perf-notes.md, "v-transposed-c").</item>
+    /// <item>1 × P grids that read A in place let the threads claim column slivers (GemmPlan.ClaimsColumns): one vCPU
+    /// of the Xeon VM often ran at 55–82% while the other ran at 86–91%, which a static split waits for; level in calm
+    /// rounds, 13–35% faster in slowed ones (docs/perf-notes.md, "v-claimed").</item>
     /// </list>
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor
