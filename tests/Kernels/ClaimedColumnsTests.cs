@@ -23,7 +23,7 @@ public sealed unsafe class ClaimedColumnsTests
             ?? throw new AssertionException($"no 1 x {threads} grid for {m}x{n}x{k}");
         GemmPlan claimed = grid with { ClaimsColumns = true };
         var random = new Random(m + 3 * n + 7 * k);
-        float[] a = Values(random, m * k), b = Values(random, k * n), c0 = Values(random, m * n);
+        float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, k * n), c0 = GemmReference.Values(random, m * n);
         float[] viaClaims = (float[])c0.Clone(), viaParts = (float[])c0.Clone();
         using var pool = new WorkerPool(threads);
         fixed (float* pa = a, pb = b, c1 = viaClaims, c2 = viaParts)
@@ -32,7 +32,7 @@ public sealed unsafe class ClaimedColumnsTests
             BlockedGemm<float, FloatKernel512>.Run(pool, grid, transposeA, transposeB, m, n, k, 1.25f, pa, pb, 0.5f, c2);
         }
         Assert.That(viaClaims, Is.EqualTo(viaParts), $"{claimed} against {grid}");
-        AssertMatchesDefinition(viaClaims, a, b, c0, transposeA, transposeB, m, n, k, 1.25f, 0.5f);
+        GemmReference.AssertMatches(viaClaims, a, b, c0, transposeA, transposeB, m, n, k, 1.25f, 0.5f);
     }
 
     [TestCase(3)]
@@ -44,13 +44,13 @@ public sealed unsafe class ClaimedColumnsTests
         GemmPlan plan = PackedGemm.FloatPlans.Grid(GemmInstructionSet.Vector512, false, false, m, n, k, parts, 1, parts, packB: null)!.Value
             with { ClaimsColumns = true };
         var random = new Random(parts);
-        float[] a = Values(random, m * k), b = Values(random, k * n), c = new float[m * n];
+        float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, k * n), c = new float[m * n];
         long[] ranges = new long[parts];
         BlockedGemm<float, FloatKernel512>.SetRanges(ranges, n);
         fixed (float* pa = a, pb = b, pc = c)
             BlockedGemm<float, FloatKernel512>.RunClaimed(plan, false, false, m, n, k, 1f, pa, pb, 0f, pc, ranges, 0);
         foreach (long range in ranges) Assert.That((int)(range >> 32), Is.GreaterThanOrEqualTo((int)range), "every range is used up");
-        AssertMatchesDefinition(c, a, b, new float[m * n], false, false, m, n, k, 1f, 0f);
+        GemmReference.AssertMatches(c, a, b, new float[m * n], false, false, m, n, k, 1f, 0f);
     }
 
     [Test]
@@ -80,32 +80,5 @@ public sealed unsafe class ClaimedColumnsTests
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never claim columns");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
         Assert.That(plan.EndsWith("column slivers claimed"), Is.EqualTo(expected), plan);
-    }
-
-    private static void AssertMatchesDefinition(float[] result, float[] a, float[] b, float[] c0, bool transposeA, bool transposeB,
-        int m, int n, int k, float alpha, float beta)
-    {
-        for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++)
-        {
-            double sum = 0, magnitude = 0;
-            for (int p = 0; p < k; p++)
-            {
-                double product = (double)(transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j]);
-                sum += product;
-                magnitude += Math.Abs(product);
-            }
-            double expected = alpha * sum + beta * c0[i * n + j];
-            double bound = 4 * (k + 2) * Math.Pow(2, -24) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * c0[i * n + j]));
-            if (!(Math.Abs(result[i * n + j] - expected) <= bound))
-                Assert.Fail($"{m}x{n}x{k}: C[{i},{j}] = {result[i * n + j]}, expected {expected} ± {bound}");
-        }
-    }
-
-    private static float[] Values(Random random, int length)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-        return values;
     }
 }

@@ -27,27 +27,14 @@ public sealed unsafe class HalfTileSplitTests
         Assert.That(whole!.Value.ColumnsPerPart % 32, Is.EqualTo(0), whole.ToString());
 
         var random = new Random(m * 7 + n + k);
-        float[] a = Values(random, m * k), b = Values(random, k * n);
+        float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, k * n);
         float[] withHalf = Run(half.Value, transposeA, transposeB, m, n, k, a, b);
         float[] withWhole = Run(whole.Value, transposeA, transposeB, m, n, k, a, b);
         float[] withOne = Run(one!.Value, transposeA, transposeB, m, n, k, a, b);
         Assert.That(withHalf, Is.EqualTo(withWhole), "half-tile parts against whole-tile parts");
         Assert.That(withHalf, Is.EqualTo(withOne), "half-tile parts against one part");
 
-        for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++)
-        {
-            double sum = 0, magnitude = 0;
-            for (int p = 0; p < k; p++)
-            {
-                double product = (double)(transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j]);
-                sum += product;
-                magnitude += Math.Abs(product);
-            }
-            double bound = 4 * (k + 2) * Math.Pow(2, -24) * magnitude;
-            if (!(Math.Abs(withHalf[i * n + j] - sum) <= bound))
-                Assert.Fail($"{m}x{n}x{k}: C[{i},{j}] = {withHalf[i * n + j]}, expected {sum} ± {bound}");
-        }
+        GemmReference.AssertMatches(withHalf, a, b, new float[m * n], transposeA, transposeB, m, n, k, 1f, 0f);
     }
 
     // On an Intel core the planner uses such splits for the VAE's large m = 128 shapes, and keeps whole tiles where half
@@ -69,12 +56,5 @@ public sealed unsafe class HalfTileSplitTests
         fixed (float* pa = a, pb = b, pc = c)
             PackedGemm.FloatPlans.Run(pool, GemmInstructionSet.Vector512, plan, transposeA, transposeB, m, n, k, pa, pb, pc);
         return c;
-    }
-
-    private static float[] Values(Random random, int length)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-        return values;
     }
 }

@@ -26,9 +26,9 @@ public sealed unsafe class TransposedCTests
     {
         const int stride = 301, cRows = 40, cColumns = 12; // C row-major with row stride 40; its transpose 40 × 12
         var random = new Random(columns * 1000 + depth + rows);
-        float[] a = Values(random, 8 * stride);
-        float[] b = Values(random, depth * 32);
-        float[] c = Values(random, 8 * cRows);
+        float[] a = GemmReference.Values(random, 8 * stride);
+        float[] b = GemmReference.Values(random, depth * 32);
+        float[] c = GemmReference.Values(random, 8 * cRows);
         float[] cTransposed = new float[cRows * cColumns];
         for (int i = 0; i < 8; i++)
             for (int j = 0; j < cRows; j++) cTransposed[j * cColumns + i] = c[i * cRows + j];
@@ -67,7 +67,7 @@ public sealed unsafe class TransposedCTests
         Assert.That(direct.TransposedC, Is.False, direct.ToString());
 
         var random = new Random(m * 31 + n * 7 + k);
-        float[] a = Values(random, m * k), b = Values(random, n * k), c0 = Values(random, m * n);
+        float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, n * k), c0 = GemmReference.Values(random, m * n);
         float[] viaTranspose = (float[])c0.Clone(), viaDirect = (float[])c0.Clone();
         using var pool = new WorkerPool(2);
         fixed (float* pa = a, pb = b, c1 = viaTranspose, c2 = viaDirect)
@@ -77,8 +77,7 @@ public sealed unsafe class TransposedCTests
         }
         Assert.That(viaTranspose, Is.EqualTo(viaDirect), $"{m}x{n}x{k}:NT, {transposed} against {direct}");
 
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) AssertElement(viaTranspose, a, b, c0, i, j, n, k, alpha, beta);
+        GemmReference.AssertMatches(viaTranspose, a, b, c0, false, true, m, n, k, alpha, beta);
     }
 
     // On Intel: the decoder's output layer (each thread would transpose 392 rows of W, now 128 of x) is transposed;
@@ -110,7 +109,7 @@ public sealed unsafe class TransposedCTests
         // Whatever plan this processor gets: C = X · Wᵀ (+ beta · C) through HostBackend, against float64.
         const int m = 128, n = 784, k = 400;
         var random = new Random(3);
-        float[] x = Values(random, m * k), w = Values(random, n * k), c = Values(random, m * n);
+        float[] x = GemmReference.Values(random, m * k), w = GemmReference.Values(random, n * k), c = GemmReference.Values(random, m * n);
         using var backend = new HostBackend(2);
         using var bx = backend.Allocate<float>(m * k);
         using var bw = backend.Allocate<float>(n * k);
@@ -121,31 +120,6 @@ public sealed unsafe class TransposedCTests
         backend.Gemm(false, true, m, n, k, 0.5f, bx, bw, 2f, bc);
         float[] result = new float[m * n];
         backend.Download(bc, 0, result);
-        for (int i = 0; i < m; i += 7)
-            for (int j = 0; j < n; j++) AssertElement(result, x, w, c, i, j, n, k, 0.5f, 2f);
-    }
-
-    // C[i, j] of C = alpha · A · Bᵀ + beta · C0 (A m × k, B n × k, both row-major) against float64, within a bound on the
-    // float32 rounding of a k-term dot product.
-    private static void AssertElement(float[] result, float[] a, float[] b, float[] c0, int i, int j, int n, int k, float alpha, float beta)
-    {
-        double sum = 0, magnitude = 0;
-        for (int p = 0; p < k; p++)
-        {
-            double product = (double)a[i * k + p] * b[j * k + p];
-            sum += product;
-            magnitude += Math.Abs(product);
-        }
-        double expected = alpha * sum + beta * c0[i * n + j];
-        double bound = 4 * (k + 2) * Math.Pow(2, -24) * (Math.Abs(alpha) * magnitude + Math.Abs(beta * c0[i * n + j]));
-        if (!(Math.Abs(result[i * n + j] - expected) <= bound))
-            Assert.Fail($"C[{i},{j}] = {result[i * n + j]}, expected {expected} ± {bound} (k = {k}, alpha {alpha}, beta {beta})");
-    }
-
-    private static float[] Values(Random random, int length)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-        return values;
+        GemmReference.AssertMatches(result, x, w, c, false, true, m, n, k, 0.5f, 2f, rowStep: 7);
     }
 }
