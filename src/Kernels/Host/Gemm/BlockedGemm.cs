@@ -21,7 +21,10 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// </code>
 /// Large GEMMs that would pack both operands in several row parts run <see cref="RunShared"/> instead: the same
 /// loops with jc and pc outermost, the packing of each B block shared by all threads and its row blocks (ic) handed
-/// out among them (<see cref="GemmPlan.SharedB"/>).
+/// out among them (<see cref="GemmPlan.SharedB"/>). 1 × P grids that read A in place run <see cref="RunClaimed"/>: the
+/// parts are ranges of NR-wide column slivers that a thread done with its own takes over from the others
+/// (<see cref="GemmPlan.ClaimsColumns"/>). A <see cref="GemmPlan.TransposedC"/> plan computes Cᵀ = op(B)ᵀ · op(A)ᵀ and
+/// has the kernel store its tiles transposed.
 /// </summary>
 internal static unsafe class BlockedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
