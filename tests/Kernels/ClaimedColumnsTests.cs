@@ -46,7 +46,7 @@ public sealed unsafe class ClaimedColumnsTests
         var random = new Random(parts);
         float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, k * n), c = new float[m * n];
         long[] ranges = new long[parts];
-        BlockedGemm<float, FloatKernel512>.SetRanges(ranges, n);
+        BlockedGemm<float, FloatKernel512>.SetRanges(ranges, (n + 31) / 32);
         fixed (float* pa = a, pb = b, pc = c)
             BlockedGemm<float, FloatKernel512>.RunClaimed(plan, false, false, m, n, k, 1f, pa, pb, 0f, pc, ranges, 0);
         foreach (long range in ranges) Assert.That((int)(range >> 32), Is.GreaterThanOrEqualTo((int)range), "every range is used up");
@@ -57,7 +57,7 @@ public sealed unsafe class ClaimedColumnsTests
     public void TheRangesCoverEverySliverOnce()
     {
         long[] ranges = new long[3];
-        BlockedGemm<float, FloatKernel512>.SetRanges(ranges, 784); // 25 slivers of 32 (the last 16 wide)
+        BlockedGemm<float, FloatKernel512>.SetRanges(ranges, 25); // 784 columns: 25 slivers of 32 (the last 16 wide)
         int expectedFirst = 0;
         foreach (long range in ranges)
         {

@@ -80,6 +80,33 @@ public sealed unsafe class TransposedCTests
         GemmReference.AssertMatches(viaTranspose, a, b, c0, false, true, m, n, k, alpha, beta);
     }
 
+    [TestCase(128, 784, 400, 2)]
+    [TestCase(37, 300, 270, 2)]
+    [TestCase(13, 200, 300, 3)]
+    public void ClaimedRowSlicesGiveTheStaticPartsBits(int m, int n, int k, int threads)
+    {
+        // The transposed product Cᵀ (n × m) in P × 1 parts, static against claimed 64-row slices; then one part alone.
+        var model = GemmCostModel.FloatVector512 with { TransposesSmallerOperand = true };
+        GemmPlan parts = GemmPlan.ForGrid(n, m, k, false, true, threads, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
+            model, FloatKernel512.SupportsRowStridedA, threads, 1)!.Value with { TransposedC = true };
+        GemmPlan claimed = parts with { ClaimsRows = true };
+        var random = new Random(m + n + k);
+        float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, n * k), c0 = GemmReference.Values(random, m * n);
+        float[] viaClaims = (float[])c0.Clone(), viaParts = (float[])c0.Clone(), alone = (float[])c0.Clone();
+        using var pool = new WorkerPool(threads);
+        long[] ranges = new long[threads];
+        BlockedGemm<float, FloatKernel512>.SetRanges(ranges, (n + GemmPlan.RowsPerClaim - 1) / GemmPlan.RowsPerClaim);
+        fixed (float* pa = a, pb = b, c1 = viaClaims, c2 = viaParts, c3 = alone)
+        {
+            BlockedGemm<float, FloatKernel512>.Run(pool, claimed, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c1);
+            BlockedGemm<float, FloatKernel512>.Run(pool, parts, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c2);
+            BlockedGemm<float, FloatKernel512>.RunClaimedRows(claimed, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c3, ranges, 0);
+        }
+        Assert.That(viaClaims, Is.EqualTo(viaParts), $"{claimed} against {parts}");
+        Assert.That(alone, Is.EqualTo(viaParts), "part 0 alone, taking every slice");
+        GemmReference.AssertMatches(viaClaims, a, b, c0, false, true, m, n, k, 0.75f, 0.5f);
+    }
+
     // On Intel: the decoder's output layer (each thread would transpose 392 rows of W, now 128 of x) is transposed;
     // 128x400x784:NT (level when measured), the short-depth 128x400x20:NT (20% slower) and other layouts are not.
     [TestCase(false, true, 128, 784, 400, true)]
@@ -93,6 +120,7 @@ public sealed unsafe class TransposedCTests
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never transpose C");
         string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
         Assert.That(plan.StartsWith("C transposed"), Is.EqualTo(expected), plan);
+        if (expected) Assert.That(plan, Does.EndWith("row slices claimed"), "the transposed plan's parts claim row slices");
     }
 
     [Test]

@@ -67,8 +67,13 @@ internal static unsafe class BlockedGemm<T, TKernel>
             else if (plan.Parts == 1) job.RunPart(0);
             else if (plan.ClaimsColumns)
             {
-                job.SetClaims(plan.Parts, n);
+                job.SetClaims(plan.Parts, GemmPlan.CeilingDivide(n, TKernel.Columns));
                 pool.For(plan.Parts, job.ClaimedBody);
+            }
+            else if (plan.ClaimsRows)
+            {
+                job.SetClaims(plan.Parts, GemmPlan.CeilingDivide(m, GemmPlan.RowsPerClaim));
+                pool.For(plan.Parts, job.ClaimedRowsBody);
             }
             else pool.For(plan.Parts, job.Body);
         }
@@ -140,12 +145,52 @@ internal static unsafe class BlockedGemm<T, TKernel>
         T alpha, T* a, T* b, T beta, T* c, int columnStart)
         => RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, 0, m, columnStart, Math.Min(n, columnStart + TKernel.Columns));
 
-    /// <summary>Splits ⌈n / NR⌉ slivers into <paramref name="ranges"/>.Length contiguous ranges, as equal as they come.</summary>
-    internal static void SetRanges(long[] ranges, int n)
+    /// <summary>
+    /// Part <paramref name="index"/> of a <see cref="GemmPlan.ClaimsRows"/> run: as <see cref="RunClaimed"/> with
+    /// slices of <see cref="GemmPlan.RowsPerClaim"/> rows (all columns each) in place of column slivers. Every part first
+    /// packs all of op(B) (each KC block), which each of its fixed parts would have packed as well, so a slice needs
+    /// nothing packed but A's bottom edge.
+    /// </summary>
+    internal static void RunClaimedRows(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, T* a, T* b, T beta, T* c, long[] ranges, int index)
     {
-        int slivers = GemmPlan.CeilingDivide(n, TKernel.Columns), parts = ranges.Length;
+        T* allB = PackAllB(plan, transposeB, n, k, b);
+        int parts = ranges.Length, slice = GemmPlan.RowsPerClaim;
+        for (int taken; (taken = ClaimFront(ref ranges[index])) >= 0;)
+            RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, taken * slice, Math.Min(m, (taken + 1) * slice), 0, n, allB);
+        for (int other = 1; other < parts; other++)
+        {
+            ref long range = ref ranges[(index + other) % parts];
+            for (int taken; (taken = ClaimBack(ref range)) >= 0;)
+                RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, taken * slice, Math.Min(m, (taken + 1) * slice), 0, n, allB);
+        }
+    }
+
+    // Packs all of op(B) into this thread's B buffer: the NR-wide panels of each KC block, the blocks one after the
+    // other (block pc at pc · PaddedColumns(n)).
+    [MethodImpl(HotLoop.Options)]
+    private static T* PackAllB(in GemmPlan plan, bool transposeB, int n, int k, T* b)
+    {
+        int tileColumns = TKernel.Columns;
+        T* allB = PackBuffers<T>.ForCurrentThread().B((nint)PaddedColumns(n) * k);
+        for (int pc = 0; pc < k; pc += plan.DepthBlock)
+        {
+            int depth = Math.Min(plan.DepthBlock, k - pc);
+            T* block = allB + (nint)pc * PaddedColumns(n);
+            for (int jr = 0; jr < n; jr += tileColumns)
+                PackB(transposeB, n, k, b, pc, depth, jr, Math.Min(tileColumns, n - jr), block + (nint)jr * depth);
+        }
+        return allB;
+    }
+
+    private static int PaddedColumns(int n) => GemmPlan.CeilingDivide(n, TKernel.Columns) * TKernel.Columns;
+
+    /// <summary>Splits <paramref name="count"/> slivers or slices into <paramref name="ranges"/>.Length contiguous ranges, as equal as they come.</summary>
+    internal static void SetRanges(long[] ranges, int count)
+    {
+        int parts = ranges.Length;
         for (int p = 0; p < parts; p++)
-            Volatile.Write(ref ranges[p], ((long)(p * slivers / parts) << 32) | (uint)((p + 1) * slivers / parts));
+            Volatile.Write(ref ranges[p], ((long)(p * count / parts) << 32) | (uint)((p + 1) * count / parts));
     }
 
     // Takes the first sliver of a range (−1 when it is empty).
@@ -172,8 +217,10 @@ internal static unsafe class BlockedGemm<T, TKernel>
 
     /// <summary>Computes rows rowStart … rowEnd − 1 and columns columnStart … columnEnd − 1 of C (see the class remarks for the loop nest).</summary>
     [MethodImpl(HotLoop.Options)]
+    // packedAllB: all of op(B) packed already, every KC block one after the other (see PackAllB), for row blocks that
+    // span all columns; null: B is packed here per block, or read in place.
     private static void RunBlock(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
-        T alpha, T* a, T* b, T beta, T* c, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        T alpha, T* a, T* b, T beta, T* c, int rowStart, int rowEnd, int columnStart, int columnEnd, T* packedAllB = null)
     {
         int tileRows = TKernel.Rows, tileColumns = TKernel.Columns;
         if (rowStart >= rowEnd || columnStart >= columnEnd) return;
@@ -183,7 +230,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
         // Packed A holds one MC × KC block; unpacked A still needs one MR-tall panel for the bottom edge tile,
         // whose missing rows must not be read from beyond A.
         T* packedA = buffers.A((nint)(plan.PackA ? plan.RowBlock : tileRows) * depthBlock);
-        T* packedB = buffers.B((nint)(plan.PackB ? plan.ColumnBlock : tileColumns) * depthBlock);
+        T* packedB = packedAllB != null ? null : buffers.B((nint)(plan.PackB ? plan.ColumnBlock : tileColumns) * depthBlock);
 
         for (int jc = columnStart; jc < columnEnd; jc += plan.ColumnBlock)
         {
@@ -193,7 +240,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
                 int depth = Math.Min(depthBlock, k - pc);
                 T blockBeta = pc == 0 ? beta : T.One;
 
-                if (plan.PackB)
+                if (packedAllB != null)
+                {
+                    packedB = packedAllB + (nint)pc * PaddedColumns(n);
+                }
+                else if (plan.PackB)
                 {
                     for (int jr = 0; jr < columnCount; jr += tileColumns)
                         PackB(transposeB, n, k, b, pc, depth, jc + jr, Math.Min(tileColumns, columnCount - jr), packedB + (nint)jr * depth);

@@ -22,7 +22,7 @@ internal sealed unsafe class GemmJob<T, TKernel>
     private T* _sharedB;
     private int[] _stageCounters = [];
 
-    // Claimed-columns plans: each part's range of NR-wide slivers still to compute (see BlockedGemm.RunClaimed).
+    // Claimed plans: each part's range of column slivers or row slices still to compute (see BlockedGemm.RunClaimed).
     private long[] _ranges = [];
 
     private GemmJob()
@@ -30,16 +30,24 @@ internal sealed unsafe class GemmJob<T, TKernel>
         Body = RunPart;
         SharedBody = RunShared;
         ClaimedBody = RunClaimed;
+        ClaimedRowsBody = RunClaimedRows;
     }
+
+    /// <summary>RunClaimedRows as a cached delegate: one call per part.</summary>
+    public Action<int> ClaimedRowsBody { get; }
+
+    /// <summary>Computes part <paramref name="index"/>'s row slices, then takes over the others' remaining ones.</summary>
+    public void RunClaimedRows(int index)
+        => BlockedGemm<T, TKernel>.RunClaimedRows(_plan, _transposeA, _transposeB, _m, _n, _k, _alpha, _a, _b, _beta, _c, _ranges, index);
 
     /// <summary>RunClaimed as a cached delegate: one call per thread of the pool.</summary>
     public Action<int> ClaimedBody { get; }
 
-    /// <summary>Prepares a claimed-columns run of <paramref name="parts"/> parts over <paramref name="n"/> columns.</summary>
-    public void SetClaims(int parts, int n)
+    /// <summary>Prepares a claimed run of <paramref name="parts"/> parts over <paramref name="count"/> slivers or slices.</summary>
+    public void SetClaims(int parts, int count)
     {
         if (_ranges.Length != parts) _ranges = new long[parts];
-        BlockedGemm<T, TKernel>.SetRanges(_ranges, n);
+        BlockedGemm<T, TKernel>.SetRanges(_ranges, count);
     }
 
     /// <summary>Computes part <paramref name="index"/>'s slivers, then takes over the others' remaining ones.</summary>

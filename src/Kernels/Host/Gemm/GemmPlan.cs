@@ -38,10 +38,22 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// computes fewer (BlockedGemm.RunClaimed). For 1 × P grids that read A in place (nothing is packed per part but B's
 /// slivers, which are per column anyway); the figures of the grid still give the blocks.
 /// </param>
+/// <param name="ClaimsRows">
+/// As <paramref name="ClaimsColumns"/> for P × 1 grids, with slices of <see cref="RowsPerClaim"/> rows (all columns):
+/// for the C-transposed plans, whose parts read A in place and each pack all of B anyway (every part packs it once
+/// up front, then claims slices).
+/// </param>
 internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int RowsPerPart, int ColumnsPerPart,
     int DepthBlock, int RowBlock, int ColumnBlock, bool PackA, bool PackB, bool SharedB = false, bool TransposedC = false,
-    bool ClaimsColumns = false)
+    bool ClaimsColumns = false, bool ClaimsRows = false)
 {
+    /// <summary>
+    /// Rows of C per claimed slice of a <see cref="ClaimsRows"/> plan (eight register tiles of the 8-row kernels): at
+    /// 128x784x400:NT, 64-row slices kept the static plan's speed in calm runs, 32-row ones lost about 1.5% (each B
+    /// sliver then serves four tiles per pass instead of eight).
+    /// </summary>
+    public const int RowsPerClaim = 64;
+
     /// <summary>Cycles a fork/join of the worker pool costs, roughly (wake-up plus the join's cache-line traffic).</summary>
     private const double SyncCycles = 4000;
 
@@ -83,7 +95,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         : (TransposedC ? "C transposed: Cᵀ = op(B)ᵀ·op(A)ᵀ in " : "") +
         $"{RowParts}x{ColumnParts} parts of {RowsPerPart}x{ColumnsPerPart}, KC={DepthBlock} MC={RowBlock} NC={ColumnBlock}, " +
         $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}" +
-        (ClaimsColumns ? ", column slivers claimed" : "");
+        (ClaimsColumns ? ", column slivers claimed" : "") + (ClaimsRows ? ", row slices claimed" : "");
 
     /// <summary>
     /// Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry;
@@ -104,7 +116,13 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         {
             GemmPlan swapped = Create(n, m, k, transposeA: false, transposeB: true, threads, tileRows, tileColumns, elementSize, machine,
                 supportsRowStridedA);
-            if (!swapped.SharedB) return swapped with { TransposedC = true };
+            if (!swapped.SharedB)
+            {
+                // Its parts each pack all of A (the swapped B) and read W in place: let them claim row slices.
+                bool claimRows = machine.ClaimsColumnSlivers && threads > 1 && swapped.ColumnParts == 1 && swapped.Parts > 1
+                                 && !swapped.PackA;
+                return swapped with { TransposedC = true, ClaimsRows = claimRows };
+            }
         }
         // Candidates: every rows × columns grid of up to PartsPerThread · threads parts. The pool hands parts out
         // dynamically, so P parts on T threads take ⌈P / T⌉ rounds of the largest part.
