@@ -118,7 +118,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
                 supportsRowStridedA);
             if (!swapped.SharedB)
             {
-                // Its parts each pack all of A (the swapped B) and read W in place: let them claim row slices.
+                // A P × 1 grid of the swapped product: every part packs all of its B (the original A) and reads its A
+                // (the original B) in place, so the parts may as well claim row slices (see ClaimsRows).
                 bool claimRows = machine.ClaimsColumnSlivers && threads > 1 && swapped.ColumnParts == 1 && swapped.Parts > 1
                                  && !swapped.PackA;
                 return swapped with { TransposedC = true, ClaimsRows = claimRows };
