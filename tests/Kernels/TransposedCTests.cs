@@ -72,7 +72,7 @@ public sealed unsafe class TransposedCTests
         using var pool = new WorkerPool(2);
         fixed (float* pa = a, pb = b, c1 = viaTranspose, c2 = viaDirect)
         {
-            BlockedGemm<float, FloatKernel512>.Run(pool, transposed, false, true, n, m, k, alpha, pb, pa, beta, c1);
+            BlockedGemm<float, FloatKernel512>.Run(pool, transposed, false, true, m, n, k, alpha, pa, pb, beta, c1);
             BlockedGemm<float, FloatKernel512>.Run(pool, direct, false, true, m, n, k, alpha, pa, pb, beta, c2);
         }
         Assert.That(viaTranspose, Is.EqualTo(viaDirect), $"{m}x{n}x{k}:NT, {transposed} against {direct}");
@@ -98,8 +98,8 @@ public sealed unsafe class TransposedCTests
         BlockedGemm<float, FloatKernel512>.SetRanges(ranges, (n + GemmPlan.RowsPerClaim - 1) / GemmPlan.RowsPerClaim);
         fixed (float* pa = a, pb = b, c1 = viaClaims, c2 = viaParts, c3 = alone)
         {
-            BlockedGemm<float, FloatKernel512>.Run(pool, claimed, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c1);
-            BlockedGemm<float, FloatKernel512>.Run(pool, parts, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c2);
+            BlockedGemm<float, FloatKernel512>.Run(pool, claimed, false, true, m, n, k, 0.75f, pa, pb, 0.5f, c1);
+            BlockedGemm<float, FloatKernel512>.Run(pool, parts, false, true, m, n, k, 0.75f, pa, pb, 0.5f, c2);
             BlockedGemm<float, FloatKernel512>.RunClaimedRows(claimed, false, true, n, m, k, 0.75f, pb, pa, 0.5f, c3, ranges, 0);
         }
         Assert.That(viaClaims, Is.EqualTo(viaParts), $"{claimed} against {parts}");

@@ -40,20 +40,24 @@ internal static unsafe class BlockedGemm<T, TKernel>
             return;
         }
 
-        GemmPlan plan = Plan(transposeA, transposeB, m, n, k, pool.ThreadCount);
-        // A C-transposed plan describes Cᵀ = op(B)ᵀ · op(A)ᵀ: n × m, with the operands' roles and transposes swapped.
-        if (plan.TransposedC) Run(pool, plan, !transposeB, !transposeA, n, m, k, alpha, b, a, beta, c);
-        else Run(pool, plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+        Run(pool, Plan(transposeA, transposeB, m, n, k, pool.ThreadCount), transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
     }
 
     /// <summary>
-    /// C = alpha · op(A) · op(B) + beta · C with a given plan (alpha ≠ 0, k ≥ 1; for tools that compare plans). For a
-    /// <see cref="GemmPlan.TransposedC"/> plan the arguments describe the product it computes, Cᵀ = op(B)ᵀ · op(A)ᵀ
-    /// (n × m), and C is written transposed, i.e. as the row-major m × n result.
+    /// C = alpha · op(A) · op(B) + beta · C with a given plan (alpha ≠ 0, k ≥ 1; for tools that compare plans). A
+    /// <see cref="GemmPlan.TransposedC"/> plan describes the product Cᵀ = op(B)ᵀ · op(A)ᵀ (n × m), which it writes
+    /// transposed into the row-major m × n C: from here on the operands' roles and transposes are swapped.
     /// </summary>
     internal static void Run(WorkerPool pool, in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c)
     {
+        if (plan.TransposedC)
+        {
+            (transposeA, transposeB, m, n) = (!transposeB, !transposeA, n, m);
+            T* first = a;
+            a = b;
+            b = first;
+        }
         GemmJob<T, TKernel> job = GemmJob<T, TKernel>.ForCurrentThread();
         job.Set(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
         try
@@ -130,20 +134,10 @@ internal static unsafe class BlockedGemm<T, TKernel>
     internal static void RunClaimed(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, long[] ranges, int index)
     {
-        int tileColumns = TKernel.Columns, parts = ranges.Length;
-        for (int sliver; (sliver = ClaimFront(ref ranges[index])) >= 0;)
-            RunSliver(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, sliver * tileColumns);
-        for (int other = 1; other < parts; other++)
-        {
-            ref long range = ref ranges[(index + other) % parts];
-            for (int sliver; (sliver = ClaimBack(ref range)) >= 0;)
-                RunSliver(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, sliver * tileColumns);
-        }
+        int width = TKernel.Columns;
+        for (int other = 0, sliver; (sliver = Claim(ranges, index, ref other)) >= 0;)
+            RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, 0, m, sliver * width, Math.Min(n, (sliver + 1) * width));
     }
-
-    private static void RunSliver(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
-        T alpha, T* a, T* b, T beta, T* c, int columnStart)
-        => RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, 0, m, columnStart, Math.Min(n, columnStart + TKernel.Columns));
 
     /// <summary>
     /// Part <paramref name="index"/> of a <see cref="GemmPlan.ClaimsRows"/> run: as <see cref="RunClaimed"/> with
@@ -155,15 +149,27 @@ internal static unsafe class BlockedGemm<T, TKernel>
         T alpha, T* a, T* b, T beta, T* c, long[] ranges, int index)
     {
         T* allB = PackAllB(plan, transposeB, n, k, b);
-        int parts = ranges.Length, slice = GemmPlan.RowsPerClaim;
-        for (int taken; (taken = ClaimFront(ref ranges[index])) >= 0;)
-            RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, taken * slice, Math.Min(m, (taken + 1) * slice), 0, n, allB);
-        for (int other = 1; other < parts; other++)
+        int height = GemmPlan.RowsPerClaim;
+        for (int other = 0, slice; (slice = Claim(ranges, index, ref other)) >= 0;)
+            RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, slice * height, Math.Min(m, (slice + 1) * height), 0, n, allB);
+    }
+
+    // The next sliver or slice for part index: the front of its own range, then (other counting the ranges done with)
+    // the back of each other range in turn; −1 when every range is empty.
+    private static int Claim(long[] ranges, int index, ref int other)
+    {
+        if (other == 0)
         {
-            ref long range = ref ranges[(index + other) % parts];
-            for (int taken; (taken = ClaimBack(ref range)) >= 0;)
-                RunBlock(plan, transposeA, transposeB, m, n, k, alpha, a, b, beta, c, taken * slice, Math.Min(m, (taken + 1) * slice), 0, n, allB);
+            int own = ClaimFront(ref ranges[index]);
+            if (own >= 0) return own;
+            other = 1;
         }
+        for (; other < ranges.Length; other++)
+        {
+            int taken = ClaimBack(ref ranges[(index + other) % ranges.Length]);
+            if (taken >= 0) return taken;
+        }
+        return -1;
     }
 
     // Packs all of op(B) into this thread's B buffer: the NR-wide panels of each KC block, the blocks one after the
@@ -215,10 +221,12 @@ internal static unsafe class BlockedGemm<T, TKernel>
         }
     }
 
-    /// <summary>Computes rows rowStart … rowEnd − 1 and columns columnStart … columnEnd − 1 of C (see the class remarks for the loop nest).</summary>
+    /// <summary>
+    /// Computes rows rowStart … rowEnd − 1 and columns columnStart … columnEnd − 1 of C (see the class remarks for the
+    /// loop nest). <paramref name="packedAllB"/>: all of op(B) packed already, every KC block one after the other (see
+    /// PackAllB), for row blocks that span all columns; null: B is packed here per block, or read in place.
+    /// </summary>
     [MethodImpl(HotLoop.Options)]
-    // packedAllB: all of op(B) packed already, every KC block one after the other (see PackAllB), for row blocks that
-    // span all columns; null: B is packed here per block, or read in place.
     private static void RunBlock(in GemmPlan plan, bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, T* a, T* b, T beta, T* c, int rowStart, int rowEnd, int columnStart, int columnEnd, T* packedAllB = null)
     {

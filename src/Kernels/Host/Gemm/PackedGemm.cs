@@ -126,13 +126,6 @@ public static unsafe class PackedGemm
         public static void Run(WorkerPool pool, GemmInstructionSet instructionSet, in GemmPlan plan, bool transposeA, bool transposeB,
             int m, int n, int k, float* a, float* b, float* c)
         {
-            if (plan.TransposedC)
-            {
-                (transposeA, transposeB, m, n) = (!transposeB, !transposeA, n, m);
-                float* first = b;
-                b = a;
-                a = first;
-            }
             switch (Resolve(instructionSet))
             {
                 case GemmInstructionSet.Vector512: BlockedGemm<float, FloatKernel512>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
