@@ -121,13 +121,8 @@ public sealed class Trainer : IDisposable
         {
             if (cancellation.IsCancellationRequested) return null;
             int rows = Math.Min(batchSize, train.Count - start);
-            var graph = GraphFor(rows);
-            // The step's inputs: the batch, and ε from the training noise stream at this step's offset.
-            FillBatch(train, order, start, rows);
-            graph.SetImages(_staging.AsSpan(0, rows * train.PixelsPerImage));
-            graph.DrawNoise(_trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep);
-            // −ELBO (the same graph every step, recorded once, then replayed), its gradients, one Adam step.
-            var terms = graph.Forward();
+            // −ELBO of the batch with ε from the training noise stream at this step's offset, its gradients, one Adam step.
+            var terms = NegativeElbo(train, order, start, rows, _trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep);
             double loss = terms.Loss.Value.Item();
             if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
             lossSum += loss;
@@ -161,11 +156,7 @@ public sealed class Trainer : IDisposable
         for (int start = 0, batch = 0; start < set.Count; start += batchSize, batch++)
         {
             int rows = Math.Min(batchSize, set.Count - start);
-            var graph = GraphFor(rows);
-            FillRange(set, start, rows);
-            graph.SetImages(_staging.AsSpan(0, rows * set.PixelsPerImage));
-            graph.DrawNoise(_evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
-            var terms = graph.Forward();
+            var terms = NegativeElbo(set, order: null, start, rows, _evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
             loss += terms.Loss.Value.Item();
             reconstruction += terms.Reconstruction.Value.Item();
             kl += terms.Kl.Value.Item();
@@ -173,29 +164,23 @@ public sealed class Trainer : IDisposable
         return (loss / set.Count, reconstruction / set.Count, kl / set.Count);
     }
 
-    /// <summary>The recorded step for batches of <paramref name="rows"/> images (created on first use).</summary>
-    private ElboGraph<float> GraphFor(int rows)
+    /// <summary>
+    /// −ELBO of images order[start .. start + rows) of <paramref name="set"/> (start .. start + rows when order is null)
+    /// with ε from the Philox stream (<paramref name="noiseSeed"/>, <paramref name="noiseOffset"/>): the recorded graph
+    /// for this batch size (recorded on first use, replayed after that) run on the staged batch and fresh noise.
+    /// </summary>
+    private ElboTerms<float> NegativeElbo(ImageDataSet set, int[]? order, int start, int rows, ulong noiseSeed, ulong noiseOffset)
     {
         if (!_graphs.TryGetValue(rows, out var graph))
         {
             graph = new ElboGraph<float>(Model.Network, Device, rows);
             _graphs.Add(rows, graph);
         }
-        return graph;
-    }
-
-    /// <summary>Copies rows order[start .. start + rows) of <paramref name="set"/> into the staging array.</summary>
-    private void FillBatch(ImageDataSet set, int[] order, int start, int rows)
-    {
         int width = set.PixelsPerImage;
-        for (int r = 0; r < rows; r++) set.CopyImage(order[start + r], _staging.AsSpan(r * width, width));
-    }
-
-    /// <summary>Copies images start .. start + rows of <paramref name="set"/> into the staging array.</summary>
-    private void FillRange(ImageDataSet set, int start, int rows)
-    {
-        int width = set.PixelsPerImage;
-        for (int r = 0; r < rows; r++) set.CopyImage(start + r, _staging.AsSpan(r * width, width));
+        for (int r = 0; r < rows; r++) set.CopyImage(order is null ? start + r : order[start + r], _staging.AsSpan(r * width, width));
+        graph.SetImages(_staging.AsSpan(0, rows * width));
+        graph.DrawNoise(noiseSeed, noiseOffset);
+        return graph.Forward();
     }
 
     /// <summary>A Fisher–Yates permutation of 0 … count − 1 driven by the Philox stream (shuffle seed, epoch).</summary>
