@@ -65,6 +65,18 @@ public sealed class Parameter<T> : Var<T> where T : unmanaged, IFloatingPointIee
         return GradientStorage!;
     }
 
+    /// <summary>
+    /// Moves the parameter to <paramref name="device"/> in place: the value is copied there and the old buffer freed;
+    /// the gradient is dropped. Graphs recorded with the parameter on the old device must be recorded again.
+    /// </summary>
+    public void MoveTo(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ThrowIfDisposed();
+        if (ReferenceEquals(device, Device)) return;
+        ReplaceValue(Value.To(device));
+    }
+
     /// <inheritdoc />
     public override string ToString() => IsDisposed ? $"Parameter '{Name}' {Shape} (freed)" : $"Parameter '{Name}' {Shape} {Tensor<T>.DType} on {Device.Name}";
 }

@@ -70,7 +70,7 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     public int Length => Shape.Length;
 
     /// <summary>The device that holds the value.</summary>
-    public Device Device { get; }
+    public Device Device { get; private set; }
 
     /// <summary>The name of the operation that produced this value: "matmul", "constant", "parameter", ….</summary>
     public string Operation { get; }
@@ -227,6 +227,22 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     private protected void ClearGradient()
     {
         if (_gradient is not null) _gradientCleared = true;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="value"/> (same shape, possibly on another device) in place of the value, which is freed with
+    /// the gradient (for moving a parameter between devices).
+    /// </summary>
+    private protected void ReplaceValue(Tensor<T> value)
+    {
+        ThrowIfDisposed();
+        if (value.Shape != Shape) throw new ArgumentException($"The replacement {value.Shape} of the value '{Operation}' {Shape} has another shape.", nameof(value));
+        _value!.Dispose();
+        _value = value;
+        Device = value.Device;
+        _gradient?.Dispose();
+        _gradient = null;
+        _gradientCleared = false;
     }
 
     /// <summary>Frees the value and its gradient (the scope that owns it does this on reset).</summary>

@@ -4,6 +4,8 @@ namespace ScratchVae.Kernels;
 /// The hyper-parameters of one Adam step, with torch.optim.Adam's meaning:
 /// g ← g + λθ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;
 /// θ ← θ − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
+/// With <see cref="DecoupledWeightDecay"/>, torch.optim.AdamW's instead: θ ← θ · (1 − lr·λ) first, then the same
+/// step with the gradient left as it is (g is not changed by λ).
 /// One deviation, in every backend: a moment whose magnitude falls below the smallest normal number of the element
 /// type is stored as zero (<see cref="SmallestNormal{T}"/>).
 /// </summary>
@@ -11,9 +13,17 @@ namespace ScratchVae.Kernels;
 /// <param name="Beta1">β1 (default 0.9).</param>
 /// <param name="Beta2">β2 (default 0.999).</param>
 /// <param name="Epsilon">ε, added after the bias-corrected √v (default 1e-8).</param>
-/// <param name="WeightDecay">λ, L2 penalty added to the gradient (default 0).</param>
+/// <param name="WeightDecay">
+/// λ (default 0): an L2 penalty added to the gradient, or with <paramref name="DecoupledWeightDecay"/> the rate at
+/// which the weights shrink, θ ← θ · (1 − lr·λ) (AdamW's default is 1e-2).
+/// </param>
 /// <param name="Step">t, the 1-based number of this step, for the bias corrections.</param>
-public readonly record struct AdamSettings(double LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, int Step)
+/// <param name="DecoupledWeightDecay">
+/// False (default): torch.optim.Adam's L2 form. True: torch.optim.AdamW's decoupled form (Loshchilov and Hutter),
+/// where λ shrinks θ directly and never reaches m or v.
+/// </param>
+public readonly record struct AdamSettings(double LearningRate, double Beta1, double Beta2, double Epsilon, double WeightDecay, int Step,
+    bool DecoupledWeightDecay = false)
 {
     /// <summary>PyTorch's defaults at step <paramref name="step"/>.</summary>
     public static AdamSettings Default(int step) => new(1e-3, 0.9, 0.999, 1e-8, 0.0, step);

@@ -58,4 +58,35 @@ public static class ArgumentChecks
         if (!(s.WeightDecay >= 0) || double.IsInfinity(s.WeightDecay)) throw new ArgumentOutOfRangeException(nameof(s), s.WeightDecay, $"AdamUpdate: weight decay must be finite and ≥ 0, got {s.WeightDecay}.");
         if (s.Step < 1) throw new ArgumentOutOfRangeException(nameof(s), s.Step, $"AdamUpdate: step must be ≥ 1 (it is 1-based), got {s.Step}.");
     }
+
+    /// <summary>
+    /// Checks SGD's hyper-parameters as torch.optim.SGD does (lr, momentum and weight decay finite and ≥ 0, dampening
+    /// finite, Nesterov only with momentum &gt; 0 and zero dampening), each error naming SgdUpdate and the value.
+    /// </summary>
+    public static void Sgd(SgdSettings s)
+    {
+        const string primitive = "SgdUpdate";
+        if (!(s.LearningRate >= 0) || double.IsInfinity(s.LearningRate)) throw new ArgumentOutOfRangeException(nameof(s), s.LearningRate, $"{primitive}: learning rate must be finite and ≥ 0, got {s.LearningRate}.");
+        if (!(s.Momentum >= 0) || double.IsInfinity(s.Momentum)) throw new ArgumentOutOfRangeException(nameof(s), s.Momentum, $"{primitive}: momentum must be finite and ≥ 0, got {s.Momentum}.");
+        if (!double.IsFinite(s.Dampening)) throw new ArgumentOutOfRangeException(nameof(s), s.Dampening, $"{primitive}: dampening must be finite, got {s.Dampening}.");
+        if (!(s.WeightDecay >= 0) || double.IsInfinity(s.WeightDecay)) throw new ArgumentOutOfRangeException(nameof(s), s.WeightDecay, $"{primitive}: weight decay must be finite and ≥ 0, got {s.WeightDecay}.");
+        if (s.Nesterov && (s.Momentum <= 0 || s.Dampening != 0))
+            throw new ArgumentException($"{primitive}: Nesterov momentum requires a momentum > 0 and zero dampening, got momentum {s.Momentum} and dampening {s.Dampening}.", nameof(s));
+    }
+
+    /// <summary>
+    /// Checks SGD's momentum buffer: required (alive, on <paramref name="backend"/>, ≥ <paramref name="length"/> elements)
+    /// when <paramref name="momentum"/> ≠ 0; optional, and then checked the same way when given, without momentum.
+    /// </summary>
+    public static void MomentumBuffer<T>(IBackend backend, string primitive, DeviceBuffer<T>? momentumBuffer, int length, double momentum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (momentumBuffer is null)
+        {
+            if (momentum != 0)
+                throw new ArgumentNullException(nameof(momentumBuffer), $"{primitive}: momentum {momentum} needs a momentum buffer of {length} elements, but operand 'momentumBuffer' is null (it may be null only when momentum is 0).");
+            return;
+        }
+        Buffer(backend, primitive, nameof(momentumBuffer), momentumBuffer, length);
+    }
 }

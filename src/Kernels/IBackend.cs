@@ -75,6 +75,12 @@ public interface IBackend : IDisposable
     /// <summary>Sum of everything: y[0] (+)= Σᵢ x[i] for i &lt; length.</summary>
     void SumAll<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>
+    /// Sum of squares: y[0] (+)= Σᵢ x[i]² for i &lt; length (the squared L2 norm, for clipping gradients by their global
+    /// norm), in the same fixed order as <see cref="SumAll{T}"/>. An empty sum is 0.
+    /// </summary>
+    void SumOfSquares<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>;
+
     /// <summary>Maximum over the columns: y[i] = maxⱼ x[i, j] (for a stable log-sum-exp).</summary>
     void MaxOverColumns<T>(DeviceBuffer<T> x, int rows, int columns, DeviceBuffer<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -108,8 +114,19 @@ public interface IBackend : IDisposable
     void BceWithLogits<T>(DeviceBuffer<T> logits, DeviceBuffer<T> targets, int rows, int columns,
         DeviceBuffer<T>? lossPerRow, DeviceBuffer<T>? gradient, T gradientScale, bool accumulateGradient = false) where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>One Adam step over a parameter buffer, in place on parameters, m and v (see <see cref="AdamSettings"/>).</summary>
+    /// <summary>
+    /// One Adam (or, with <see cref="AdamSettings.DecoupledWeightDecay"/>, AdamW) step over a parameter buffer, in place on
+    /// parameters, m and v (see <see cref="AdamSettings"/>); the gradients are only read.
+    /// </summary>
     void AdamUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T> firstMoment, DeviceBuffer<T> secondMoment, int length, AdamSettings settings)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// One SGD step over a parameter buffer, in place on parameters and the momentum buffer b (see <see cref="SgdSettings"/>):
+    /// g = gradient + λθ; with momentum, b = g (first step) or μ b + (1 − dampening) g, then g = g + μ b (Nesterov) or b;
+    /// θ = θ − lr · g. The gradients are only read. <paramref name="momentumBuffer"/> may be null only when the momentum is 0.
+    /// </summary>
+    void SgdUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T>? momentumBuffer, int length, SgdSettings settings)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     // ---- randomness (Philox4x32-10, see Random.RandomStreams for the exact mapping) -----------------

@@ -1,3 +1,4 @@
+using ScratchVae.Autograd.Layers;
 using ScratchVae.Tensors;
 
 namespace ScratchVae.Autograd.Checking;
@@ -36,14 +37,53 @@ public static class GradCheck
         try
         {
             for (int k = 0; k < inputs.Count; k++) parameters[k] = new Parameter<double>(inputs[k].Clone(), $"input {k}");
-            return options.Mode == GradCheckMode.Full
+            var result = options.Mode == GradCheckMode.Full
                 ? CheckFull(function, parameters, options)
                 : CheckProjections(function, parameters, options);
+            return result with { InputNames = parameters.Select(p => p.Name).ToArray() };
         }
         finally
         {
             foreach (var parameter in parameters) parameter?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Checks the gradient of a whole module's loss with respect to every one of its parameters, in float64: the
+    /// module's own parameters are perturbed in place (and restored exactly afterwards), so <paramref name="loss"/>
+    /// simply runs the model, e.g. <c>() =&gt; Ops.Mean(Ops.Square(model.Forward(x) - y))</c>. The result names
+    /// parameters as <see cref="Module{T}.NamedParameters"/> does. The parameters' gradients are zeroed afterwards.
+    /// Choose <see cref="GradCheckMode.RandomProjection"/> for models with more than a few thousand weights.
+    /// </summary>
+    public static GradCheckResult CheckModule(Module<double> module, Func<Var<double>> loss, GradCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(loss);
+        options ??= GradCheckOptions.Default;
+        if (!(options.Epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.Epsilon, "GradCheck: epsilon must be positive.");
+        var named = module.NamedParameters();
+        if (named.Count == 0) throw new ArgumentException($"GradCheck: the module {module.GetType().Name} has no parameters to check.", nameof(module));
+        var parameters = named.Select(p => p.Parameter).ToArray();
+        var names = named.Select(p => p.Name).ToArray();
+        try
+        {
+            var result = options.Mode == GradCheckMode.Full
+                ? CheckFull(_ => loss(), parameters, options)
+                : CheckProjections(_ => loss(), parameters, options);
+            return result with { InputNames = names };
+        }
+        finally
+        {
+            foreach (var parameter in parameters) parameter.ZeroGradient();
+        }
+    }
+
+    /// <summary><see cref="CheckModule"/>, throwing <see cref="GradCheckException"/> (naming the parameter and element) when it fails.</summary>
+    public static GradCheckResult AssertModule(Module<double> module, Func<Var<double>> loss, GradCheckOptions? options = null)
+    {
+        var result = CheckModule(module, loss, options);
+        if (!result.Passed) throw new GradCheckException(result);
+        return result;
     }
 
     /// <summary>Runs the check and throws <see cref="GradCheckException"/> (naming the worst element) when it fails; returns the result otherwise.</summary>

@@ -48,6 +48,12 @@ public sealed record GradCheckResult
     /// <summary>The shapes of the inputs, for locating elements.</summary>
     public required IReadOnlyList<Shape> InputShapes { get; init; }
 
+    /// <summary>The names of the inputs ("input 0", … for <see cref="GradCheck.Check"/>; the parameter names, such as "encoder.mu.weight", for <see cref="GradCheck.CheckModule"/>).</summary>
+    public IReadOnlyList<string> InputNames { get; init; } = [];
+
+    /// <summary>The name of input <paramref name="index"/>, or "input N" when none was recorded.</summary>
+    public string InputName(int index) => index >= 0 && index < InputNames.Count ? InputNames[index] : $"input {index}";
+
     /// <summary>The shape of the function's output.</summary>
     public required Shape OutputShape { get; init; }
 
@@ -61,7 +67,7 @@ public sealed record GradCheckResult
         string verdict = Passed ? "passed" : "FAILED";
         if (Comparisons == 0) return $"GradCheck {verdict} ({Mode}): nothing to compare (output {OutputShape}, inputs {string.Join(", ", InputShapes)}).";
         string where = Mode == GradCheckMode.Full
-            ? $"input {WorstInput} {InputShapes[WorstInput]} element {WorstElement}{Coordinates(InputShapes[WorstInput], WorstElement)}, output element {WorstOutputElement}{Coordinates(OutputShape, WorstOutputElement)}"
+            ? $"{InputName(WorstInput)} {InputShapes[WorstInput]} element {WorstElement}{Coordinates(InputShapes[WorstInput], WorstElement)}, output element {WorstOutputElement}{Coordinates(OutputShape, WorstOutputElement)}"
             : $"projection {WorstElement}";
         double allowed = Options.AbsoluteTolerance + Options.RelativeTolerance * Math.Abs(Numeric);
         return string.Create(c,

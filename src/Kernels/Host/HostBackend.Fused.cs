@@ -4,7 +4,7 @@ using ScratchVae.Kernels.Host.Simd;
 
 namespace ScratchVae.Kernels.Host;
 
-// Passes that fuse what would otherwise be several maps: binary cross-entropy with its gradient, and Adam.
+// Passes that fuse what would otherwise be several maps: binary cross-entropy with its gradient, Adam and SGD.
 public sealed unsafe partial class HostBackend
 {
     /// <inheritdoc />
@@ -63,6 +63,34 @@ public sealed unsafe partial class HostBackend
         {
             int start = index * chunkSize;
             FusedLoops.Adam(parameters + start, gradients + start, firstMoment + start, secondMoment + start,
+                Math.Min(chunkSize, length - start), scalars);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SgdUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T>? momentumBuffer, int length, SgdSettings settings)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string primitive = "SgdUpdate";
+        ThrowIfDisposed();
+        ArgumentChecks.Size(primitive, nameof(length), length);
+        ArgumentChecks.Sgd(settings);
+        ArgumentChecks.Buffer(this, primitive, nameof(parameters), parameters, length);
+        ArgumentChecks.Buffer(this, primitive, nameof(gradients), gradients, length);
+        ArgumentChecks.MomentumBuffer(this, primitive, momentumBuffer, length, settings.Momentum);
+        int chunks = FlatChunks(length, out int chunkSize);
+        // Without momentum the loop never touches the buffer, which may then be null.
+        Run(new SgdJob<T>(Pointer(parameters), Pointer(gradients), settings.Momentum != 0 ? Pointer(momentumBuffer!) : null, length, chunkSize,
+            new SgdScalars<T>(settings)), chunks);
+    }
+
+    private readonly struct SgdJob<T>(T* parameters, T* gradients, T* momentumBuffer, int length, int chunkSize, SgdScalars<T> scalars)
+        : IChunkJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int index)
+        {
+            int start = index * chunkSize;
+            FusedLoops.Sgd(parameters + start, gradients + start, momentumBuffer == null ? null : momentumBuffer + start,
                 Math.Min(chunkSize, length - start), scalars);
         }
     }

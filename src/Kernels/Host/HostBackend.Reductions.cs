@@ -88,8 +88,16 @@ public sealed unsafe partial class HostBackend
 
     /// <inheritdoc />
     public void SumAll<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+        => SumEverything("SumAll", x, length, y, accumulate, squares: false);
+
+    /// <inheritdoc />
+    public void SumOfSquares<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+        => SumEverything("SumOfSquares", x, length, y, accumulate, squares: true);
+
+    /// <summary>y[0] (+)= Σᵢ x[i], or Σᵢ x[i]² when <paramref name="squares"/>: SumAll and SumOfSquares in one order.</summary>
+    private void SumEverything<T>(string primitive, DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate, bool squares)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string primitive = "SumAll";
         ThrowIfDisposed();
         ArgumentChecks.Size(primitive, nameof(length), length);
         ArgumentChecks.Buffer(this, primitive, nameof(x), x, length);
@@ -101,13 +109,13 @@ public sealed unsafe partial class HostBackend
         T total;
         if (chunks <= 1)
         {
-            total = ReductionLoops.Sum(data, length);
+            total = PartialSum(data, length, squares);
         }
         else if (ThreadCount == 1 || length <= ParallelThreshold)
         {
-            total = ReductionLoops.Sum(data, ChunkElements);
+            total = PartialSum(data, ChunkElements, squares);
             for (int k = 1; k < chunks; k++)
-                total += ReductionLoops.Sum(data + (long)k * ChunkElements, Math.Min(ChunkElements, length - k * ChunkElements));
+                total += PartialSum(data + (long)k * ChunkElements, Math.Min(ChunkElements, length - k * ChunkElements), squares);
         }
         else
         {
@@ -116,7 +124,7 @@ public sealed unsafe partial class HostBackend
             {
                 T* stackPartials = stackalloc T[heapPartials == null ? chunks : 1];
                 T* partials = heapPartials != null ? heapPartials : stackPartials;
-                Run(new PartialSumJob<T>(data, length, partials), chunks);
+                Run(new PartialSumJob<T>(data, length, partials, squares), chunks);
                 total = partials[0];
                 for (int k = 1; k < chunks; k++) total += partials[k];
             }
@@ -129,12 +137,16 @@ public sealed unsafe partial class HostBackend
         *result = accumulate ? *result + total : total;
     }
 
-    private readonly struct PartialSumJob<T>(T* x, int length, T* partials) : IChunkJob where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Σ x[i] or Σ x[i]² over one chunk.</summary>
+    private static T PartialSum<T>(T* x, int length, bool squares) where T : unmanaged, IFloatingPointIeee754<T>
+        => squares ? ReductionLoops.SumOfSquares(x, length) : ReductionLoops.Sum(x, length);
+
+    private readonly struct PartialSumJob<T>(T* x, int length, T* partials, bool squares) : IChunkJob where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run(int index)
         {
             int start = index * ChunkElements;
-            partials[index] = ReductionLoops.Sum(x + start, Math.Min(ChunkElements, length - start));
+            partials[index] = PartialSum(x + start, Math.Min(ChunkElements, length - start), squares);
         }
     }
 }

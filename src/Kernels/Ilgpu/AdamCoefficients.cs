@@ -21,7 +21,9 @@ public readonly struct AdamCoefficients<T> where T : unmanaged, IFloatingPointIe
         OneMinusBeta2 = T.CreateTruncating(1.0 - settings.Beta2);
         SqrtBiasCorrection2 = T.CreateTruncating(Math.Sqrt(biasCorrection2));
         Epsilon = T.CreateTruncating(settings.Epsilon);
-        WeightDecay = T.CreateTruncating(settings.WeightDecay);
+        // λ goes to one of two places: into the gradient (Adam's L2 form) or into the factor θ is scaled by (AdamW's).
+        WeightDecay = settings.DecoupledWeightDecay ? T.Zero : T.CreateTruncating(settings.WeightDecay);
+        DecayFactor = settings.DecoupledWeightDecay ? T.CreateTruncating(1.0 - settings.LearningRate * settings.WeightDecay) : T.One;
         SmallestNormal = AdamSettings.SmallestNormal<T>();
     }
 
@@ -39,8 +41,10 @@ public readonly struct AdamCoefficients<T> where T : unmanaged, IFloatingPointIe
     public T SqrtBiasCorrection2 { get; }
     /// <summary>ε.</summary>
     public T Epsilon { get; }
-    /// <summary>λ, the L2 weight decay added to the gradient.</summary>
+    /// <summary>λ, the L2 weight decay added to the gradient (0 when the decay is decoupled).</summary>
     public T WeightDecay { get; }
+    /// <summary>1 − lr·λ, the decoupled weight decay's factor θ is multiplied by before the step (1 in the L2 form, which changes no bit).</summary>
+    public T DecayFactor { get; }
     /// <summary>Moments below this are stored as zero (<see cref="AdamSettings.SmallestNormal{T}"/>).</summary>
     public T SmallestNormal { get; }
 }

@@ -6,10 +6,10 @@ namespace ScratchVae.Kernels.Ilgpu;
 
 public sealed partial class IlgpuBackend
 {
-    /// <summary>The most partial sums SumAll's first pass produces (the second pass adds them on one thread).</summary>
+    /// <summary>The most partial sums the first pass of SumAll and SumOfSquares produces (the second pass adds them on one thread).</summary>
     internal const int MaximumPartialSums = 4096;
 
-    /// <summary>Elements per partial sum of SumAll before the partial count reaches its maximum.</summary>
+    /// <summary>Elements per partial sum of SumAll and SumOfSquares before the partial count reaches its maximum.</summary>
     internal const int ElementsPerPartialSum = 256;
 
     /// <inheritdoc />
@@ -47,8 +47,19 @@ public sealed partial class IlgpuBackend
 
     /// <inheritdoc />
     public void SumAll<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+        => SumEverything("SumAll", KernelCatalogue.SumAllPartials, x, length, y, accumulate);
+
+    /// <inheritdoc />
+    public void SumOfSquares<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+        => SumEverything("SumOfSquares", KernelCatalogue.SumOfSquaresPartials, x, length, y, accumulate);
+
+    /// <summary>
+    /// y[0] (+)= the sum of the terms <paramref name="partialsKernel"/> adds (x[i] for SumAll, x[i]² for SumOfSquares),
+    /// in one order for both.
+    /// </summary>
+    private void SumEverything<T>(string primitive, KernelDefinition partialsKernel, DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string primitive = "SumAll";
         ArgumentChecks.Size(primitive, nameof(length), length);
         ArgumentChecks.Buffer(this, primitive, nameof(x), x, length);
         ArgumentChecks.Buffer(this, primitive, nameof(y), y, 1);
@@ -58,7 +69,7 @@ public sealed partial class IlgpuBackend
         var partials = Scratch<T>(MaximumPartialSums);
         if (partialCount > 0)
         {
-            var first = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int, int>>(KernelCatalogue.SumAllPartials);
+            var first = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, int, int, int>>(partialsKernel);
             int threads = Threads(partialCount);
             first(_stream, threads, Own(x).View, partials, length, partialCount, threads);
         }

@@ -53,6 +53,25 @@ public sealed partial class IlgpuBackend
     }
 
     /// <inheritdoc />
+    public void SgdUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T>? momentumBuffer, int length, SgdSettings settings)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string primitive = "SgdUpdate";
+        ArgumentChecks.Sgd(settings);
+        ArgumentChecks.Size(primitive, nameof(length), length);
+        ArgumentChecks.Buffer(this, primitive, nameof(parameters), parameters, length);
+        ArgumentChecks.Buffer(this, primitive, nameof(gradients), gradients, length);
+        ArgumentChecks.MomentumBuffer(this, primitive, momentumBuffer, length, settings.Momentum);
+        if (length == 0) return;
+        var launch = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, SgdCoefficients<T>, int, int>>(
+            KernelCatalogue.SgdUpdate);
+        int threads = Threads(length);
+        // A kernel cannot take a null view: without momentum the parameters stand in for the buffer, which is then never touched.
+        var momentum = settings.Momentum != 0 ? Own(momentumBuffer!).View : Own(parameters).View;
+        launch(_stream, threads, Own(parameters).View, Own(gradients).View, momentum, new SgdCoefficients<T>(settings), length, threads);
+    }
+
+    /// <inheritdoc />
     public void UniformFill<T>(DeviceBuffer<T> x, int offset, int length, ulong seed, ulong counterOffset) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string primitive = "UniformFill";

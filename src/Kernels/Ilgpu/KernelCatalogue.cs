@@ -32,6 +32,8 @@ public static class KernelCatalogue
     public static readonly KernelDefinition MaxOverColumns = new(typeof(ReductionKernels), nameof(ReductionKernels.MaxOverColumns), false);
     /// <summary><see cref="ReductionKernels.SumAllPartials{T}"/>.</summary>
     public static readonly KernelDefinition SumAllPartials = new(typeof(ReductionKernels), nameof(ReductionKernels.SumAllPartials), false);
+    /// <summary><see cref="ReductionKernels.SumOfSquaresPartials{T}"/>.</summary>
+    public static readonly KernelDefinition SumOfSquaresPartials = new(typeof(ReductionKernels), nameof(ReductionKernels.SumOfSquaresPartials), false);
     /// <summary><see cref="ReductionKernels.SumAllFinal{T}"/>.</summary>
     public static readonly KernelDefinition SumAllFinal = new(typeof(ReductionKernels), nameof(ReductionKernels.SumAllFinal), false);
     /// <summary><see cref="LossKernels.BceLossElements{T}"/>.</summary>
@@ -40,6 +42,8 @@ public static class KernelCatalogue
     public static readonly KernelDefinition BceGradient = new(typeof(LossKernels), nameof(LossKernels.BceGradient), false);
     /// <summary><see cref="OptimizerKernels.AdamUpdate{T}"/>.</summary>
     public static readonly KernelDefinition AdamUpdate = new(typeof(OptimizerKernels), nameof(OptimizerKernels.AdamUpdate), false);
+    /// <summary><see cref="OptimizerKernels.SgdUpdate{T}"/>.</summary>
+    public static readonly KernelDefinition SgdUpdate = new(typeof(OptimizerKernels), nameof(OptimizerKernels.SgdUpdate), false);
     /// <summary><see cref="RandomKernels.UniformFill{T}"/>.</summary>
     public static readonly KernelDefinition UniformFill = new(typeof(RandomKernels), nameof(RandomKernels.UniformFill), false);
     /// <summary><see cref="RandomKernels.NormalFill{T}"/>.</summary>

@@ -67,6 +67,25 @@ public static class ReductionKernels
         }
     }
 
+    /// <summary>
+    /// First pass of a sum of squares, in <see cref="SumAllPartials{T}"/>'s order: partials[p] = Σ_q x[p + q · partialCount]²
+    /// (q increasing) for p &lt; partialCount. <see cref="SumAllFinal{T}"/> adds the partials.
+    /// </summary>
+    public static void SumOfSquaresPartials<T>(Index1D thread, ArrayView<T> x, ArrayView<T> partials, int length, int partialCount, int stride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (long partial = thread; partial < partialCount; partial += stride)
+        {
+            T sum = T.Zero;
+            for (long index = partial; index < length; index += partialCount)
+            {
+                T value = x[index];
+                sum += value * value;
+            }
+            partials[partial] = sum;
+        }
+    }
+
     /// <summary>Second pass: y[0] (+)= Σ_p partials[p], p increasing, by thread 0 alone (launch one thread).</summary>
     public static void SumAllFinal<T>(Index1D thread, ArrayView<T> partials, int partialCount, ArrayView<T> y, int accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

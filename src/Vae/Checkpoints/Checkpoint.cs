@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
+using ScratchVae.Tensors;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
 
@@ -24,7 +27,7 @@ public sealed record CheckpointInfo
 
 /// <summary>
 /// A checkpoint folder: <c>model.safetensors</c> (weights, float32, PyTorch nn.Linear names and layouts),
-/// <c>optimizer.safetensors</c> (Adam's m and v as "NAME.exp_avg" / "NAME.exp_avg_sq"), <c>config.json</c>
+/// <c>optimizer.safetensors</c> (the optimizer's state dict: Adam's m and v as "NAME.exp_avg" / "NAME.exp_avg_sq", SGD's "NAME.momentum_buffer"), <c>config.json</c>
 /// (architecture, training settings, epoch, step) and <c>metrics.csv</c> (one row per epoch). Each file is written
 /// atomically; config.json is written last and names the step the tensor files must carry, so a crash between
 /// files is detected on load instead of mixing two states.
@@ -43,26 +46,25 @@ public static class Checkpoint
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Saves everything to <paramref name="folder"/>.</summary>
-    public static void Save(string folder, VaeModel<float> model, Adam<float> optimizer, CheckpointInfo info, IReadOnlyList<EpochMetrics> metrics)
+    public static void Save(string folder, VaeModel<float> model, Optimizer<float> optimizer, CheckpointInfo info, IReadOnlyList<EpochMetrics> metrics)
     {
         Directory.CreateDirectory(folder);
-        var stamp = new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
-            ["epoch"] = info.Epoch.ToString(CultureInfo.InvariantCulture),
-        };
-        var weights = model.Parameters.Select((p, i) => new NamedTensor(model.Specs[i].Name, "F32", model.Specs[i].Shape, ToDoubles(p.Value.ToArray()))).ToList();
-        SafeTensorsFile.Write(Path.Combine(folder, ModelFile), weights, stamp);
-        var state = new List<NamedTensor>();
-        for (int i = 0; i < model.Parameters.Count; i++)
-        {
-            state.Add(new NamedTensor(model.Specs[i].Name + ".exp_avg", "F32", model.Specs[i].Shape, ToDoubles(optimizer.FirstMoment(i).ToArray())));
-            state.Add(new NamedTensor(model.Specs[i].Name + ".exp_avg_sq", "F32", model.Specs[i].Shape, ToDoubles(optimizer.SecondMoment(i).ToArray())));
-        }
-        SafeTensorsFile.Write(Path.Combine(folder, OptimizerFile), state, stamp);
+        var weights = model.StateDict();
+        Stamp(weights, info);
+        weights.Save(Path.Combine(folder, ModelFile));
+        var state = optimizer.StateDict();
+        Stamp(state, info);
+        state.Save(Path.Combine(folder, OptimizerFile));
         AtomicFile.WriteText(Path.Combine(folder, MetricsFile), EpochMetrics.CsvHeader + "\n" + string.Concat(metrics.Select(m => m.ToCsv() + "\n")));
         AtomicFile.WriteText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(info, Json));
+    }
+
+    // Both tensor files carry the step and epoch they belong to, which config.json must match on load.
+    private static void Stamp(StateDict state, CheckpointInfo info)
+    {
+        state.Metadata["format"] = "pt";
+        state.Metadata["step"] = info.Step.ToString(CultureInfo.InvariantCulture);
+        state.Metadata["epoch"] = info.Epoch.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Reads config.json, refusing a missing or malformed one.</summary>
@@ -83,17 +85,45 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Reads the weights, checked against the architecture in config.json, as float arrays in layout order.</summary>
-    public static IReadOnlyList<float[]> ReadWeights(string folder, CheckpointInfo info)
-        => ReadTensors(Path.Combine(folder, ModelFile), info, ParameterLayout.For(info.Model).Select(s => (s.Name, s.Shape)).ToList());
+    /// <summary>Reads model.safetensors, checking its step stamp against config.json and that every value is finite.</summary>
+    public static StateDict ReadWeights(string folder, CheckpointInfo info) => ReadStamped(Path.Combine(folder, ModelFile), info);
 
-    /// <summary>Reads Adam's moments (m then v per parameter).</summary>
-    public static (IReadOnlyList<float[]> First, IReadOnlyList<float[]> Second) ReadOptimizer(string folder, CheckpointInfo info)
+    /// <summary>Reads optimizer.safetensors, checking its step stamp against config.json and that every value is finite.</summary>
+    public static StateDict ReadOptimizer(string folder, CheckpointInfo info) => ReadStamped(Path.Combine(folder, OptimizerFile), info);
+
+    /// <summary>
+    /// Builds the float32 model of <paramref name="info"/> on <paramref name="device"/> from the folder's weights; every
+    /// name and shape is checked (a <see cref="CheckpointException"/> names the file, the key and both shapes).
+    /// </summary>
+    public static VaeModel<float> LoadModel(string folder, CheckpointInfo info, Device device)
     {
-        var specs = ParameterLayout.For(info.Model);
-        var wanted = specs.SelectMany(s => new[] { (s.Name + ".exp_avg", s.Shape), (s.Name + ".exp_avg_sq", s.Shape) }).ToList();
-        var arrays = ReadTensors(Path.Combine(folder, OptimizerFile), info, wanted);
-        return (arrays.Where((_, i) => i % 2 == 0).ToList(), arrays.Where((_, i) => i % 2 == 1).ToList());
+        var weights = ReadWeights(folder, info);
+        var model = new VaeModel<float>(info.Model, device, seed: 0);
+        try
+        {
+            Fit(() => model.LoadStateDict(weights), Path.Combine(folder, ModelFile));
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a state-dict check or load, turning a mismatch into a <see cref="CheckpointException"/> naming <paramref name="file"/>.</summary>
+    public static void Fit(Action load, string file)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        try
+        {
+            load();
+        }
+        catch (StateDictException exception)
+        {
+            string message = exception.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? exception.Message[(file.Length + 2)..] : exception.Message;
+            throw new CheckpointException(file, message);
+        }
     }
 
     /// <summary>Reads metrics.csv (empty when absent).</summary>
@@ -111,30 +141,24 @@ public static class Checkpoint
         }
     }
 
-    private static List<float[]> ReadTensors(string path, CheckpointInfo info, IReadOnlyList<(string Name, int[] Shape)> wanted)
+    private static StateDict ReadStamped(string path, CheckpointInfo info)
     {
-        var (tensors, metadata) = SafeTensorsFile.Read(path);
-        if (!metadata.TryGetValue("step", out var step) || step != info.Step.ToString(CultureInfo.InvariantCulture))
-            throw new CheckpointException(path, $"it was written at step {step ?? "?"} but config.json says step {info.Step} (an interrupted save?)");
-        var byName = tensors.ToDictionary(t => t.Name);
-        var result = new List<float[]>();
-        foreach (var (name, shape) in wanted)
+        StateDict state;
+        try
         {
-            if (!byName.TryGetValue(name, out var tensor)) throw new CheckpointException(path, $"tensor '{name}' is missing");
-            if (!tensor.Shape.SequenceEqual(shape))
-                throw new CheckpointException(path, $"tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}] but the model needs [{string.Join(", ", shape)}]");
-            var values = new float[tensor.Values.Length];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (float)tensor.Values[i];
-                if (!float.IsFinite(values[i])) throw new CheckpointException(path, $"tensor '{name}' holds a non-finite value at element {i}");
-            }
-            result.Add(values);
+            state = StateDict.Load(path);
         }
-        if (byName.Count != wanted.Count)
-            throw new CheckpointException(path, $"it holds {byName.Count} tensors but the model needs {wanted.Count}: unexpected {string.Join(", ", byName.Keys.Except(wanted.Select(w => w.Name)).Take(3))}");
-        return result;
+        catch (SafeTensorsException exception)
+        {
+            throw new CheckpointException(path, exception.Problem);
+        }
+        if (!state.Metadata.TryGetValue("step", out var step) || step != info.Step.ToString(CultureInfo.InvariantCulture))
+            throw new CheckpointException(path, $"it was written at step {step ?? "?"} but config.json says step {info.Step} (an interrupted save?)");
+        foreach (var tensor in state)
+        {
+            int bad = Array.FindIndex(tensor.Values, v => !double.IsFinite(v) || !float.IsFinite((float)v));
+            if (bad >= 0) throw new CheckpointException(path, $"tensor '{tensor.Name}' holds a non-finite value at element {bad}");
+        }
+        return state;
     }
-
-    private static double[] ToDoubles(float[] values) => Array.ConvertAll(values, v => (double)v);
 }

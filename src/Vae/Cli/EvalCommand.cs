@@ -34,7 +34,7 @@ public static class EvalCommand
         // test_loss of training (identical figures when --batch and --seed are the checkpoint's).
         var training = info.Training with { BatchSize = batchSize, Seed = seed, Device = device.Name };
         using var trainer = new Trainer(info.Model, training, data, device);
-        trainer.Model.Load(weights);
+        Checkpoint.Fit(() => trainer.Model.LoadStateDict(weights), Path.Combine(folder, Checkpoint.ModelFile));
         var model = info.Model;
         Console.WriteLine($"checkpoint {folder}: epoch {info.Epoch}, step {info.Step}; model {model.InputSize}-{string.Join("-", model.HiddenSizes)}-{model.LatentSize} " +
                           $"{model.Likelihood.ToString().ToLowerInvariant()}; device {device.Name}; data {data.Name}: {data.Test.Count} test images");
@@ -42,7 +42,7 @@ public static class EvalCommand
         Console.WriteLine(FormattableString.Invariant($"test_loss {loss:F4}"));
         Console.WriteLine(FormattableString.Invariant($"test_recon {reconstruction:F4} test_kl {kl:F4}"));
 
-        var bound = new ImportanceWeightedBound<float>(new VaeLatentModel<float>(trainer.Model.Network), samples, Seeds.Derive(seed, ImportanceSamplingNoise));
+        var bound = new ImportanceWeightedBound<float>(new VaeLatentModel<float>(trainer.Model), samples, Seeds.Derive(seed, ImportanceSamplingNoise));
         var test = data.Test;
         int pixels = test.PixelsPerImage;
         double sum = 0, sumOfSquares = 0;

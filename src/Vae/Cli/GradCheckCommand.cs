@@ -35,13 +35,13 @@ public static class GradCheckCommand
         var options = TrainCommand.ModelOptions(flags) with
         {
             InputSize = pixels,
-            HiddenSizes = [flags.Int("hidden", 5, 1, 1 << 16)],
+            HiddenSizes = TrainCommand.HiddenSizes(flags, "hidden", [5]),
             LatentSize = flags.Int("latent", 2, 1, 1 << 12),
         };
         var device = CommandSupport.OpenDevice(flags.String("device", "host"), flags.OptionalInt("threads", 1));
 
         using var model = new VaeModel<double>(options, device, Seeds.Derive(seed, Seeds.Initialization));
-        int parameterCount = model.Parameters.Sum(p => p.Length);
+        int parameterCount = (int)model.ParameterCount;
         var mode = modeName switch
         {
             "full" => GradCheckMode.Full,
@@ -52,17 +52,16 @@ public static class GradCheckCommand
         using var x = Tensor<double>.Uniform(Shape.Matrix(batch, pixels), Seeds.Derive(seed, Seeds.Shuffle), device: device);
         using var eps = Tensor<double>.Normal(Shape.Matrix(batch, options.LatentSize), Seeds.Derive(seed, Seeds.TrainingNoise), device: device);
 
-        Console.WriteLine($"gradcheck: model {pixels}-{options.HiddenSizes[0]}-{options.LatentSize} {options.Activation.ToString().ToLowerInvariant()} " +
-                          $"{options.Likelihood.ToString().ToLowerInvariant()}, {model.Parameters.Count} parameter tensors ({parameterCount} values), batch {batch}, " +
+        Console.WriteLine($"gradcheck: model {pixels}-{string.Join("-", options.HiddenSizes)}-{options.LatentSize} {options.Activation.ToString().ToLowerInvariant()} " +
+                          $"{options.Likelihood.ToString().ToLowerInvariant()}, {model.NamedParameters().Count} parameter tensors ({parameterCount} values), batch {batch}, " +
                           $"float64 on {device.Name}, mode {(mode == GradCheckMode.Full ? "full" : $"projection ({projections} random ⟨u, J v⟩)")}");
         var checkOptions = new GradCheckOptions { Mode = mode, Projections = projections, Seed = (int)(seed % int.MaxValue) };
-        var result = GradCheck.Check(
-            parameters => new VaeNetwork<double>(options, parameters).NegativeElbo(Var<double>.Constant(x), eps).Loss,
-            model.Parameters.Select(p => p.Value).ToList(), checkOptions);
+        // One call checks the whole module: every parameter of the encoder and decoder, perturbed in place.
+        var result = GradCheck.CheckModule(model, () => model.NegativeElbo(Var<double>.Constant(x), eps).Loss, checkOptions);
 
         var c = CultureInfo.InvariantCulture;
         string where = result.WorstInput >= 0
-            ? $"input {model.Specs[result.WorstInput].Name}, element {result.WorstElement}"
+            ? $"input {result.InputName(result.WorstInput)}, element {result.WorstElement}"
             : $"projection {result.WorstElement} over all inputs";
         Console.WriteLine(string.Create(c,
             $"gradcheck {(result.Passed ? "passed" : "FAILED")} worst_error {result.WorstError:G4} ({where}, analytic {result.Analytic:G10}, numeric {result.Numeric:G10})"));

@@ -14,26 +14,16 @@ namespace ScratchVae.Vae.Cli;
 public static class TrainCommand
 {
     private static readonly string[] Valued = ["data", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
-        "activation", "init", "weight-decay", "device", "seed", "threads", "out", "limit", "log-steps"];
-    private static readonly string[] Switches = ["resume", "no-images"];
+        "activation", "init", "optimizer", "weight-decay", "beta1", "beta2", "eps", "momentum", "dampening", "schedule", "warmup",
+        "step-size", "gamma", "min-lr", "clip-norm", "device", "seed", "threads", "out", "limit", "log-steps"];
+    private static readonly string[] Switches = ["resume", "no-images", "nesterov"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("train", args, Valued, Switches);
         var model = ModelOptions(flags);
-        var training = new TrainOptions
-        {
-            Data = flags.String("data", "mnist"),
-            Epochs = flags.Int("epochs", 10, 1, 100_000),
-            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
-            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
-            WeightDecay = flags.Double("weight-decay", 0, 0, 10),
-            Seed = (ulong)flags.Int("seed", 1, 0),
-            Device = flags.String("device", "auto"),
-            Threads = flags.OptionalInt("threads", 1),
-            Limit = flags.OptionalInt("limit", 1),
-        };
+        var training = TrainingOptions(flags);
         string output = flags.String("out", "runs/latest");
         bool resume = flags.Has("resume");
         bool images = !flags.Has("no-images");
@@ -45,7 +35,8 @@ public static class TrainCommand
 
         if (resume)
         {
-            // The checkpoint's architecture wins; flags that contradict it are an error rather than silently ignored.
+            // The checkpoint's architecture and optimizer settings win; flags that contradict them are an error rather
+            // than silently ignored. --epochs, --data, --limit, --device and --threads may change.
             var info = Checkpoint.ReadInfo(output);
             var saved = info.Model;
             var differing = new (string Flag, bool Differs)[]
@@ -57,7 +48,21 @@ public static class TrainCommand
             if (differing.Count > 0)
                 throw new UsageException($"train --resume: {string.Join(", ", differing)} contradict{(differing.Count == 1 ? "s" : "")} the architecture of the checkpoint in {output} " +
                     $"({saved.InputSize}-{string.Join("-", saved.HiddenSizes)}-{saved.LatentSize} {saved.Activation} {saved.Likelihood}, beta {saved.Beta}); drop them or train into a new --out folder.");
+            var run = info.Training;
+            var contradicting = new (string Flag, bool Differs)[]
+            {
+                ("batch", training.BatchSize != run.BatchSize), ("seed", training.Seed != run.Seed), ("optimizer", training.Optimizer != run.Optimizer),
+                ("lr", training.LearningRate != run.LearningRate), ("weight-decay", training.WeightDecay != run.WeightDecay),
+                ("beta1", training.Beta1 != run.Beta1), ("beta2", training.Beta2 != run.Beta2), ("eps", training.Epsilon != run.Epsilon),
+                ("momentum", training.Momentum != run.Momentum), ("dampening", training.Dampening != run.Dampening), ("nesterov", training.Nesterov != run.Nesterov),
+                ("schedule", training.Schedule != run.Schedule), ("warmup", training.WarmupSteps != run.WarmupSteps), ("step-size", training.StepSize != run.StepSize),
+                ("gamma", training.Gamma != run.Gamma), ("min-lr", training.MinimumLearningRate != run.MinimumLearningRate), ("clip-norm", training.ClipNorm != run.ClipNorm),
+            }.Where(f => f.Differs && flags.Has(f.Flag)).Select(f => "--" + f.Flag).ToList();
+            if (contradicting.Count > 0)
+                throw new UsageException($"train --resume: {string.Join(", ", contradicting)} contradict{(contradicting.Count == 1 ? "s" : "")} the training settings of the checkpoint in {output} " +
+                    $"({run.Optimizer}, lr {run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}, batch {run.BatchSize}, seed {run.Seed}); drop them or train into a new --out folder.");
             model = info.Model;
+            training = run with { Epochs = training.Epochs, Data = training.Data, Device = training.Device, Threads = training.Threads, Limit = training.Limit };
         }
         using var trainer = new Trainer(model, training, data, device);
         if (resume)
@@ -112,19 +117,80 @@ public static class TrainCommand
         return 0;
     }
 
+    /// <summary>The training flags of train (everything but the architecture and the output).</summary>
+    public static TrainOptions TrainingOptions(Flags flags)
+    {
+        var training = new TrainOptions
+        {
+            Data = flags.String("data", "mnist"),
+            Epochs = flags.Int("epochs", 10, 1, 100_000),
+            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
+            Optimizer = flags.Choice("optimizer", "adam", TrainingOptimizer.Names),
+            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
+            WeightDecay = flags.Has("weight-decay") ? flags.Double("weight-decay", 0, 0, 10) : null,
+            Beta1 = flags.Double("beta1", 0.9, 0, 0.999999),
+            Beta2 = flags.Double("beta2", 0.999, 0, 0.999999),
+            Epsilon = flags.Double("eps", 1e-8, 0, 1),
+            Momentum = flags.Double("momentum", 0, 0, 0.999999),
+            Dampening = flags.Double("dampening", 0, 0, 1),
+            Nesterov = flags.Has("nesterov"),
+            Schedule = flags.Choice("schedule", "constant", TrainingOptimizer.Schedules),
+            WarmupSteps = flags.Int("warmup", 0, 0),
+            StepSize = flags.Int("step-size", 1000, 1),
+            Gamma = flags.Double("gamma", 0.1, 0, 1),
+            MinimumLearningRate = flags.Double("min-lr", 0, 0, 10),
+            ClipNorm = flags.Has("clip-norm") ? flags.Double("clip-norm", 1, 0, 1e12, exclusiveMin: true) : null,
+            Seed = (ulong)flags.Int("seed", 1, 0),
+            Device = flags.String("device", "auto"),
+            Threads = flags.OptionalInt("threads", 1),
+            Limit = flags.OptionalInt("limit", 1),
+        };
+        if (training.Optimizer != "sgd")
+            foreach (string sgdOnly in new[] { "momentum", "dampening", "nesterov" })
+                if (flags.Has(sgdOnly)) throw new UsageException($"train: --{sgdOnly} is a setting of --optimizer sgd, not of {training.Optimizer}.");
+        if (training.Optimizer == "sgd")
+            foreach (string adamOnly in new[] { "beta1", "beta2", "eps" })
+                if (flags.Has(adamOnly)) throw new UsageException($"train: --{adamOnly} is a setting of --optimizer adam or adamw, not of sgd.");
+        if (training.Nesterov && (training.Momentum <= 0 || training.Dampening != 0))
+            throw new UsageException($"train: --nesterov needs --momentum > 0 and no --dampening (got momentum {training.Momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        if (training.Schedule != "step" && (flags.Has("step-size") || flags.Has("gamma")))
+            throw new UsageException("train: --step-size and --gamma are settings of --schedule step.");
+        if (training.Schedule != "cosine" && flags.Has("min-lr"))
+            throw new UsageException("train: --min-lr is a setting of --schedule cosine.");
+        return training;
+    }
+
     /// <summary>The architecture flags shared by train and gradcheck.</summary>
     public static VaeOptions ModelOptions(Flags flags)
     {
-        int hidden = flags.Int("hidden", 400, 1, 1 << 16);
         return new VaeOptions
         {
-            HiddenSizes = [hidden],
+            HiddenSizes = HiddenSizes(flags, "hidden", [400]),
             LatentSize = flags.Int("latent", 20, 1, 1 << 12),
             Likelihood = flags.Choice("likelihood", "bernoulli", "bernoulli", "gaussian") == "gaussian" ? Likelihood.Gaussian : Likelihood.Bernoulli,
             GaussianVariance = flags.Double("variance", 1.0, 0, 1e6, exclusiveMin: true),
             Beta = flags.Double("beta", 1.0, 0, 1e6),
             Activation = flags.Choice("activation", "relu", "relu", "tanh", "elu") switch { "tanh" => Activation.Tanh, "elu" => Activation.Elu, _ => Activation.Relu },
-            Initialization = flags.Choice("init", "pytorch", "pytorch", "xavier") == "xavier" ? Initialization.Xavier : Initialization.PyTorch,
+            Initialization = flags.Choice("init", "pytorch", "pytorch", "xavier", "kaiming") switch { "xavier" => Initialization.Xavier, "kaiming" => Initialization.Kaiming, _ => Initialization.PyTorch },
         };
+    }
+
+    /// <summary>
+    /// A comma-separated list of hidden widths, e.g. <c>--hidden 1024,768,512</c> (the encoder's layers, in order; the
+    /// decoder mirrors them), or <paramref name="fallback"/> when the flag is absent.
+    /// </summary>
+    public static int[] HiddenSizes(Flags flags, string name, int[] fallback)
+    {
+        if (!flags.Has(name)) return fallback;
+        string text = flags.String(name, "");
+        var parts = text.Split(',');
+        if (parts.Length > 64) throw new UsageException($"--{name} lists {parts.Length} layers; at most 64 are allowed.");
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 1 << 16)
+                throw new UsageException($"--{name} needs whole numbers from 1 to {1 << 16} separated by commas (e.g. 1024,768,512), not '{text}'.");
+        }
+        return sizes;
     }
 }

@@ -42,7 +42,7 @@ public static class DemoSupport
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(probe);
         using var scope = Tape.NoGrad();
-        var terms = model.Network.NegativeElbo(Var<float>.Constant(probe), Seeds.Derive(seed, Seeds.EvaluationNoise), 0);
+        var terms = model.NegativeElbo(Var<float>.Constant(probe), Seeds.Derive(seed, Seeds.EvaluationNoise), 0);
         int count = probe.Shape[0];
         return (terms.Loss.Value.Item() / count, terms.Reconstruction.Value.Item() / count, terms.Kl.Value.Item() / count);
     }
@@ -64,7 +64,7 @@ public static class DemoSupport
     public static IReadOnlyList<Parameter<float>> Named(VaeModel<float> model, string prefix)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.Parameters.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return model.NamedParameters().Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
     }
 
     /// <summary>The Philox counter offset of step <paramref name="step"/>'s ε, so that every step draws fresh noise.</summary>

@@ -1,5 +1,6 @@
 // Shape legend: B examples per batch, N probe images, D pixels, H hidden units per layer, Z latent dimensions.
 using ScratchVae.Autograd;
+using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Tensors;
 using ScratchVae.Vae.Data;
 using ScratchVae.Vae.Model;
@@ -53,7 +54,7 @@ public static class InitializationDemo
                 Initialization = initialization,
             };
             using var model = new VaeModel<float>(modelOptions, device, Seeds.Derive(options.Seed, Seeds.Initialization));
-            using var adam = new Adam<float>(model.Parameters, options.LearningRate);
+            using var adam = new Adam<float>(model.NamedParameters(), options.LearningRate);
             ulong noiseSeed = Seeds.Derive(options.Seed, Seeds.TrainingNoise);
             var measureAt = Enumerable.Range(0, options.Measurements).Select(k => options.Steps >> k).Where(step => step > 0).ToHashSet();
 
@@ -70,7 +71,7 @@ public static class InitializationDemo
             for (int step = 0; step < options.Steps; step++)
             {
                 var x = Var<float>.Constant(DemoSupport.Batch(data.Train, step, options.BatchSize, device), takeOwnership: true);
-                var terms = model.Network.NegativeElbo(x, noiseSeed, DemoSupport.NoiseOffset(step, options.BatchSize, options.Latent));
+                var terms = model.NegativeElbo(x, noiseSeed, DemoSupport.NoiseOffset(step, options.BatchSize, options.Latent));
                 terms.Loss.Backward();
                 adam.Step();
                 model.ZeroGradients();
@@ -96,17 +97,17 @@ public static class InitializationDemo
         var h = Var<float>.Constant(probe);
         for (int i = 0; i < layers; i++)
         {
-            h = Layer(model, $"encoder.hidden.{i}").Forward(h, Activation.Relu);
+            h = model.Encoder.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }
         double encoder = total == 0 ? 0 : (double)dead / total;
-        var (mu, _) = model.Network.Encode(Var<float>.Constant(probe));
+        var (mu, _) = model.Encode(Var<float>.Constant(probe));
         dead = total = 0;
         h = mu;
         for (int i = 0; i < layers; i++)
         {
-            h = Layer(model, $"decoder.hidden.{i}").Forward(h, Activation.Relu);
+            h = model.Decoder.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }
@@ -128,12 +129,5 @@ public static class InitializationDemo
             if (!alive) dead++;
         }
         return dead;
-    }
-
-    private static Linear<float> Layer(VaeModel<float> model, string name)
-    {
-        int index = model.Specs.Select(s => s.Name).ToList().IndexOf(name + ".weight");
-        if (index < 0) throw new InvalidOperationException($"The model has no layer '{name}'.");
-        return new Linear<float>(model.Parameters[index], model.Parameters[index + 1]);
     }
 }

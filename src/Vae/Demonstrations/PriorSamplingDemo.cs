@@ -48,7 +48,7 @@ public static class PriorSamplingDemo
             var z = Var<float>.Constant(Tensor<float>.Normal(Shape.Matrix(rows, latent), seed, offset, device: model.Device), takeOwnership: true);
             var x = Var<float>.Constant(Tensor<float>.FromArray(repeated.AsSpan(0, rows * pixels), Shape.Matrix(rows, pixels), model.Device), takeOwnership: true);
             // log p(x | zᵢ) for each sample i
-            var values = model.Network.LogLikelihood(model.Network.Decode(z), x).Value.ToArray();
+            var values = model.LogLikelihood(model.Decode(z), x).Value.ToArray();
             for (int i = 0; i < rows; i++) logLikelihoods[start + i] = values[i];
         }
         return sampleCounts.Select(n => Summarise(logLikelihoods.AsSpan(0, n))).ToList();
@@ -80,10 +80,10 @@ public static class PriorSamplingDemo
         using var probe = DemoSupport.Probe(set, count, model.Device);
         using var scope = Tape.NoGrad();
         var x = Var<float>.Constant(probe);
-        var (mu, logVar) = model.Network.Encode(x);
+        var (mu, logVar) = model.Encode(x);
         var z = Ops.Reparameterize(mu, logVar, Seeds.Derive(seed, Seeds.EvaluationNoise), 0);
         // −ELBOᵢ = −log p(xᵢ|zᵢ) + KLᵢ, per example
-        var perExample = Ops.KlDivergenceToStandardNormal(mu, logVar) - model.Network.LogLikelihood(model.Network.Decode(z), x);
+        var perExample = Ops.KlDivergenceToStandardNormal(mu, logVar) - model.LogLikelihood(model.Decode(z), x);
         return perExample.Value.ToArray().Select(v => (double)v).ToArray();
     }
 }

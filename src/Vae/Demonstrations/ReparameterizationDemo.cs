@@ -1,5 +1,6 @@
 // Shape legend: B examples per batch, D pixels, Z latent dimensions. x [B, D]; mu, logVar, eps, z [B, Z]; logits [B, D].
 using ScratchVae.Autograd;
+using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Tensors;
 using ScratchVae.Vae.Data;
 using ScratchVae.Vae.Model;
@@ -81,7 +82,7 @@ public static class ReparameterizationDemo
         foreach (bool trick in new[] { true, false })
         {
             using var model = new VaeModel<float>(modelOptions, device, initializationSeed);
-            using var adam = new Adam<float>(model.Parameters, options.LearningRate);
+            using var adam = new Adam<float>(model.NamedParameters(), options.LearningRate);
             using (var tape = new Tape())
             {
                 for (int step = 0; step < options.Steps; step++)
@@ -109,11 +110,10 @@ public static class ReparameterizationDemo
     public static (Var<float> Reconstruction, Var<float> Kl) Terms(VaeModel<float> model, Var<float> x, ulong noiseSeed, ulong noiseOffset, bool trick)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var network = model.Network;
-        var (mu, logVar) = network.Encode(x);
+        var (mu, logVar) = model.Encode(x);
         var sample = Ops.Reparameterize(mu, logVar, noiseSeed, noiseOffset);
         var z = trick ? sample : Var<float>.Constant(sample.Value);
-        var reconstruction = -Ops.Sum(network.LogLikelihood(network.Decode(z), x));
+        var reconstruction = -Ops.Sum(model.LogLikelihood(model.Decode(z), x));
         var kl = Ops.Sum(Ops.KlDivergenceToStandardNormal(mu, logVar));
         return (reconstruction, kl);
     }

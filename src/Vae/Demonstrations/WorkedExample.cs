@@ -2,6 +2,7 @@
 // x [1, D]; W_mu, W_logVar [Z, D]; b_mu, b_logVar [Z]; eps, mu, logVar, z [1, Z]; W_out [D, Z]; b_out [D]; logits [1, D].
 using System.Globalization;
 using ScratchVae.Autograd;
+using ScratchVae.Autograd.Layers;
 using ScratchVae.Tensors;
 using ScratchVae.Vae.Model;
 
@@ -18,13 +19,13 @@ namespace ScratchVae.Vae.Demonstrations;
 /// <param name="Reconstruction">−log p(x | z) = Σⱼ BCE(lⱼ, xⱼ).</param>
 /// <param name="KlPerDimension">−½ (1 + log σⱼ² − μⱼ² − σⱼ²) per latent dimension [Z].</param>
 /// <param name="Kl">KL(q(z | x) ‖ N(0, I)), the sum over dimensions.</param>
-/// <param name="Loss">The negative ELBO as <see cref="VaeNetwork{T}.NegativeElbo(Var{T}, Tensor{T})"/> computes it.</param>
+/// <param name="Loss">The negative ELBO as <see cref="VaeModel{T}.NegativeElbo(Var{T}, Tensor{T})"/> computes it.</param>
 /// <param name="LossFromSteps">The same loss assembled step by step from the values above (equal to <paramref name="Loss"/>).</param>
 /// <param name="LogitsGradient">∂loss/∂l [D].</param>
 /// <param name="ZGradient">∂loss/∂z [Z].</param>
 /// <param name="MuGradient">∂loss/∂μ [Z] (reconstruction through z, plus the KL's μ).</param>
 /// <param name="LogVarGradient">∂loss/∂log σ² [Z] (reconstruction through z, plus the KL's ½ (σ² − 1)).</param>
-/// <param name="ParameterGradients">∂loss/∂θ for every parameter, in <see cref="ParameterLayout"/> order, from <see cref="VaeNetwork{T}.NegativeElbo(Var{T}, Tensor{T})"/>.</param>
+/// <param name="ParameterGradients">∂loss/∂θ for every parameter, in the order of <see cref="Module{T}.NamedParameters"/>, from <see cref="VaeModel{T}.NegativeElbo(Var{T}, Tensor{T})"/>.</param>
 public sealed record WorkedExampleValues(
     double[] Mu, double[] LogVar, double[] Sigma, double[] Z, double[] Logits, double[] Probabilities,
     double[] CrossEntropy, double Reconstruction, double[] KlPerDimension, double Kl, double Loss, double LossFromSteps,
@@ -33,7 +34,7 @@ public sealed record WorkedExampleValues(
 
 /// <summary>
 /// A VAE small enough to follow by hand — 4 pixels, 2 latent dimensions, no hidden layer, fixed weights and a fixed
-/// ε — run through the library's own code (<see cref="VaeNetwork{T}"/>, the autograd operations, the host backend)
+/// ε — run through the library's own code (<see cref="VaeModel{T}"/>, the autograd operations, the host backend)
 /// in float64. <c>scratchvae worked-example</c> prints <see cref="Report"/>; docs/vae-math.md shows the same lines.
 /// </summary>
 public static class WorkedExample
@@ -60,18 +61,16 @@ public static class WorkedExample
     /// <summary>b_out [4].</summary>
     public static IReadOnlyList<double> OutputBias { get; } = [0.0, -0.5, 0.2, 0.1];
 
-    /// <summary>The parameters in <see cref="ParameterLayout"/> order: encoder.mu.weight, .bias, encoder.logvar.weight, .bias, decoder.out.weight, .bias.</summary>
+    /// <summary>The parameters in the order of <see cref="Module{T}.NamedParameters"/>: encoder.mu.weight, .bias, encoder.logvar.weight, .bias, decoder.out.weight, .bias.</summary>
     public static IReadOnlyList<IReadOnlyList<double>> ParameterValues { get; } = [MuWeight, MuBias, LogVarWeight, LogVarBias, OutputWeight, OutputBias];
 
     /// <summary>Runs the example on the host in float64 and returns every intermediate value and gradient.</summary>
     public static WorkedExampleValues Compute()
     {
         var device = Device.Host;
-        var specs = ParameterLayout.For(Options);
-        var parameters = specs.Select((spec, i) => new Parameter<double>(Tensor<double>.FromArray(ParameterValues[i].ToArray(), new Shape(spec.Shape), device), spec.Name)).ToList();
-        try
+        using var network = new VaeModel<double>(Options, device, ParameterValues.Select(v => v.ToArray()).ToList());
+        var parameters = network.Parameters();
         {
-            var network = new VaeNetwork<double>(Options, parameters);
             using var tape = new Tape();
             using var pixels = Tensor<double>.FromArray(Pixels.ToArray(), Shape.Matrix(1, Options.InputSize), device);
             using var eps = Tensor<double>.FromArray(Eps.ToArray(), Shape.Matrix(1, Options.LatentSize), device);
@@ -103,10 +102,6 @@ public static class WorkedExample
                 crossEntropy.Value.ToArray(), reconstruction.Value.Item(), klPerDimension.Value.ToArray(), kl.Value.Item(), loss, lossFromSteps.Value.Item(),
                 logits.Gradient!.ToArray(), z.Gradient!.ToArray(), mu.Gradient!.ToArray(), logVar.Gradient!.ToArray(),
                 parameterGradients);
-        }
-        finally
-        {
-            foreach (var parameter in parameters) parameter.Dispose();
         }
     }
 

@@ -26,7 +26,7 @@ public static class LatentCodes
             int rows = Math.Min(batchSize, indices.Count - start);
             for (int r = 0; r < rows; r++) set.Image(indices[start + r]).CopyTo(staging.AsSpan(r * pixels, pixels));
             var x = Var<float>.Constant(Tensor<float>.FromArray(staging.AsSpan(0, rows * pixels), Shape.Matrix(rows, pixels), model.Device), takeOwnership: true);
-            var (mu, _) = model.Network.Encode(x);
+            var (mu, _) = model.Encode(x);
             mu.Value.CopyTo(means.AsSpan(start * latent, rows * latent));
             scope.Reset();
         }

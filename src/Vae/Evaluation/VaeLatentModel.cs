@@ -5,7 +5,7 @@ using ScratchVae.Vae.Model;
 namespace ScratchVae.Vae.Evaluation;
 
 /// <summary>A VAE seen as a latent-variable model: its encoder is the proposal, its decoder the observation model.</summary>
-public sealed class VaeLatentModel<T>(VaeNetwork<T> network) : ILatentVariableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class VaeLatentModel<T>(VaeModel<T> network) : ILatentVariableModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
     public int LatentSize => network.Options.LatentSize;

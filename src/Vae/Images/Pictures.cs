@@ -32,7 +32,7 @@ public static class Pictures
     {
         using var scope = Tape.NoGrad();
         using var z = Tensor<float>.Normal(new Shape(count, model.Options.LatentSize), seed, device: model.Device);
-        var means = model.Network.DecodeMeans(Var<float>.Constant(z)).Value.ToArray();
+        var means = model.DecodeMeans(Var<float>.Constant(z)).Value.ToArray();
         ImageGrid.Write(path, means, count, height, width, columns);
     }
 
@@ -43,7 +43,7 @@ public static class Pictures
         if (latents.Length % latent != 0) throw new ArgumentException($"{latents.Length} values are not whole rows of {latent} latent dimensions.");
         using var scope = Tape.NoGrad();
         var z = Var<float>.Constant(Tensor<float>.FromArray(latents, new Shape(latents.Length / latent, latent), model.Device), takeOwnership: true);
-        return model.Network.DecodeMeans(z).Value.ToArray();
+        return model.DecodeMeans(z).Value.ToArray();
     }
 
     /// <summary>
@@ -104,8 +104,8 @@ public static class Pictures
         pairs = Math.Min(pairs, set.Count);
         using var scope = Tape.NoGrad();
         using var inputs = Tensor<float>.FromArray(set.Pixels.AsSpan(0, pairs * set.PixelsPerImage), new Shape(pairs, set.PixelsPerImage), model.Device);
-        var (mu, _) = model.Network.Encode(Var<float>.Constant(inputs));
-        var outputs = model.Network.DecodeMeans(mu).Value.ToArray();
+        var (mu, _) = model.Encode(Var<float>.Constant(inputs));
+        var outputs = model.DecodeMeans(mu).Value.ToArray();
         var tiles = new float[2 * pairs * set.PixelsPerImage];
         for (int i = 0; i < pairs; i++)
         {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using ScratchVae.Vae.Checkpoints;
+using ScratchVae.Tensors;
 
 namespace ScratchVae.Vae.Images;
 

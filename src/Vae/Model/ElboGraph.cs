@@ -15,13 +15,13 @@ namespace ScratchVae.Vae.Model;
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ElboGraph<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly VaeNetwork<T> _network;
+    private readonly VaeModel<T> _network;
     private Tape? _tape;
     private ElboTerms<T>? _terms;
     private bool _disposed;
 
     /// <summary>Creates the graph's input tensors for batches of <paramref name="rows"/> images on <paramref name="device"/>; nothing is recorded yet.</summary>
-    public ElboGraph(VaeNetwork<T> network, Device device, int rows)
+    public ElboGraph(VaeModel<T> network, Device device, int rows)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(device);

@@ -1,81 +1,225 @@
+// Shape legend: B examples in a batch, D pixels (784), H hidden units (400), Z latent dimensions (20).
+// x [B, D]; mu, logVar, eps, z [B, Z]; logits [B, D].
 using System.Numerics;
 using ScratchVae.Autograd;
+using ScratchVae.Autograd.Layers;
 using ScratchVae.Tensors;
+using SigmoidOperator = ScratchVae.Kernels.Operators.Sigmoid;
 
 namespace ScratchVae.Vae.Model;
 
-/// <summary>
-/// A VAE's trainable parameters on a device, named and laid out as PyTorch's nn.Linear layers
-/// (see <see cref="ParameterLayout"/>), with the <see cref="VaeNetwork{T}"/> that computes with them.
-/// </summary>
-public sealed class VaeModel<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <summary>Creates a model with freshly initialised parameters (Philox stream of <paramref name="seed"/>).</summary>
-    public VaeModel(VaeOptions options, Device device, ulong seed)
-        : this(options, device, ParameterLayout.For(options).Select((spec, index) => ParameterLayout.InitialValues<T>(spec, index, options.Initialization, seed)).ToList())
-    {
-    }
+/// <summary>The terms of one batch's loss, each summed over the batch (as PyTorch's example reports them).</summary>
+/// <param name="Loss">−ELBO with β: Reconstruction + β · Kl; the value to minimise.</param>
+/// <param name="Reconstruction">−Σᵢ log p(xᵢ | zᵢ), in nats.</param>
+/// <param name="Kl">Σᵢ KL(q(z | xᵢ) ‖ p(z)), in nats.</param>
+public sealed record ElboTerms<T>(Var<T> Loss, Var<T> Reconstruction, Var<T> Kl) where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>Creates a model from given values, one array per parameter in <see cref="ParameterLayout"/> order.</summary>
-    public VaeModel(VaeOptions options, Device device, IReadOnlyList<T[]> values)
+/// <summary>
+/// The VAE as a module: the encoder q(z|x), the reparameterization, the decoder p(x|z) and the negative ELBO, built
+/// from the engine's layers. Its parameters are named and laid out as PyTorch's nn.Linear layers, in this order:
+/// encoder.hidden.0 … n, encoder.mu, encoder.logvar, decoder.hidden.0 … n, decoder.out, each weight [out, in] then
+/// bias [out]. The same class trains in float32 and is gradient-checked in float64 (<c>VaeModel&lt;double&gt;</c>).
+/// </summary>
+public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Creates a model with fresh weights from the Philox streams of <paramref name="seed"/>: parameter k of the order
+    /// above draws from counter offset k · 2³², in float64 on the host, so every device and dtype starts from the same
+    /// numbers (<see cref="Initializer"/>).
+    /// </summary>
+    public VaeModel(VaeOptions options, Device device, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(device);
         options.Validate();
         Options = options;
-        Device = device;
-        Specs = ParameterLayout.For(options);
-        if (values.Count != Specs.Count) throw new ArgumentException($"The model needs {Specs.Count} parameter arrays, got {values.Count}.");
-        var parameters = new List<Parameter<T>>();
-        for (int i = 0; i < Specs.Count; i++)
+        var init = new Initializer(device, seed);
+        var scheme = options.Initialization switch
         {
-            if (values[i].Length != Specs[i].Length)
-                throw new ArgumentException($"Parameter {Specs[i].Name} {new Shape(Specs[i].Shape)} needs {Specs[i].Length} values, got {values[i].Length}.");
-            parameters.Add(new Parameter<T>(Tensor<T>.FromArray(values[i], new Shape(Specs[i].Shape), device), Specs[i].Name));
-        }
-        Parameters = parameters;
-        Network = new VaeNetwork<T>(options, parameters);
+            Initialization.Xavier => LinearInitialization.XavierUniform,
+            Initialization.Kaiming => LinearInitialization.KaimingUniform,
+            _ => LinearInitialization.PyTorch,
+        };
+        Encoder = AddModule("encoder", new Encoder<T>(options, init, scheme));
+        Decoder = AddModule("decoder", new Decoder<T>(options, init, scheme));
     }
+
+    /// <summary>Creates a model holding <paramref name="weights"/> (a checkpoint's state dict); every name and shape is checked.</summary>
+    public VaeModel(VaeOptions options, Device device, StateDict weights) : this(options, device, seed: 0) => LoadStateDict(weights);
+
+    /// <summary>Creates a model from given values, one array per parameter in the order of <see cref="Module{T}.NamedParameters"/>.</summary>
+    public VaeModel(VaeOptions options, Device device, IReadOnlyList<T[]> values) : this(options, device, seed: 0) => LoadValues(values);
 
     /// <summary>The architecture.</summary>
     public VaeOptions Options { get; }
 
     /// <summary>Where the parameters live.</summary>
-    public Device Device { get; }
+    public new Device Device => base.Device!;
 
-    /// <summary>Names and shapes, in order.</summary>
-    public IReadOnlyList<ParameterSpec> Specs { get; }
+    /// <summary>q(z|x): hidden layers, then the μ and log σ² heads.</summary>
+    public Encoder<T> Encoder { get; }
 
-    /// <summary>The parameters, in <see cref="ParameterLayout"/> order.</summary>
-    public IReadOnlyList<Parameter<T>> Parameters { get; }
+    /// <summary>p(x|z): hidden layers (the encoder's, mirrored), then the output logits.</summary>
+    public Decoder<T> Decoder { get; }
 
-    /// <summary>The encoder, decoder and loss over these parameters.</summary>
-    public VaeNetwork<T> Network { get; }
+    /// <summary>The encoder q(z|x) = N(μ(x), diag(exp(logVar(x)))).</summary>
+    public (Var<T> Mu, Var<T> LogVar) Encode(Var<T> x) => Encoder.Forward(x);
 
-    /// <summary>Zeroes every parameter's accumulated gradient.</summary>
-    public void ZeroGradients()
+    /// <summary>The decoder: z → hidden layers → logits over pixels (p(x|z) = Bernoulli(sigmoid(logits)), or the Gaussian mean sigmoid(logits)).</summary>
+    public Var<T> Decode(Var<T> z) => Decoder.Forward(z);
+
+    /// <summary>Pixel means E[x | z] = sigmoid(logits), for pictures.</summary>
+    public Var<T> DecodeMeans(Var<T> z) => Ops.Map<T, SigmoidOperator>(Decode(z));
+
+    /// <summary>log p(x | z) per example [B], from the decoder's logits.</summary>
+    public Var<T> LogLikelihood(Var<T> logits, Var<T> x) => Options.Likelihood switch
     {
-        // An index loop: foreach over the IReadOnlyList would allocate an enumerator every step.
-        for (int i = 0; i < Parameters.Count; i++) Parameters[i].ZeroGradient();
+        // Bernoulli: log p(x|z) = −Σⱼ BCE(logitⱼ, xⱼ), in the stable form from logits.
+        Likelihood.Bernoulli => Ops.BernoulliLogLikelihood(logits, x),
+        // Gaussian: log p(x|z) = −½ Σⱼ [log 2πσ² + (xⱼ − sigmoid(logitⱼ))² / σ²].
+        Likelihood.Gaussian => Ops.GaussianLogLikelihood(x, Ops.Map<T, SigmoidOperator>(logits), Options.GaussianVariance),
+        _ => throw new InvalidOperationException($"Unknown likelihood {Options.Likelihood}."),
+    };
+
+    /// <summary>
+    /// The negative ELBO of a batch with the noise ε given:
+    /// z = mu + exp(logVar / 2) ⊙ ε (the reparameterization trick: z is a differentiable function of mu and logVar,
+    /// the randomness sits in ε), and −ELBO = Σᵢ [−log p(xᵢ | zᵢ)] + β Σᵢ KL(q(z | xᵢ) ‖ N(0, I)).
+    /// </summary>
+    public ElboTerms<T> NegativeElbo(Var<T> x, Tensor<T> eps)
+    {
+        var (mu, logVar) = Encode(x);
+        var z = Ops.Reparameterize(mu, logVar, eps);
+        return Terms(x, mu, logVar, z);
+    }
+
+    /// <summary>The negative ELBO with ε drawn from the Philox normal stream (seed, counterOffset).</summary>
+    public ElboTerms<T> NegativeElbo(Var<T> x, ulong seed, ulong counterOffset)
+    {
+        var (mu, logVar) = Encode(x);
+        var z = Ops.Reparameterize(mu, logVar, seed, counterOffset);
+        return Terms(x, mu, logVar, z);
+    }
+
+    private ElboTerms<T> Terms(Var<T> x, Var<T> mu, Var<T> logVar, Var<T> z)
+    {
+        var logits = Decode(z);
+        // Reconstruction = −Σᵢ log p(xᵢ | zᵢ)
+        var reconstruction = -Ops.Sum(LogLikelihood(logits, x));
+        // KL = Σᵢ −½ Σⱼ (1 + logVarᵢⱼ − muᵢⱼ² − exp(logVarᵢⱼ))
+        var kl = Ops.Sum(Ops.KlDivergenceToStandardNormal(mu, logVar));
+        var loss = Options.Beta == 1.0 ? reconstruction + kl : reconstruction + kl * Options.Beta;
+        return new ElboTerms<T>(loss, reconstruction, kl);
     }
 
     /// <summary>Copies every parameter to host arrays, in order.</summary>
-    public IReadOnlyList<T[]> Snapshot() => Parameters.Select(p => p.Value.ToArray()).ToList();
+    public IReadOnlyList<T[]> Snapshot() => Parameters().Select(p => p.Value.ToArray()).ToList();
 
-    /// <summary>Overwrites every parameter from host arrays, in order.</summary>
-    public void Load(IReadOnlyList<T[]> values)
+    /// <summary>Overwrites every parameter from host arrays, in the order of <see cref="Module{T}.NamedParameters"/>.</summary>
+    public void LoadValues(IReadOnlyList<T[]> values)
     {
-        if (values.Count != Parameters.Count) throw new ArgumentException($"The model has {Parameters.Count} parameters, got {values.Count} arrays.");
+        ArgumentNullException.ThrowIfNull(values);
+        var named = NamedParameters();
+        if (values.Count != named.Count) throw new ArgumentException($"The model has {named.Count} parameters, got {values.Count} arrays.", nameof(values));
         for (int i = 0; i < values.Count; i++)
-        {
-            if (values[i].Length != Parameters[i].Length)
-                throw new ArgumentException($"Parameter {Specs[i].Name} {Parameters[i].Shape} needs {Parameters[i].Length} values, got {values[i].Length}.");
-            Device.Backend.Upload<T>(values[i], Parameters[i].Value.Buffer);
-        }
+            if (values[i].Length != named[i].Parameter.Length)
+                throw new ArgumentException($"Parameter {named[i].Name} {named[i].Parameter.Shape} needs {named[i].Parameter.Length} values, got {values[i].Length}.", nameof(values));
+        for (int i = 0; i < values.Count; i++) named[i].Parameter.Device.Backend.Upload<T>(values[i], named[i].Parameter.Value.Buffer);
     }
 
-    /// <summary>Frees the parameters.</summary>
-    public void Dispose()
+    /// <inheritdoc />
+    protected override string Summary =>
+        $"VaeModel({Options.InputSize}-{string.Join("-", Options.HiddenSizes)}-{Options.LatentSize}, {Options.Activation}, {Options.Likelihood})";
+}
+
+/// <summary>
+/// q(z|x): x [B, D] → hidden layers with the model's activation → μ [B, Z] and log σ² [B, Z], two linear heads. Its
+/// parameters are hidden.0 … n, then mu, then logvar.
+/// </summary>
+public sealed class Encoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Activation _activation;
+
+    internal Encoder(VaeOptions options, Initializer init, LinearInitialization scheme)
     {
-        foreach (var parameter in Parameters) parameter.Dispose();
+        _activation = options.Activation;
+        var layers = new List<Linear<T>>();
+        int width = options.InputSize;
+        foreach (int size in options.HiddenSizes)
+        {
+            layers.Add(new Linear<T>(width, size, init, scheme));
+            width = size;
+        }
+        Hidden = AddModule("hidden", new ModuleList<T, Linear<T>>(layers));
+        Mu = AddModule("mu", new Linear<T>(width, options.LatentSize, init, scheme));
+        LogVar = AddModule("logvar", new Linear<T>(width, options.LatentSize, init, scheme));
+    }
+
+    /// <summary>The hidden layers.</summary>
+    public ModuleList<T, Linear<T>> Hidden { get; }
+
+    /// <summary>The μ head.</summary>
+    public Linear<T> Mu { get; }
+
+    /// <summary>The log σ² head.</summary>
+    public Linear<T> LogVar { get; }
+
+    /// <summary>h = act(… act(x W₀ᵀ + b₀) …); μ = h W_μᵀ + b_μ; log σ² = h W_logvarᵀ + b_logvar.</summary>
+    public (Var<T> Mu, Var<T> LogVar) Forward(Var<T> x)
+    {
+        var h = x;
+        foreach (var layer in Hidden) h = HiddenActivation.Apply(layer, h, _activation);
+        return (Mu.Forward(h), LogVar.Forward(h));
+    }
+}
+
+/// <summary>p(x|z): z [B, Z] → hidden layers (the encoder's widths reversed) → logits [B, D]. Parameters hidden.0 … n, then out.</summary>
+public sealed class Decoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Activation _activation;
+
+    internal Decoder(VaeOptions options, Initializer init, LinearInitialization scheme)
+    {
+        _activation = options.Activation;
+        var layers = new List<Linear<T>>();
+        int width = options.LatentSize;
+        foreach (int size in options.HiddenSizes.Reverse())
+        {
+            layers.Add(new Linear<T>(width, size, init, scheme));
+            width = size;
+        }
+        Hidden = AddModule("hidden", new ModuleList<T, Linear<T>>(layers));
+        Out = AddModule("out", new Linear<T>(width, options.InputSize, init, scheme));
+    }
+
+    /// <summary>The hidden layers.</summary>
+    public ModuleList<T, Linear<T>> Hidden { get; }
+
+    /// <summary>The output layer, giving one logit per pixel.</summary>
+    public Linear<T> Out { get; }
+
+    /// <summary>logits = act(… act(z W₀ᵀ + b₀) …) W_outᵀ + b_out.</summary>
+    public Var<T> Forward(Var<T> z)
+    {
+        var h = z;
+        foreach (var layer in Hidden) h = HiddenActivation.Apply(layer, h, _activation);
+        return Out.Forward(h);
+    }
+}
+
+/// <summary>The model's configured activation applied in a linear layer's fused bias pass.</summary>
+public static class HiddenActivation
+{
+    /// <summary>act(x Wᵀ + b) for <paramref name="activation"/>.</summary>
+    public static Var<T> Apply<T>(Linear<T> layer, Var<T> x, Activation activation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return activation switch
+        {
+            Activation.Relu => layer.Forward<ScratchVae.Kernels.Operators.Relu>(x),
+            Activation.Tanh => layer.Forward<ScratchVae.Kernels.Operators.Tanh>(x),
+            Activation.Elu => layer.Forward<ScratchVae.Kernels.Operators.Elu>(x),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+        };
     }
 }

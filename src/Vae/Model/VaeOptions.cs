@@ -32,6 +32,8 @@ public enum Initialization
     PyTorch,
     /// <summary>Xavier/Glorot uniform: weight ~ U(±√(6/(fan_in + fan_out))), bias 0.</summary>
     Xavier,
+    /// <summary>He/Kaiming uniform for ReLU: weight ~ U(±√(6/fan_in)), bias 0.</summary>
+    Kaiming,
 }
 
 /// <summary>

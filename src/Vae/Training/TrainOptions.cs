@@ -9,10 +9,36 @@ public sealed record TrainOptions
     public int Epochs { get; init; } = 10;
     /// <summary>Examples per step.</summary>
     public int BatchSize { get; init; } = 128;
-    /// <summary>Adam's learning rate.</summary>
+    /// <summary>"adam" (the default, as PyTorch's example), "adamw" or "sgd".</summary>
+    public string Optimizer { get; init; } = "adam";
+    /// <summary>The (initial) learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
-    /// <summary>Adam's L2 weight decay.</summary>
-    public double WeightDecay { get; init; }
+    /// <summary>λ: L2 decay added to the gradient (adam, sgd) or decoupled decay of the weights (adamw); null means the optimizer's PyTorch default (0, and 1e-2 for adamw).</summary>
+    public double? WeightDecay { get; init; }
+    /// <summary>Adam's and AdamW's β1.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>Adam's and AdamW's β2.</summary>
+    public double Beta2 { get; init; } = 0.999;
+    /// <summary>Adam's and AdamW's ε.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+    /// <summary>SGD's momentum μ (0: plain SGD).</summary>
+    public double Momentum { get; init; }
+    /// <summary>SGD's dampening.</summary>
+    public double Dampening { get; init; }
+    /// <summary>SGD with Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+    /// <summary>"constant", "step" (×<see cref="Gamma"/> every <see cref="StepSize"/> steps) or "cosine" (down to <see cref="MinimumLearningRate"/> at the last step).</summary>
+    public string Schedule { get; init; } = "constant";
+    /// <summary>Optimizer steps of linear warm-up from lr/10 before the schedule (0: none).</summary>
+    public int WarmupSteps { get; init; }
+    /// <summary>Optimizer steps between decays of the step schedule.</summary>
+    public int StepSize { get; init; } = 1000;
+    /// <summary>The step schedule's factor.</summary>
+    public double Gamma { get; init; } = 0.1;
+    /// <summary>The cosine schedule's final learning rate.</summary>
+    public double MinimumLearningRate { get; init; }
+    /// <summary>Clip the gradients to this global norm before each step (null: no clipping).</summary>
+    public double? ClipNorm { get; init; }
     /// <summary>Seeds initialisation, shuffling and the noise ε.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>"auto", "host", "cuda", "opencl" or "ilgpu-cpu".</summary>

@@ -1,6 +1,7 @@
 // Shape legend: B examples per batch, D pixels, Z latent dimensions.
 using System.Diagnostics;
 using ScratchVae.Autograd;
+using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Kernels.Random;
 using ScratchVae.Tensors;
 using ScratchVae.Vae.Checkpoints;
@@ -25,9 +26,9 @@ public interface ITrainingProgress
 }
 
 /// <summary>
-/// Trains a float32 VAE with Adam on mini-batches, exactly as PyTorch's examples/vae: each step draws a batch in
-/// a seeded shuffled order, computes the negative ELBO summed over the batch, back-propagates, and takes one
-/// Adam step. Everything random comes from Philox streams keyed by the seed, so a run is reproducible on a device.
+/// Trains a float32 VAE on mini-batches, exactly as PyTorch's examples/vae: each step draws a batch in a seeded
+/// shuffled order, computes the negative ELBO summed over the batch, back-propagates, optionally clips the gradients
+/// by their global norm, and takes one optimizer step (Adam by default; any <see cref="Optimizer{T}"/>). Everything random comes from Philox streams keyed by the seed, so a run is reproducible on a device.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -40,8 +41,17 @@ public sealed class Trainer : IDisposable
     // every step so that training allocates nothing in the steady state.
     private readonly Dictionary<int, ElboGraph<float>> _graphs = [];
 
-    /// <summary>Creates a model with fresh weights and an optimizer with zero moments.</summary>
-    public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device)
+    /// <summary>Creates a model with fresh weights and the optimizer <paramref name="options"/> name, with zeroed state.</summary>
+    public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device) : this(modelOptions, options, data, device, createOptimizer: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a model with fresh weights and the optimizer <paramref name="createOptimizer"/> makes for it (any
+    /// <see cref="Optimizer{T}"/>, e.g. <c>model =&gt; new Sgd&lt;float&gt;(model.NamedParameters(), 0.01, momentum: 0.9)</c>),
+    /// or, when null, the one <paramref name="options"/> describes (<see cref="TrainingOptimizer"/>).
+    /// </summary>
+    public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device, Func<VaeModel<float>, Optimizer<float>>? createOptimizer)
     {
         modelOptions.Validate();
         if (data.Train.PixelsPerImage != modelOptions.InputSize)
@@ -52,7 +62,10 @@ public sealed class Trainer : IDisposable
         Data = data;
         Device = device;
         Model = new VaeModel<float>(modelOptions, device, Seeds.Derive(options.Seed, Seeds.Initialization));
-        Optimizer = new Adam<float>(Model.Parameters, options.LearningRate, weightDecay: options.WeightDecay);
+        int stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        Optimizer = createOptimizer is null
+            ? TrainingOptimizer.Create(options, Model, (int)Math.Min(int.MaxValue, (long)stepsPerEpoch * options.Epochs))
+            : createOptimizer(Model) ?? throw new ArgumentException("The optimizer factory returned null.", nameof(createOptimizer));
         _staging = new float[options.BatchSize * modelOptions.InputSize];
         _trainingNoiseSeed = Seeds.Derive(options.Seed, Seeds.TrainingNoise);
         _shuffleSeed = Seeds.Derive(options.Seed, Seeds.Shuffle);
@@ -70,25 +83,30 @@ public sealed class Trainer : IDisposable
     /// <summary>The model being trained.</summary>
     public VaeModel<float> Model { get; }
     /// <summary>Its optimizer.</summary>
-    public Adam<float> Optimizer { get; }
+    public Optimizer<float> Optimizer { get; }
     /// <summary>Completed epochs' figures.</summary>
     public List<EpochMetrics> History { get; } = [];
     /// <summary>The number of completed epochs.</summary>
     public int EpochsCompleted => History.Count;
 
-    /// <summary>Continues from a checkpoint folder written by <see cref="SaveCheckpoint"/>.</summary>
+    /// <summary>
+    /// Continues from a checkpoint folder written by <see cref="SaveCheckpoint"/>. Every file is read and checked before
+    /// anything changes: a refused folder leaves the weights, the optimizer and the history as they were.
+    /// </summary>
     public void Restore(string folder)
     {
         var info = Checkpoint.ReadInfo(folder);
         if (!SameArchitecture(info.Model, Model.Options))
             throw new CheckpointException(Path.Combine(folder, Checkpoint.ConfigFile), "its architecture differs from the requested one");
         var weights = Checkpoint.ReadWeights(folder, info);
-        var (first, second) = Checkpoint.ReadOptimizer(folder, info);
+        var state = Checkpoint.ReadOptimizer(folder, info);
         var metrics = Checkpoint.ReadMetrics(folder);
         if (metrics.Count != info.Epoch)
             throw new CheckpointException(Path.Combine(folder, Checkpoint.MetricsFile), $"it has {metrics.Count} epochs but config.json says {info.Epoch}");
-        Model.Load(weights);
-        Optimizer.Restore(info.Step, first, second);
+        Checkpoint.Fit(() => Model.CheckStateDict(weights), Path.Combine(folder, Checkpoint.ModelFile));
+        Checkpoint.Fit(() => Optimizer.CheckStateDict(state), Path.Combine(folder, Checkpoint.OptimizerFile));
+        Model.LoadStateDict(weights);
+        Optimizer.LoadStateDict(state);
         History.Clear();
         History.AddRange(metrics);
     }
@@ -127,6 +145,7 @@ public sealed class Trainer : IDisposable
             if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
             lossSum += loss;
             terms.Loss.Backward();
+            if (Options.ClipNorm is double maxNorm) Optimizer.ClipGradientNorm(maxNorm);
             Optimizer.Step();
             Model.ZeroGradients();
             progress?.StepCompleted(Optimizer.StepCount, loss / rows);
@@ -173,7 +192,7 @@ public sealed class Trainer : IDisposable
     {
         if (!_graphs.TryGetValue(rows, out var graph))
         {
-            graph = new ElboGraph<float>(Model.Network, Device, rows);
+            graph = new ElboGraph<float>(Model, Device, rows);
             _graphs.Add(rows, graph);
         }
         int width = set.PixelsPerImage;

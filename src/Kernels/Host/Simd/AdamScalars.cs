@@ -7,7 +7,9 @@ internal readonly struct AdamScalars<T> where T : unmanaged, IFloatingPointIeee7
 {
     public AdamScalars(AdamSettings settings)
     {
-        WeightDecay = T.CreateTruncating(settings.WeightDecay);
+        // λ goes to one of two places: into the gradient (Adam's L2 form) or into the factor θ is scaled by (AdamW's).
+        WeightDecay = settings.DecoupledWeightDecay ? T.Zero : T.CreateTruncating(settings.WeightDecay);
+        DecayFactor = settings.DecoupledWeightDecay ? T.CreateTruncating(1.0 - settings.LearningRate * settings.WeightDecay) : T.One;
         Beta1 = T.CreateTruncating(settings.Beta1);
         OneMinusBeta1 = T.CreateTruncating(1.0 - settings.Beta1);
         Beta2 = T.CreateTruncating(settings.Beta2);
@@ -21,7 +23,10 @@ internal readonly struct AdamScalars<T> where T : unmanaged, IFloatingPointIeee7
         SmallestNormal = AdamSettings.SmallestNormal<T>();
     }
 
+    /// <summary>λ of the L2 form, added to the gradient (0 when the decay is decoupled).</summary>
     public T WeightDecay { get; }
+    /// <summary>1 − lr·λ of the decoupled form, which θ is multiplied by before the step (1 in the L2 form).</summary>
+    public T DecayFactor { get; }
     public T Beta1 { get; }
     public T OneMinusBeta1 { get; }
     public T Beta2 { get; }

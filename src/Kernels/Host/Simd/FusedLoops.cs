@@ -5,7 +5,7 @@ using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Kernels.Host.Simd;
 
-/// <summary>Loops that save passes over memory: binary cross-entropy with its gradient, and Adam's update.</summary>
+/// <summary>Loops that save passes over memory: binary cross-entropy with its gradient, and the optimizers' updates (Adam, SGD).</summary>
 internal static unsafe class FusedLoops
 {
     /// <summary>
@@ -64,8 +64,9 @@ internal static unsafe class FusedLoops
     /// <summary>
     /// Adam over one range with torch.optim.Adam's arithmetic (scalars prepared in double by the caller):
     /// g ← g + λθ; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; θ ← θ − stepSize · m / (√v / √(1−β2ᵗ) + ε),
-    /// stepSize = lr / (1−β1ᵗ). The gradient buffer is only read. Moments below the smallest normal number are
-    /// stored as zero (see <see cref="AdamSettings.SmallestNormal{T}"/>).
+    /// stepSize = lr / (1−β1ᵗ). With decoupled weight decay (torch.optim.AdamW) θ ← θ · (1 − lr·λ) comes first
+    /// and g is left alone (<see cref="AdamScalars{T}"/> then holds λ = 0 and the factor ≠ 1). The gradient buffer
+    /// is only read. Moments below the smallest normal number are stored as zero (see <see cref="AdamSettings.SmallestNormal{T}"/>).
     /// </summary>
     [MethodImpl(HotLoop.Options)]
     public static void Adam<T>(T* parameters, T* gradients, T* firstMoment, T* secondMoment, int length, in AdamScalars<T> s)
@@ -78,11 +79,12 @@ internal static unsafe class FusedLoops
             Vector512<T> weightDecay = Vector512.Create(s.WeightDecay), beta1 = Vector512.Create(s.Beta1), oneMinusBeta1 = Vector512.Create(s.OneMinusBeta1);
             Vector512<T> beta2 = Vector512.Create(s.Beta2), oneMinusBeta2 = Vector512.Create(s.OneMinusBeta2);
             Vector512<T> stepSize = Vector512.Create(s.StepSize), correction2Sqrt = Vector512.Create(s.BiasCorrection2Sqrt), epsilon = Vector512.Create(s.Epsilon);
-            Vector512<T> smallestNormal = Vector512.Create(s.SmallestNormal);
-            bool decay = s.WeightDecay != T.Zero;
+            Vector512<T> smallestNormal = Vector512.Create(s.SmallestNormal), decayFactor = Vector512.Create(s.DecayFactor);
+            bool decay = s.WeightDecay != T.Zero, decoupledDecay = s.DecayFactor != T.One;
             for (; i <= length - width; i += width)
             {
                 Vector512<T> theta = Vector512.Load(parameters + i);
+                if (decoupledDecay) theta *= decayFactor;
                 Vector512<T> g = Vector512.Load(gradients + i);
                 if (decay) g += weightDecay * theta;
                 Vector512<T> m = beta1 * Vector512.Load(firstMoment + i) + oneMinusBeta1 * g;
@@ -100,6 +102,7 @@ internal static unsafe class FusedLoops
         for (; i < length; i++)
         {
             T theta = parameters[i];
+            if (s.DecayFactor != T.One) theta *= s.DecayFactor;
             T g = gradients[i];
             if (s.WeightDecay != T.Zero) g += s.WeightDecay * theta;
             T m = s.Beta1 * firstMoment[i] + s.OneMinusBeta1 * g;
@@ -110,6 +113,55 @@ internal static unsafe class FusedLoops
             theta -= s.StepSize * (m / denominator);
             firstMoment[i] = m;
             secondMoment[i] = v;
+            parameters[i] = theta;
+        }
+    }
+
+    /// <summary>
+    /// SGD over one range with torch.optim.SGD's arithmetic (scalars prepared in double by the caller):
+    /// g ← g + λθ; with momentum μ, b ← g on the first step or b ← μ b + (1 − dampening) g after it, then
+    /// g ← g + μ b (Nesterov) or g ← b; θ ← θ − lr · g. The gradient buffer is only read; <paramref name="momentumBuffer"/>
+    /// is neither read nor written (and may be null) without momentum.
+    /// </summary>
+    [MethodImpl(HotLoop.Options)]
+    public static void Sgd<T>(T* parameters, T* gradients, T* momentumBuffer, int length, in SgdScalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512<T>.Count;
+        int i = 0;
+        bool decay = s.WeightDecay != T.Zero;
+        if (Lanes.UseVectors)
+        {
+            Vector512<T> learningRate = Vector512.Create(s.LearningRate), weightDecay = Vector512.Create(s.WeightDecay);
+            Vector512<T> momentum = Vector512.Create(s.Momentum), oneMinusDampening = Vector512.Create(s.OneMinusDampening);
+            for (; i <= length - width; i += width)
+            {
+                Vector512<T> theta = Vector512.Load(parameters + i);
+                Vector512<T> g = Vector512.Load(gradients + i);
+                if (decay) g += weightDecay * theta;
+                if (s.UsesMomentum)
+                {
+                    Vector512<T> buffer = s.FirstStep ? g : momentum * Vector512.Load(momentumBuffer + i) + oneMinusDampening * g;
+                    buffer.Store(momentumBuffer + i);
+                    g = s.Nesterov ? g + momentum * buffer : buffer;
+                }
+                theta -= learningRate * g;
+                theta.Store(parameters + i);
+            }
+        }
+        // The scalar end performs exactly the lane operations above, so every element gets the same bits.
+        for (; i < length; i++)
+        {
+            T theta = parameters[i];
+            T g = gradients[i];
+            if (decay) g += s.WeightDecay * theta;
+            if (s.UsesMomentum)
+            {
+                T buffer = s.FirstStep ? g : s.Momentum * momentumBuffer[i] + s.OneMinusDampening * g;
+                momentumBuffer[i] = buffer;
+                g = s.Nesterov ? g + s.Momentum * buffer : buffer;
+            }
+            theta -= s.LearningRate * g;
             parameters[i] = theta;
         }
     }

@@ -32,6 +32,38 @@ internal static unsafe class ReductionLoops
         return Lanes.Sum((sum0 + sum1) + (sum2 + sum3));
     }
 
+    /// <summary>
+    /// Σ x[i]² for i &lt; length, in <see cref="Sum{T}"/>'s order: four vector accumulators take the squares of
+    /// interleaved vectors, a fifth those of the ragged end (zero-padded, and 0² adds nothing), combined as a fixed tree.
+    /// </summary>
+    [MethodImpl(HotLoop.Options)]
+    public static T SumOfSquares<T>(T* x, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512<T>.Count;
+        Vector512<T> sum0 = Vector512<T>.Zero, sum1 = sum0, sum2 = sum0, sum3 = sum0;
+        int i = 0;
+        for (; i <= length - 4 * width; i += 4 * width)
+        {
+            Vector512<T> x0 = Vector512.Load(x + i), x1 = Vector512.Load(x + i + width);
+            Vector512<T> x2 = Vector512.Load(x + i + 2 * width), x3 = Vector512.Load(x + i + 3 * width);
+            sum0 += x0 * x0;
+            sum1 += x1 * x1;
+            sum2 += x2 * x2;
+            sum3 += x3 * x3;
+        }
+        for (; i <= length - width; i += width)
+        {
+            Vector512<T> x0 = Vector512.Load(x + i);
+            sum0 += x0 * x0;
+        }
+        if (i < length)
+        {
+            Vector512<T> tail = Lanes.LoadPartial(x + i, length - i, T.Zero);
+            sum1 += tail * tail;
+        }
+        return Lanes.Sum((sum0 + sum1) + (sum2 + sum3));
+    }
+
     /// <summary>max x[i] for i &lt; length; −∞ for an empty range (the identity of max).</summary>
     [MethodImpl(HotLoop.Options)]
     public static T Max<T>(T* x, int length) where T : unmanaged, IFloatingPointIeee754<T>

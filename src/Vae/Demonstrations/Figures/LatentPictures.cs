@@ -30,7 +30,7 @@ public static class LatentPictures
             }
         using var scope = Tape.NoGrad();
         using var latent = Tensor<float>.FromArray(z, Shape.Matrix(grid * grid, 2), model.Device);
-        return model.Network.DecodeMeans(Var<float>.Constant(latent)).Value.ToArray();
+        return model.DecodeMeans(Var<float>.Constant(latent)).Value.ToArray();
     }
 
     /// <summary>Writes <see cref="Manifold"/> as a greyscale grid PNG.</summary>
@@ -47,7 +47,7 @@ public static class LatentPictures
         ArgumentNullException.ThrowIfNull(set);
         using var scope = Tape.NoGrad();
         using var inputs = Tensor<float>.FromArray(set.Pixels, Shape.Matrix(set.Count, set.PixelsPerImage), model.Device);
-        var (mu, _) = model.Network.Encode(Var<float>.Constant(inputs));
+        var (mu, _) = model.Encode(Var<float>.Constant(inputs));
         return mu.Value.ToArray();
     }
 

@@ -3,14 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ScratchVae.Vae.Checkpoints;
-
-/// <summary>One named tensor of a safetensors file, held as float64 values (converted from F32/F64).</summary>
-/// <param name="Name">The tensor name, e.g. "encoder.hidden.0.weight".</param>
-/// <param name="DType">"F32" or "F64": how it is (or was) stored.</param>
-/// <param name="Shape">Dimensions, outermost first.</param>
-/// <param name="Values">Row-major values.</param>
-public sealed record NamedTensor(string Name, string DType, int[] Shape, double[] Values);
+namespace ScratchVae.Tensors;
 
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of UTF-8 JSON mapping each
@@ -82,7 +75,7 @@ public static class SafeTensorsFile
     /// <summary>Reads and validates a safetensors file.</summary>
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointException(path, "the file does not exist");
+        if (!File.Exists(path)) throw new SafeTensorsException(path, "the file does not exist");
         byte[] bytes = File.ReadAllBytes(path);
         return Parse(bytes, path);
     }
@@ -90,19 +83,19 @@ public static class SafeTensorsFile
     /// <summary>Parses safetensors bytes; <paramref name="name"/> appears in error messages.</summary>
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] bytes, string name)
     {
-        if (bytes.Length < 8) throw new CheckpointException(name, $"it has {bytes.Length} bytes, fewer than the 8-byte header length");
+        if (bytes.Length < 8) throw new SafeTensorsException(name, $"it has {bytes.Length} bytes, fewer than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || headerLength > (ulong)(bytes.Length - 8))
-            throw new CheckpointException(name, $"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length");
+            throw new SafeTensorsException(name, $"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length");
         JsonObject header;
         try
         {
             string text = new UTF8Encoding(false, true).GetString(bytes, 8, (int)headerLength);
-            header = JsonNode.Parse(text) as JsonObject ?? throw new CheckpointException(name, "the header is not a JSON object");
+            header = JsonNode.Parse(text) as JsonObject ?? throw new SafeTensorsException(name, "the header is not a JSON object");
         }
         catch (Exception exception) when (exception is JsonException or DecoderFallbackException or ArgumentException)
         {
-            throw new CheckpointException(name, $"the header is not valid UTF-8 JSON ({exception.Message})");
+            throw new SafeTensorsException(name, $"the header is not valid UTF-8 JSON ({exception.Message})");
         }
         long dataStart = 8 + (long)headerLength;
         long dataLength = bytes.Length - dataStart;
@@ -112,38 +105,38 @@ public static class SafeTensorsFile
         {
             if (key == "__metadata__")
             {
-                if (node is not JsonObject meta) throw new CheckpointException(name, "__metadata__ is not an object");
+                if (node is not JsonObject meta) throw new SafeTensorsException(name, "__metadata__ is not an object");
                 foreach (var (metaKey, metaValue) in meta)
                 {
                     if (metaValue is not JsonValue value || !value.TryGetValue(out string? text))
-                        throw new CheckpointException(name, $"__metadata__ entry '{metaKey}' is not a string");
+                        throw new SafeTensorsException(name, $"__metadata__ entry '{metaKey}' is not a string");
                     metadata[metaKey] = text;
                 }
                 continue;
             }
-            if (node is not JsonObject entry) throw new CheckpointException(name, $"tensor '{key}' is not an object");
-            string dtype = entry["dtype"] is JsonValue d && d.TryGetValue(out string? dt) ? dt : throw new CheckpointException(name, $"tensor '{key}' has no string dtype");
+            if (node is not JsonObject entry) throw new SafeTensorsException(name, $"tensor '{key}' is not an object");
+            string dtype = entry["dtype"] is JsonValue d && d.TryGetValue(out string? dt) ? dt : throw new SafeTensorsException(name, $"tensor '{key}' has no string dtype");
             int size = dtype switch
             {
                 "F32" => 4,
                 "F64" => 8,
-                _ => throw new CheckpointException(name, $"tensor '{key}' has dtype {dtype}; only F32 and F64 are supported"),
+                _ => throw new SafeTensorsException(name, $"tensor '{key}' has dtype {dtype}; only F32 and F64 are supported"),
             };
             int[] shape = ReadIntegers(entry["shape"], name, key, "shape").Select(v =>
-                v is >= 0 and <= int.MaxValue ? (int)v : throw new CheckpointException(name, $"tensor '{key}' has an invalid dimension {v}")).ToArray();
+                v is >= 0 and <= int.MaxValue ? (int)v : throw new SafeTensorsException(name, $"tensor '{key}' has an invalid dimension {v}")).ToArray();
             long[] offsets = ReadIntegers(entry["data_offsets"], name, key, "data_offsets");
-            if (offsets.Length != 2) throw new CheckpointException(name, $"tensor '{key}' needs data_offsets [begin, end]");
+            if (offsets.Length != 2) throw new SafeTensorsException(name, $"tensor '{key}' needs data_offsets [begin, end]");
             long begin = offsets[0], end = offsets[1];
             long count = 1;
             foreach (int dimension in shape)
             {
                 count *= dimension;
-                if (count > int.MaxValue) throw new CheckpointException(name, $"tensor '{key}' is too large");
+                if (count > int.MaxValue) throw new SafeTensorsException(name, $"tensor '{key}' is too large");
             }
             if (begin < 0 || end < begin || end > dataLength)
-                throw new CheckpointException(name, $"tensor '{key}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data buffer");
+                throw new SafeTensorsException(name, $"tensor '{key}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data buffer");
             if (end - begin != count * size)
-                throw new CheckpointException(name, $"tensor '{key}' of shape [{string.Join(", ", shape)}] {dtype} needs {count * size} bytes but data_offsets span {end - begin}");
+                throw new SafeTensorsException(name, $"tensor '{key}' of shape [{string.Join(", ", shape)}] {dtype} needs {count * size} bytes but data_offsets span {end - begin}");
             var values = new double[count];
             var data = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
             for (int i = 0; i < count; i++)
@@ -156,21 +149,21 @@ public static class SafeTensorsFile
         foreach (var (begin, end, tensor) in tensors)
         {
             if (begin != expected)
-                throw new CheckpointException(name, begin < expected ? $"tensor '{tensor.Name}' overlaps the one before it" : $"there is a gap of {begin - expected} bytes before tensor '{tensor.Name}'");
+                throw new SafeTensorsException(name, begin < expected ? $"tensor '{tensor.Name}' overlaps the one before it" : $"there is a gap of {begin - expected} bytes before tensor '{tensor.Name}'");
             expected = end;
         }
-        if (expected != dataLength) throw new CheckpointException(name, $"the tensors cover {expected} bytes but the data buffer has {dataLength}");
+        if (expected != dataLength) throw new SafeTensorsException(name, $"the tensors cover {expected} bytes but the data buffer has {dataLength}");
         return (tensors.Select(t => t.Tensor).ToList(), metadata);
     }
 
     private static long[] ReadIntegers(JsonNode? node, string file, string tensor, string field)
     {
-        if (node is not JsonArray array) throw new CheckpointException(file, $"tensor '{tensor}' has no {field} array");
+        if (node is not JsonArray array) throw new SafeTensorsException(file, $"tensor '{tensor}' has no {field} array");
         var result = new long[array.Count];
         for (int i = 0; i < array.Count; i++)
         {
             if (array[i] is not JsonValue value || !value.TryGetValue(out long number))
-                throw new CheckpointException(file, $"tensor '{tensor}' {field}[{i}] is not an integer");
+                throw new SafeTensorsException(file, $"tensor '{tensor}' {field}[{i}] is not an integer");
             result[i] = number;
         }
         return result;

@@ -1,4 +1,4 @@
-namespace ScratchVae.Vae.Checkpoints;
+namespace ScratchVae.Tensors;
 
 /// <summary>
 /// Writes a file so that readers see either the old contents or the complete new ones, never half:
