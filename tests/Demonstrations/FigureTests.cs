@@ -22,7 +22,7 @@ public class FigureTests
         {
             using var scope = Tape.NoGrad();
             using var z = Tensor<float>.FromArray(new[] { z1, z2 }, Shape.Matrix(1, 2));
-            return model.Network.DecodeMeans(Var<float>.Constant(z)).Value.ToArray();
+            return model.DecodeMeans(Var<float>.Constant(z)).Value.ToArray();
         }
         // Tile (row, column) holds z = (−e + e·column, e − e·row).
         foreach (var (row, column) in new[] { (0, 0), (0, 2), (1, 1), (2, 0), (2, 1) })

@@ -47,7 +47,7 @@ public class InitializationDemoTests
         Array.Fill(values[0], 0.5f);           // encoder.hidden.0.weight [4, 6]
         Array.Fill(values[1], -100f);          // encoder.hidden.0.bias [4]
         values[1][2] = 0f;                     // unit 2 alive: 0.5 · Σ x > 0 for any non-blank image
-        model.Load(values);
+        model.LoadValues(values);
         using var probe = Tensor<float>.FromArray(new float[] { 0.2f, 0.4f, 0, 1, 0.5f, 0.1f, 1, 0, 0, 0, 0, 0 }, Shape.Matrix(2, 6));
         var (encoder, _) = InitializationDemo.DeadFractions(model, probe);
         Assert.That(encoder, Is.EqualTo(0.75));

@@ -44,7 +44,7 @@ public class PriorSamplingDemoTests
         {
             var z = Var<float>.Constant(Tensor<float>.Normal(Shape.Matrix(7, 3), seed, 0), takeOwnership: true);
             var x = Var<float>.Constant(Tensor<float>.FromArray(Enumerable.Repeat(image, 7).SelectMany(v => v).ToArray(), Shape.Matrix(7, 6)), takeOwnership: true);
-            direct = model.Network.LogLikelihood(model.Network.Decode(z), x).Value.ToArray().Select(v => (double)v).ToArray();
+            direct = model.LogLikelihood(model.Decode(z), x).Value.ToArray().Select(v => (double)v).ToArray();
         }
         double LogMeanExp(IEnumerable<double> values) => Math.Log(values.Select(Math.Exp).Average());
         Assert.That(estimates.Select(e => e.Samples), Is.EqualTo(new[] { 3, 7 }));

@@ -87,6 +87,80 @@ public sealed class ArgumentErrorTests<T>(string backendName, T elementType) : B
     }
 
     [Test]
+    public void AdamUpdate_Decoupled_WithNegativeWeightDecay_IsRejected()
+    {
+        var x = Allocate(4);
+        var settings = AdamSettings.Default(1) with { WeightDecay = -0.01, DecoupledWeightDecay = true };
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.AdamUpdate(x, x, x, x, 4, settings))!;
+        AssertMentions(exception, "AdamUpdate", "weight decay", "-0.01");
+    }
+
+    [Test]
+    public void SgdUpdate_WithMomentumButNoBuffer_NamesPrimitiveAndOperand()
+    {
+        var parameters = Allocate(4);
+        var exception = Assert.Throws<ArgumentNullException>(() => Backend.SgdUpdate(parameters, parameters, null, 4, new SgdSettings(0.1, Momentum: 0.9)))!;
+        AssertMentions(exception, "SgdUpdate", "'momentumBuffer'", "momentum 0.9");
+    }
+
+    [Test]
+    public void SgdUpdate_NesterovWithDampening_IsRejected()
+    {
+        var x = Allocate(4);
+        var exception = Assert.Throws<ArgumentException>(() =>
+            Backend.SgdUpdate(x, x, x, 4, new SgdSettings(0.1, Momentum: 0.9, Dampening: 0.5, Nesterov: true)))!;
+        AssertMentions(exception, "SgdUpdate", "Nesterov", "dampening 0.5");
+    }
+
+    [Test]
+    public void SgdUpdate_NesterovWithoutMomentum_IsRejected()
+    {
+        var x = Allocate(4);
+        var exception = Assert.Throws<ArgumentException>(() => Backend.SgdUpdate(x, x, null, 4, new SgdSettings(0.1, Nesterov: true)))!;
+        AssertMentions(exception, "SgdUpdate", "Nesterov", "momentum 0");
+    }
+
+    [TestCase(-1.0, 0.0, 0.0, 0.0, "learning rate", "-1")]
+    [TestCase(double.PositiveInfinity, 0.0, 0.0, 0.0, "learning rate", "Infinity")]
+    [TestCase(0.1, -0.5, 0.0, 0.0, "momentum", "-0.5")]
+    [TestCase(0.1, 0.9, double.NaN, 0.0, "dampening", "NaN")]
+    [TestCase(0.1, 0.0, 0.0, -0.25, "weight decay", "-0.25")]
+    public void SgdUpdate_WithBadHyperParameter_NamesPrimitiveAndValue(double learningRate, double momentum, double dampening, double weightDecay,
+        string name, string value)
+    {
+        var x = Allocate(4);
+        var settings = new SgdSettings(learningRate, momentum, dampening, weightDecay);
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.SgdUpdate(x, x, x, 4, settings))!;
+        AssertMentions(exception, "SgdUpdate", name, value);
+    }
+
+    [Test]
+    public void SgdUpdate_WithShortBuffers_NamesPrimitiveOperandAndSizes()
+    {
+        var parameters = Allocate(10);
+        var shortBuffer = Allocate(7);
+        var exception = Assert.Throws<ArgumentException>(() => Backend.SgdUpdate(parameters, parameters, shortBuffer, 10, new SgdSettings(0.1, Momentum: 0.9)))!;
+        AssertMentions(exception, "SgdUpdate", "'momentumBuffer'", "10", "7");
+        exception = Assert.Throws<ArgumentException>(() => Backend.SgdUpdate(parameters, shortBuffer, null, 10, new SgdSettings(0.1)))!;
+        AssertMentions(exception, "SgdUpdate", "'gradients'", "10", "7");
+        exception = Assert.Throws<ArgumentException>(() => Backend.SgdUpdate(shortBuffer, parameters, null, 10, new SgdSettings(0.1)))!;
+        AssertMentions(exception, "SgdUpdate", "'parameters'", "10", "7");
+    }
+
+    [Test]
+    public void SumOfSquares_WithShortInputOrNullOutput_NamesPrimitiveAndOperand()
+    {
+        var x = Allocate(5);
+        var y = Allocate(1);
+        var exception = Assert.Throws<ArgumentException>(() => Backend.SumOfSquares(x, 6, y))!;
+        AssertMentions(exception, "SumOfSquares", "'x'", "6", "5");
+        var missing = Assert.Throws<ArgumentNullException>(() => Backend.SumOfSquares(x, 5, null!))!;
+        AssertMentions(missing, "SumOfSquares", "'y'");
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.SumOfSquares(x, -1, y))!;
+        AssertMentions(negative, "SumOfSquares", "-1");
+    }
+
+    [Test]
     public void DisposedBuffer_IsRejected_ByName()
     {
         var x = Allocate(8);

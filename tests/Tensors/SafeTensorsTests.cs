@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using ScratchVae.Vae.Checkpoints;
+using ScratchVae.Tensors;
 
-namespace ScratchVae.Tests.Vae;
+namespace ScratchVae.Tests.Tensors;
 
 [TestFixture]
 public class SafeTensorsTests
@@ -92,7 +92,7 @@ public class SafeTensorsTests
         };
         foreach (var (name, bytes, expected) in cases)
         {
-            var error = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Parse(bytes, name), name);
+            var error = Assert.Throws<SafeTensorsException>(() => SafeTensorsFile.Parse(bytes, name), name);
             Assert.That(error!.Message, Does.Contain(name).And.Contain(expected), name);
         }
     }

@@ -1,3 +1,5 @@
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using System.Numerics;
 using System.Text.Json;
 using ScratchVae.Autograd;
@@ -34,7 +36,7 @@ public class AdamClassTests
             var expected = golden.GetProperty("parameters").EnumerateArray().Select(Values).ToArray();
             int n = initial.Length;
             using var parameter = new Parameter<T>(Tensor<T>.FromArray(initial.Select(T.CreateChecked).ToArray(), Shape.Vector(n), device), "theta");
-            using var optimizer = new Adam<T>([parameter], golden.GetProperty("lr").GetDouble(), golden.GetProperty("beta1").GetDouble(),
+            using var optimizer = new Adam<T>(new[] { parameter }.Named(), golden.GetProperty("lr").GetDouble(), golden.GetProperty("beta1").GetDouble(),
                 golden.GetProperty("beta2").GetDouble(), golden.GetProperty("eps").GetDouble(), golden.GetProperty("weight_decay").GetDouble());
             using var tape = new Tape();
             for (int step = 1; step <= gradients.Length; step++)

@@ -1,3 +1,5 @@
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using NUnit.Framework;
 using ScratchVae.Autograd;
 using ScratchVae.Kernels.Random;
@@ -35,9 +37,9 @@ public class ElboGraphTests
         var device = Device.Open(deviceName);
         var options = Options with { Likelihood = likelihood, Activation = activation, HiddenSizes = [9, 7], Beta = 0.5 };
         using var eagerModel = new VaeModel<float>(options, device, 17);
-        using var eagerOptimizer = new Adam<float>(eagerModel.Parameters);
+        using var eagerOptimizer = new Adam<float>(eagerModel.NamedParameters());
         using var replayModel = new VaeModel<float>(options, device, 17);
-        using var replayOptimizer = new Adam<float>(replayModel.Parameters);
+        using var replayOptimizer = new Adam<float>(replayModel.NamedParameters());
         var graphs = new Dictionary<int, ElboGraph<float>>();
         try
         {
@@ -51,14 +53,14 @@ public class ElboGraphTests
                 using (var tape = new Tape())
                 {
                     var x = Var<float>.Constant(Tensor<float>.FromArray(data, Shape.Matrix(rows, Options.InputSize), device), takeOwnership: true);
-                    var terms = eagerModel.Network.NegativeElbo(x, NoiseSeed, counter);
+                    var terms = eagerModel.NegativeElbo(x, NoiseSeed, counter);
                     eagerLoss = terms.Loss.Value.Item();
                     terms.Loss.Backward();
                 }
                 eagerOptimizer.Step();
                 eagerModel.ZeroGradients();
 
-                if (!graphs.TryGetValue(rows, out var graph)) graphs[rows] = graph = new ElboGraph<float>(replayModel.Network, device, rows);
+                if (!graphs.TryGetValue(rows, out var graph)) graphs[rows] = graph = new ElboGraph<float>(replayModel, device, rows);
                 bool replays = graph.IsRecorded;
                 graph.SetImages(data);
                 graph.DrawNoise(NoiseSeed, counter);
@@ -74,7 +76,7 @@ public class ElboGraphTests
             var eagerWeights = eagerModel.Snapshot();
             var replayWeights = replayModel.Snapshot();
             for (int i = 0; i < eagerWeights.Count; i++)
-                Assert.That(replayWeights[i], Is.EqualTo(eagerWeights[i]), $"{eagerModel.Specs[i].Name} after {Rows.Length} steps");
+                Assert.That(replayWeights[i], Is.EqualTo(eagerWeights[i]), $"{eagerModel.NamedParameters()[i].Name} after {Rows.Length} steps");
         }
         finally
         {
@@ -86,7 +88,7 @@ public class ElboGraphTests
     public void TheInputsAreCheckedAndADisposedGraphRefusesWork()
     {
         using var model = new VaeModel<float>(Options, Device.Host, 3);
-        var graph = new ElboGraph<float>(model.Network, Device.Host, 2);
+        var graph = new ElboGraph<float>(model, Device.Host, 2);
         var error = Assert.Throws<ArgumentException>(() => graph.SetImages(new float[5]))!;
         Assert.That(error.Message, Does.Contain("5 pixel values").And.Contain("[2, 12]"));
         graph.Dispose();

@@ -34,7 +34,7 @@ public class EvaluationTests
             var images = new float[rows * set.PixelsPerImage];
             for (int r = 0; r < rows; r++) set.CopyImage(start + r, images.AsSpan(r * set.PixelsPerImage, set.PixelsPerImage));
             var x = Var<float>.Constant(Tensor<float>.FromArray(images, new Shape(rows, set.PixelsPerImage), device), takeOwnership: true);
-            var terms = trainer.Model.Network.NegativeElbo(x, Seeds.Derive(seed, Seeds.EvaluationNoise), (ulong)batch * blocksPerBatch);
+            var terms = trainer.Model.NegativeElbo(x, Seeds.Derive(seed, Seeds.EvaluationNoise), (ulong)batch * blocksPerBatch);
             loss += terms.Loss.Value.Item();
             reconstruction += terms.Reconstruction.Value.Item();
             kl += terms.Kl.Value.Item();

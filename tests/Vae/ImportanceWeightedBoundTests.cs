@@ -90,7 +90,7 @@ public class ImportanceWeightedBoundTests
         var x = new double[rows * 6];
         for (int r = 0; r < rows; r++) Array.Copy(images, (r % distinct) * 6, x, r * 6, 6);
 
-        var iw = Estimate(new VaeLatentModel<double>(vae.Network), x, 6, samples: 1, seed: 31, rowsPerChunk: 512);
+        var iw = Estimate(new VaeLatentModel<double>(vae), x, 6, samples: 1, seed: 31, rowsPerChunk: 512);
 
         // The ELBO per row with independent noise: log p(x|z) − KL(q(z|x) ‖ p(z)), KL in closed form; its sum is
         // the network's own negative ELBO (the training loss) with the opposite sign.
@@ -98,10 +98,10 @@ public class ImportanceWeightedBoundTests
         using (var scope = Tape.NoGrad())
         {
             var input = Var<double>.Constant(Tensor<double>.FromArray(x, Shape.Matrix(rows, 6), _device), takeOwnership: true);
-            var (mu, logVar) = vae.Network.Encode(input);
+            var (mu, logVar) = vae.Encode(input);
             var z = Ops.Reparameterize(mu, logVar, seed: 99, counterOffset: 0);
-            elbo = (vae.Network.LogLikelihood(vae.Network.Decode(z), input) - Ops.KlDivergenceToStandardNormal(mu, logVar)).Value.ToArray();
-            double loss = vae.Network.NegativeElbo(input, seed: 99, counterOffset: 0).Loss.Value.Item();
+            elbo = (vae.LogLikelihood(vae.Decode(z), input) - Ops.KlDivergenceToStandardNormal(mu, logVar)).Value.ToArray();
+            double loss = vae.NegativeElbo(input, seed: 99, counterOffset: 0).Loss.Value.Item();
             Assert.That(-elbo.Sum(), Is.EqualTo(loss).Within(1e-9 * Math.Abs(loss)), "per-row ELBO vs the training loss");
         }
 

@@ -1,3 +1,5 @@
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Autograd;
 using ScratchVae.Kernels.Random;
 using ScratchVae.Tensors;
@@ -93,7 +95,7 @@ public class ReproducibilityTests
     {
         const ulong seed = 3;
         using var model = new VaeModel<float>(SmallModel, device, Seeds.Derive(seed, Seeds.Initialization));
-        using var optimizer = new Adam<float>(model.Parameters);
+        using var optimizer = new Adam<float>(model.NamedParameters());
         ulong noiseSeed = Seeds.Derive(seed, Seeds.TrainingNoise);
         ulong blocksPerStep = RandomStreams.BlocksUsed<float>((long)batch * SmallModel.LatentSize);
         int width = SmallModel.InputSize;
@@ -102,7 +104,7 @@ public class ReproducibilityTests
         for (int step = 0; step < steps; step++)
         {
             var x = Var<float>.Constant(Tensor<float>.FromArray(pixels.AsSpan(step * batch * width, batch * width), Shape.Matrix(batch, width), device), takeOwnership: true);
-            var terms = model.Network.NegativeElbo(x, noiseSeed, (ulong)step * blocksPerStep);
+            var terms = model.NegativeElbo(x, noiseSeed, (ulong)step * blocksPerStep);
             losses[step] = terms.Loss.Value.Item() / batch;
             terms.Loss.Backward();
             optimizer.Step();

@@ -1,3 +1,5 @@
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using NUnit.Framework;
 using ScratchVae.Autograd;
 using ScratchVae.Kernels.Random;
@@ -52,8 +54,8 @@ public class TrainingAllocationTests
         var device = Device.Open("host", 2);
         var options = new VaeOptions();
         using var model = new VaeModel<float>(options, device, Seeds.Derive(7, Seeds.Initialization));
-        using var optimizer = new Adam<float>(model.Parameters);
-        using var graph = new ElboGraph<float>(model.Network, device, Batch);
+        using var optimizer = new Adam<float>(model.NamedParameters());
+        using var graph = new ElboGraph<float>(model, device, Batch);
         var data = Data(options);
         ulong blocksPerStep = RandomStreams.BlocksUsed<float>((long)Batch * options.LatentSize);
         double loss = 0;
@@ -77,7 +79,7 @@ public class TrainingAllocationTests
         var device = Device.Open("host", 2);
         var options = new VaeOptions();
         using var model = new VaeModel<float>(options, device, Seeds.Derive(7, Seeds.Initialization));
-        using var optimizer = new Adam<float>(model.Parameters);
+        using var optimizer = new Adam<float>(model.NamedParameters());
         var data = Data(options);
         ulong blocksPerStep = RandomStreams.BlocksUsed<float>((long)Batch * options.LatentSize);
         using var tape = new Tape();
@@ -87,7 +89,7 @@ public class TrainingAllocationTests
             var tensor = Tensor<float>.Empty(new Shape(Batch, options.InputSize), device);
             device.Backend.Upload<float>(data, tensor.Buffer);
             var x = Var<float>.Constant(tensor, takeOwnership: true);
-            var terms = model.Network.NegativeElbo(x, 11, (ulong)optimizer.StepCount * blocksPerStep);
+            var terms = model.NegativeElbo(x, 11, (ulong)optimizer.StepCount * blocksPerStep);
             loss = terms.Loss.Value.Item();
             terms.Loss.Backward();
             optimizer.Step();

@@ -35,8 +35,7 @@ public static class TrainCommand
 
         if (resume)
         {
-            // The checkpoint's architecture and optimizer settings win; flags that contradict them are an error rather
-            // than silently ignored. --epochs, --data, --limit, --device and --threads may change.
+            // The checkpoint's architecture wins; flags that contradict it are an error rather than silently ignored.
             var info = Checkpoint.ReadInfo(output);
             var saved = info.Model;
             var differing = new (string Flag, bool Differs)[]
@@ -48,21 +47,34 @@ public static class TrainCommand
             if (differing.Count > 0)
                 throw new UsageException($"train --resume: {string.Join(", ", differing)} contradict{(differing.Count == 1 ? "s" : "")} the architecture of the checkpoint in {output} " +
                     $"({saved.InputSize}-{string.Join("-", saved.HiddenSizes)}-{saved.LatentSize} {saved.Activation} {saved.Likelihood}, beta {saved.Beta}); drop them or train into a new --out folder.");
+            // The training settings are the checkpoint's too, unless a flag changes them (a lower --lr to fine-tune, say);
+            // only a change that the saved optimizer state cannot follow is refused.
             var run = info.Training;
-            var contradicting = new (string Flag, bool Differs)[]
-            {
-                ("batch", training.BatchSize != run.BatchSize), ("seed", training.Seed != run.Seed), ("optimizer", training.Optimizer != run.Optimizer),
-                ("lr", training.LearningRate != run.LearningRate), ("weight-decay", training.WeightDecay != run.WeightDecay),
-                ("beta1", training.Beta1 != run.Beta1), ("beta2", training.Beta2 != run.Beta2), ("eps", training.Epsilon != run.Epsilon),
-                ("momentum", training.Momentum != run.Momentum), ("dampening", training.Dampening != run.Dampening), ("nesterov", training.Nesterov != run.Nesterov),
-                ("schedule", training.Schedule != run.Schedule), ("warmup", training.WarmupSteps != run.WarmupSteps), ("step-size", training.StepSize != run.StepSize),
-                ("gamma", training.Gamma != run.Gamma), ("min-lr", training.MinimumLearningRate != run.MinimumLearningRate), ("clip-norm", training.ClipNorm != run.ClipNorm),
-            }.Where(f => f.Differs && flags.Has(f.Flag)).Select(f => "--" + f.Flag).ToList();
-            if (contradicting.Count > 0)
-                throw new UsageException($"train --resume: {string.Join(", ", contradicting)} contradict{(contradicting.Count == 1 ? "s" : "")} the training settings of the checkpoint in {output} " +
-                    $"({run.Optimizer}, lr {run.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}, batch {run.BatchSize}, seed {run.Seed}); drop them or train into a new --out folder.");
+            if (flags.Has("optimizer") && training.Optimizer != run.Optimizer)
+                throw new UsageException($"train --resume: the checkpoint in {output} was trained with --optimizer {run.Optimizer}, whose state cannot continue as {training.Optimizer}; train into a new --out folder.");
+            if (flags.Has("momentum") && (training.Momentum == 0) != (run.Momentum == 0))
+                throw new UsageException($"train --resume: --momentum {training.Momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)} would {(run.Momentum == 0 ? "need a momentum buffer the checkpoint does not have" : "drop the checkpoint's momentum buffer")}; train into a new --out folder.");
             model = info.Model;
-            training = run with { Epochs = training.Epochs, Data = training.Data, Device = training.Device, Threads = training.Threads, Limit = training.Limit };
+            training = run with
+            {
+                Epochs = training.Epochs, Data = training.Data, Device = training.Device, Threads = training.Threads, Limit = training.Limit,
+                BatchSize = flags.Has("batch") ? training.BatchSize : run.BatchSize,
+                Seed = flags.Has("seed") ? training.Seed : run.Seed,
+                LearningRate = flags.Has("lr") ? training.LearningRate : run.LearningRate,
+                WeightDecay = flags.Has("weight-decay") ? training.WeightDecay : run.WeightDecay,
+                Beta1 = flags.Has("beta1") ? training.Beta1 : run.Beta1,
+                Beta2 = flags.Has("beta2") ? training.Beta2 : run.Beta2,
+                Epsilon = flags.Has("eps") ? training.Epsilon : run.Epsilon,
+                Momentum = flags.Has("momentum") ? training.Momentum : run.Momentum,
+                Dampening = flags.Has("dampening") ? training.Dampening : run.Dampening,
+                Nesterov = flags.Has("nesterov") || run.Nesterov,
+                Schedule = flags.Has("schedule") ? training.Schedule : run.Schedule,
+                WarmupSteps = flags.Has("warmup") ? training.WarmupSteps : run.WarmupSteps,
+                StepSize = flags.Has("step-size") ? training.StepSize : run.StepSize,
+                Gamma = flags.Has("gamma") ? training.Gamma : run.Gamma,
+                MinimumLearningRate = flags.Has("min-lr") ? training.MinimumLearningRate : run.MinimumLearningRate,
+                ClipNorm = flags.Has("clip-norm") ? training.ClipNorm : run.ClipNorm,
+            };
         }
         using var trainer = new Trainer(model, training, data, device);
         if (resume)
