@@ -11,6 +11,9 @@ step() { echo; echo "== $*"; }
 step "CustomOperation: gradient-checked Swish and parametric ReLU, then a small fit"
 dotnet run -c Release --project examples/CustomOperation -- --steps 150
 
+step "OwnModel: a conditional VAE from the layers and optimizers, gradient-checked, trained, classifying digits"
+dotnet run -c Release --project examples/OwnModel -- --epochs 3 --limit 3000
+
 step "CompareAccelerators: the devices, and a GEMM and a map timed on each usable one"
 dotnet run -c Release --project examples/CompareAccelerators -- --size 128 --length 262144 --milliseconds 50
 

@@ -1,8 +1,11 @@
 // A gradient-checked experiment: two new differentiable operations, verified against finite differences, then
-// used to fit a small network. Shape legend: B points, H hidden units. x, y [B, 1]; W1 [1, H]; W2 [H, H]; W3 [H, 1].
+// used to fit a small network built from the engine's layers and trained with its SGD. Shape legend: B points, H hidden
+// units. x, y [B, 1]; W1 [H, 1]; W2 [H, H]; W3 [1, H] (nn.Linear's [out, in] layout).
 using System.Globalization;
 using ScratchVae.Autograd;
 using ScratchVae.Autograd.Checking;
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Examples.CustomOperation;
 using ScratchVae.Tensors;
 
@@ -50,54 +53,52 @@ using (var slopes = Tensor<double>.FromArray(Values(5), Shape.Vector(5), device)
     }
 }
 
-// 2. Use them: fit y = sin(2x) on [−2, 2] with x → swish(x W1 + b1) → prelu(h W2 + b2; a) → h W3 + b3, in float32.
+// 2. Use them: fit y = sin(2x) on [−2, 2] with x → swish(x W1ᵀ + b1) → prelu(h W2ᵀ + b2; a) → h W3ᵀ + b3, in float32,
+//    built from the engine's layers and trained with its SGD (momentum 0.9), as one would with torch.nn and torch.optim.
 const int points = 256, hidden = 32;
 float[] inputs = Enumerable.Range(0, points).Select(i => -2f + 4f * i / (points - 1)).ToArray();
 float[] targets = inputs.Select(v => MathF.Sin(2 * v)).ToArray();
-Parameter<float> Uniform(string name, Shape shape, int fanIn) =>
-    new(Tensor<float>.FromArray(Enumerable.Range(0, shape.Length).Select(_ => (float)((2 * random.NextDouble() - 1) / Math.Sqrt(fanIn))).ToArray(), shape, device), name);
-var parameters = new List<Parameter<float>>
-{
-    Uniform("w1", Shape.Matrix(1, hidden), 1), Uniform("b1", Shape.Vector(hidden), 1),
-    Uniform("w2", Shape.Matrix(hidden, hidden), hidden), Uniform("b2", Shape.Vector(hidden), hidden),
-    new(Tensor<float>.Full(Shape.Vector(hidden), 0.25f, device), "slopes"),
-    Uniform("w3", Shape.Matrix(hidden, 1), hidden), Uniform("b3", Shape.Vector(1), hidden),
-};
-var velocities = parameters.Select(p => Tensor<float>.Zeros(p.Shape, device)).ToList();
+using var model = new Fit(new Initializer(device, seed: 1), hidden);
+using var optimizer = new Sgd<float>(model.NamedParameters(), learningRate: 0.05, momentum: 0.9);
 using var xs = Tensor<float>.FromArray(inputs, Shape.Matrix(points, 1), device);
 using var ys = Tensor<float>.FromArray(targets, Shape.Matrix(points, 1), device);
-const float learningRate = 0.05f, momentum = 0.9f;
 double firstLoss = double.NaN, lastLoss = double.NaN;
 using (var tape = new Tape())
 {
     for (int step = 0; step <= steps; step++)
     {
-        var x = Var<float>.Constant(xs);
-        var h1 = Ops.Map<float, Swish>(Ops.MatMul(x, parameters[0]) + parameters[1]);
-        var h2 = ParametricRelu.Apply(Ops.MatMul(h1, parameters[2]) + parameters[3], parameters[4]);
-        var prediction = Ops.MatMul(h2, parameters[5]) + parameters[6];
         // loss = mean of (prediction − y)²
-        var loss = Ops.Mean(Ops.Square(prediction - Var<float>.Constant(ys)));
+        var loss = Ops.Mean(Ops.Square(model.Forward(Var<float>.Constant(xs)) - Var<float>.Constant(ys)));
         lastLoss = loss.Value.Item();
         if (step == 0) firstLoss = lastLoss;
         if (step % Math.Max(1, steps / 8) == 0 || step == steps)
             Console.WriteLine(FormattableString.Invariant($"step {step,5}  loss {lastLoss:F6}"));
         if (step == steps) break;
         loss.Backward();
-        // SGD with momentum, from the backend's primitives: v ← g + μ v;  θ ← θ − lr v
-        for (int k = 0; k < parameters.Count; k++)
-        {
-            var p = parameters[k];
-            device.Backend.Axpby(1f, p.GradientOrZeros().Buffer, momentum, velocities[k].Buffer, p.Length);
-            device.Backend.Axpby(-learningRate, velocities[k].Buffer, 1f, p.Value.Buffer, p.Length);
-            p.ZeroGradient();
-        }
+        optimizer.Step();          // b ← μ b + g;  θ ← θ − lr b, one fused pass per parameter
+        optimizer.ZeroGradients();
         tape.Reset();
     }
 }
-foreach (var tensor in velocities) tensor.Dispose();
-foreach (var parameter in parameters) parameter.Dispose();
 
 bool learned = lastLoss < 0.1 * firstLoss;
 Console.WriteLine(FormattableString.Invariant($"loss {firstLoss:F6} → {lastLoss:F6} after {steps} steps: {(learned ? "the network learned" : "NOT LEARNED")}"));
 return ok && (learned || steps < 100) ? 0 : 1;
+
+/// <summary>The network of step 2: the layers are the engine's; Swish and the parametric ReLU are this example's own.</summary>
+internal sealed class Fit : Module<float>
+{
+    private readonly Sequential<float> _first;
+    private readonly Linear<float> _second, _output;
+    private readonly Parameter<float> _slopes;
+
+    public Fit(Initializer init, int hidden)
+    {
+        _first = AddModule("first", new Sequential<float>(new Linear<float>(1, hidden, init), new Activation<float, Swish>()));
+        _second = AddModule("second", new Linear<float>(hidden, hidden, init));
+        _slopes = AddParameter("slopes", Tensor<float>.Full(Shape.Vector(hidden), 0.25f, init.Device));
+        _output = AddModule("output", new Linear<float>(hidden, 1, init));
+    }
+
+    public Var<float> Forward(Var<float> x) => _output.Forward(ParametricRelu.Apply(_second.Forward(_first.Forward(x)), _slopes));
+}
