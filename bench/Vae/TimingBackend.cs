@@ -167,6 +167,14 @@ internal sealed class TimingBackend(IBackend inner) : IBackend
     }
 
     /// <inheritdoc />
+    public void SumOfSquares<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.SumOfSquares(x, length, y, accumulate);
+        End(t, $"SumOfSquares {length}{(accumulate ? " +=" : "")}", Size<T>() * (double)length);
+    }
+
+    /// <inheritdoc />
     public void MaxOverColumns<T>(DeviceBuffer<T> x, int rows, int columns, DeviceBuffer<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var t = Begin();
@@ -225,7 +233,18 @@ internal sealed class TimingBackend(IBackend inner) : IBackend
     {
         var t = Begin();
         inner.AdamUpdate(parameters, gradients, firstMoment, secondMoment, length, settings);
-        End(t, $"AdamUpdate {length}", 7.0 * Size<T>() * length);
+        End(t, $"AdamUpdate {length}{(settings.DecoupledWeightDecay ? " decoupled" : "")}", 7.0 * Size<T>() * length);
+    }
+
+    /// <inheritdoc />
+    public void SgdUpdate<T>(DeviceBuffer<T> parameters, DeviceBuffer<T> gradients, DeviceBuffer<T>? momentumBuffer, int length, SgdSettings settings)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.SgdUpdate(parameters, gradients, momentumBuffer, length, settings);
+        // θ and g read, θ written; with momentum the buffer is written, and read after the first step.
+        double passes = 3.0 + (settings.Momentum == 0 ? 0 : settings.FirstStep ? 1 : 2);
+        End(t, $"SgdUpdate {length}{(settings.Momentum == 0 ? "" : settings.Nesterov ? " nesterov" : " momentum")}", passes * Size<T>() * length);
     }
 
     /// <inheritdoc />

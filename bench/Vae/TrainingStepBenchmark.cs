@@ -1,4 +1,6 @@
 // Shape legend: B examples per batch (128), D pixels (784), H hidden units (400), Z latent dimensions (20).
+using ScratchVae.Autograd.Layers;
+using ScratchVae.Autograd.Optimizers;
 using System.Diagnostics;
 using System.Globalization;
 using ScratchVae.Autograd;
@@ -125,8 +127,8 @@ internal static class TrainingStepBenchmark
         return new Rig
         {
             Name = spec, Device = device, Inner = inner, Timing = timing, Model = model,
-            Optimizer = new Adam<float>(model.Parameters), Batches = batches,
-            Graph = new ElboGraph<float>(model.Network, device, batch), Eager = parts[0] == "eager",
+            Optimizer = new Adam<float>(model.NamedParameters()), Batches = batches,
+            Graph = new ElboGraph<float>(model, device, batch), Eager = parts[0] == "eager",
         };
     }
 
@@ -160,7 +162,7 @@ internal static class TrainingStepBenchmark
                 rig.Device.Backend.Upload<float>(data, tensor.Buffer);
                 var x = Var<float>.Constant(tensor, takeOwnership: true);
                 stamps[0] = Stopwatch.GetTimestamp(); allocated[0] = GC.GetAllocatedBytesForCurrentThread();
-                terms = rig.Model.Network.NegativeElbo(x, noiseSeed, counter);
+                terms = rig.Model.NegativeElbo(x, noiseSeed, counter);
             }
             else
             {
