@@ -40,6 +40,14 @@ public static class Program
             Console.Error.WriteLine($"scratchvae: {exception.Message}");
             return 1;
         }
+        catch (Exception exception)
+        {
+            // Anything else is a defect or an input no check caught: one line naming it, exit 1, nothing saved lost
+            // (saves are atomic). SCRATCHVAE_STACK_TRACES=1 prints the trace as well.
+            Console.Error.WriteLine($"scratchvae: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
+            if (Environment.GetEnvironmentVariable("SCRATCHVAE_STACK_TRACES") is not null) Console.Error.WriteLine(exception);
+            return 1;
+        }
     }
 
     private static int Fail(string message)

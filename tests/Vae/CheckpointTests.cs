@@ -98,26 +98,26 @@ public class CheckpointTests
     {
         yield return new TestCaseData((Action<string>)(folder =>
         {
-            string path = Path.Combine(folder, Checkpoint.ModelFile);
+            string path = Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.ModelFile);
             var bytes = File.ReadAllBytes(path);
             File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
         }), Checkpoint.ModelFile, "").SetName("TruncatedWeights");
         yield return new TestCaseData((Action<string>)(folder =>
         {
-            string path = Path.Combine(folder, Checkpoint.ConfigFile);
+            string path = Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.ConfigFile);
             File.WriteAllText(path, Regex.Replace(File.ReadAllText(path), "\"step\": 2", "\"step\": 3"));
         }), Checkpoint.ModelFile, "written at step 2 but config.json says step 3").SetName("MismatchedStep");
         yield return new TestCaseData((Action<string>)(folder =>
         {
             // encoder.mu.weight [2, 16] stored as [16, 2]: the same number of values in the wrong layout.
-            string path = Path.Combine(folder, Checkpoint.ModelFile);
+            string path = Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.ModelFile);
             var (tensors, metadata) = SafeTensorsFile.Read(path);
             var changed = tensors.Select(t => t.Name == "encoder.mu.weight" ? t with { Shape = [16, 2] } : t).ToList();
             SafeTensorsFile.Write(path, changed, metadata);
         }), Checkpoint.ModelFile, "'encoder.mu.weight' has shape [16, 2] but the VaeModel needs [2, 16]").SetName("WrongShape");
-        yield return new TestCaseData((Action<string>)(folder => File.Delete(Path.Combine(folder, Checkpoint.OptimizerFile))),
+        yield return new TestCaseData((Action<string>)(folder => File.Delete(Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.OptimizerFile))),
             Checkpoint.OptimizerFile, "").SetName("MissingOptimizerState");
-        yield return new TestCaseData((Action<string>)(folder => File.WriteAllText(Path.Combine(folder, Checkpoint.ConfigFile), "{ \"model\": ")),
+        yield return new TestCaseData((Action<string>)(folder => File.WriteAllText(Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.ConfigFile), "{ \"model\": ")),
             Checkpoint.ConfigFile, "not a valid configuration").SetName("TruncatedConfig");
     }
 

@@ -83,6 +83,23 @@ public static class SafeTensorsFile
     /// <summary>Parses safetensors bytes; <paramref name="name"/> appears in error messages.</summary>
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] bytes, string name)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            return ParseChecked(bytes, name);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException or OverflowException or JsonException)
+        {
+            // The JSON model raises these lazily: a key given twice (ArgumentException), a string that is not valid
+            // UTF-16, such as a lone surrogate "\ud800" (InvalidOperationException), a number out of range.
+            string problem = exception is ArgumentException && exception.Message.Contains("same key", StringComparison.Ordinal)
+                ? "the header names an entry twice" : $"the header is malformed ({exception.Message.Split('\n')[0]})";
+            throw new SafeTensorsException(name, problem);
+        }
+    }
+
+    private static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) ParseChecked(byte[] bytes, string name)
+    {
         if (bytes.Length < 8) throw new SafeTensorsException(name, $"it has {bytes.Length} bytes, fewer than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || headerLength > (ulong)(bytes.Length - 8))

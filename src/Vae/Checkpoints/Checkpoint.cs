@@ -19,18 +19,41 @@ public sealed record CheckpointInfo
     public required int Epoch { get; init; }
     /// <summary>Adam's t.</summary>
     public required int Step { get; init; }
-    /// <summary>True when training was interrupted (Ctrl-C) before the epoch after <see cref="Epoch"/> finished.</summary>
+    /// <summary>True when training was interrupted (Ctrl-C, SIGTERM) before the epoch after <see cref="Epoch"/> finished.</summary>
     public bool Interrupted { get; init; }
-    /// <summary>The program's format version.</summary>
-    public int FormatVersion { get; init; } = 1;
+    /// <summary>For an interrupted save: the batches of epoch <see cref="Epoch"/> + 1 already taken (0 otherwise).</summary>
+    public int BatchesDone { get; init; }
+    /// <summary>For an interrupted save: the sum of those batches' losses, so the epoch's train_loss comes out as without the interruption.</summary>
+    public double PartialLossSum { get; init; }
+    /// <summary>For an interrupted save: the seconds those batches took.</summary>
+    public double PartialSeconds { get; init; }
+    /// <summary>The program's format version (2: checkpoint generations and mid-epoch positions).</summary>
+    public int FormatVersion { get; init; } = 2;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field that is missing or out of range.</summary>
+    public void Validate()
+    {
+        if (Model is null) throw new ArgumentException("\"model\" is missing.");
+        if (Training is null) throw new ArgumentException("\"training\" is missing.");
+        Model.Validate();
+        Training.Validate();
+        if (Epoch < 0) throw new ArgumentException($"epoch must be ≥ 0, not {Epoch}.");
+        if (Step < 0) throw new ArgumentException($"step must be ≥ 0, not {Step}.");
+        if (BatchesDone < 0 || (!Interrupted && BatchesDone != 0)) throw new ArgumentException($"batches_done must be ≥ 0, and 0 unless interrupted, not {BatchesDone}.");
+        if (BatchesDone > Step) throw new ArgumentException($"batches_done {BatchesDone} exceeds the step {Step}.");
+        if (!double.IsFinite(PartialLossSum) || !double.IsFinite(PartialSeconds) || PartialSeconds < 0)
+            throw new ArgumentException($"partial_loss_sum and partial_seconds must be finite, not {PartialLossSum} and {PartialSeconds}.");
+        if (FormatVersion is < 1 or > 2) throw new ArgumentException($"format_version {FormatVersion} is not one this program reads (1 or 2).");
+    }
 }
 
 /// <summary>
-/// A checkpoint folder: <c>model.safetensors</c> (weights, float32, PyTorch nn.Linear names and layouts),
+/// A checkpoint: <c>model.safetensors</c> (weights, float32, PyTorch nn.Linear names and layouts),
 /// <c>optimizer.safetensors</c> (the optimizer's state dict: Adam's m and v as "NAME.exp_avg" / "NAME.exp_avg_sq", SGD's "NAME.momentum_buffer"), <c>config.json</c>
-/// (architecture, training settings, epoch, step) and <c>metrics.csv</c> (one row per epoch). Each file is written
-/// atomically; config.json is written last and names the step the tensor files must carry, so a crash between
-/// files is detected on load instead of mixing two states.
+/// (architecture, training settings, epoch, step, position in an interrupted epoch) and <c>metrics.csv</c> (one row per
+/// epoch), written as one set and switched in atomically (<see cref="CheckpointStore"/>). Every reader treats the files
+/// as hostile: sizes come from the bytes actually there, every field is checked, the tensor files must carry the step
+/// config.json names, and the only exception that escapes is <see cref="CheckpointException"/> naming the file.
 /// </summary>
 public static class Checkpoint
 {
@@ -45,18 +68,26 @@ public static class Checkpoint
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Saves everything to <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Saves the model, the optimizer, the configuration and the metrics to <paramref name="folder"/> as one set,
+    /// switched in atomically: a kill at any instant leaves the old set or the new one. Hold the folder's
+    /// <see cref="TrainingLock"/> while saving.
+    /// </summary>
     public static void Save(string folder, VaeModel<float> model, Optimizer<float> optimizer, CheckpointInfo info, IReadOnlyList<EpochMetrics> metrics)
     {
-        Directory.CreateDirectory(folder);
         var weights = model.StateDict();
         Stamp(weights, info);
-        weights.Save(Path.Combine(folder, ModelFile));
         var state = optimizer.StateDict();
         Stamp(state, info);
-        state.Save(Path.Combine(folder, OptimizerFile));
-        AtomicFile.WriteText(Path.Combine(folder, MetricsFile), EpochMetrics.CsvHeader + "\n" + string.Concat(metrics.Select(m => m.ToCsv() + "\n")));
-        AtomicFile.WriteText(Path.Combine(folder, ConfigFile), JsonSerializer.Serialize(info, Json));
+        string csv = EpochMetrics.CsvHeader + "\n" + string.Concat(metrics.Select(m => m.ToCsv() + "\n"));
+        string config = JsonSerializer.Serialize(info, Json);
+        CheckpointStore.Save(folder, info.Step, set =>
+        {
+            weights.Save(Path.Combine(set, ModelFile));
+            state.Save(Path.Combine(set, OptimizerFile));
+            AtomicFile.WriteText(Path.Combine(set, MetricsFile), csv);
+            AtomicFile.WriteText(Path.Combine(set, ConfigFile), config);
+        });
     }
 
     // Both tensor files carry the step and epoch they belong to, which config.json must match on load.
@@ -67,29 +98,59 @@ public static class Checkpoint
         state.Metadata["epoch"] = info.Epoch.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Reads config.json, refusing a missing or malformed one.</summary>
+    /// <summary>The largest config.json read (a real one is about 2 KB).</summary>
+    public const int MaxConfigBytes = 1 << 20;
+
+    /// <summary>Reads config.json of the set in use, refusing a missing, malformed or out-of-range one.</summary>
     public static CheckpointInfo ReadInfo(string folder)
     {
-        string path = Path.Combine(folder, ConfigFile);
         if (!Directory.Exists(folder)) throw new CheckpointException(folder, "no such checkpoint folder");
+        string path = Path.Combine(CheckpointStore.Resolve(folder), ConfigFile);
         if (!File.Exists(path)) throw new CheckpointException(path, "missing (is this a folder written by scratchvae train?)");
         try
         {
-            var info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(path), Json) ?? throw new CheckpointException(path, "empty");
-            info.Model.Validate();
+            byte[] bytes = ReadBounded(path, MaxConfigBytes);
+            var info = JsonSerializer.Deserialize<CheckpointInfo>(bytes, Json) ?? throw new CheckpointException(path, "empty");
+            info.Validate();
             return info;
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw new CheckpointException(path, $"not a valid configuration ({exception.Message})");
+            throw new CheckpointException(path, $"not a valid configuration ({exception.Message.Split('\n')[0]})");
         }
     }
 
+    // The whole file when it holds at most limit bytes; the length comes from the bytes read, not from the file system.
+    private static byte[] ReadBounded(string path, int limit)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[Math.Min(limit + 1, 64 * 1024)];
+        int length = 0;
+        while (true)
+        {
+            int read = stream.Read(buffer, length, buffer.Length - length);
+            if (read == 0) break;
+            length += read;
+            if (length > limit) throw new CheckpointException(path, $"it is larger than {limit} bytes, which no configuration is");
+            if (length == buffer.Length) Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
+        }
+        return buffer[..length];
+    }
+
     /// <summary>Reads model.safetensors, checking its step stamp against config.json and that every value is finite.</summary>
-    public static StateDict ReadWeights(string folder, CheckpointInfo info) => ReadStamped(Path.Combine(folder, ModelFile), info);
+    public static StateDict ReadWeights(string folder, CheckpointInfo info)
+    {
+        string path = Path.Combine(CheckpointStore.Resolve(folder), ModelFile);
+        var weights = ReadStamped(path, info);
+        // The architecture in config.json must be the one these weights have, before anything is sized from it.
+        long stored = weights.Sum(t => (long)t.Values.Length);
+        if (stored != info.Model.ParameterCount)
+            throw new CheckpointException(path, $"it holds {stored} values but config.json describes a model of {info.Model.ParameterCount} parameters");
+        return weights;
+    }
 
     /// <summary>Reads optimizer.safetensors, checking its step stamp against config.json and that every value is finite.</summary>
-    public static StateDict ReadOptimizer(string folder, CheckpointInfo info) => ReadStamped(Path.Combine(folder, OptimizerFile), info);
+    public static StateDict ReadOptimizer(string folder, CheckpointInfo info) => ReadStamped(Path.Combine(CheckpointStore.Resolve(folder), OptimizerFile), info);
 
     /// <summary>
     /// Builds the float32 model of <paramref name="info"/> on <paramref name="device"/> from the folder's weights; every
@@ -101,7 +162,7 @@ public static class Checkpoint
         var model = new VaeModel<float>(info.Model, device, seed: 0);
         try
         {
-            Fit(() => model.LoadStateDict(weights), Path.Combine(folder, ModelFile));
+            Fit(() => model.LoadStateDict(weights), Path.Combine(CheckpointStore.Resolve(folder), ModelFile));
             return model;
         }
         catch
@@ -126,19 +187,41 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Reads metrics.csv (empty when absent).</summary>
+    /// <summary>The largest metrics.csv read (a row is about 100 bytes).</summary>
+    public const int MaxMetricsBytes = 64 << 20;
+
+    /// <summary>Reads metrics.csv of the set in use (empty when absent): rows for epochs 1, 2, … in order.</summary>
     public static List<EpochMetrics> ReadMetrics(string folder)
     {
-        string path = Path.Combine(folder, MetricsFile);
+        string path = Path.Combine(CheckpointStore.Resolve(folder), MetricsFile);
         if (!File.Exists(path)) return [];
+        string text;
         try
         {
-            return File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(EpochMetrics.FromCsv).ToList();
+            text = new System.Text.UTF8Encoding(false, true).GetString(ReadBounded(path, MaxMetricsBytes));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new CheckpointException(path, "it is not UTF-8 text");
+        }
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        if (lines.Count == 0 || lines[0] != EpochMetrics.CsvHeader)
+            throw new CheckpointException(path, $"the first line must be the header '{EpochMetrics.CsvHeader}'");
+        var metrics = new List<EpochMetrics>();
+        try
+        {
+            foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+            {
+                var row = EpochMetrics.FromCsv(line);
+                if (row.Epoch != metrics.Count + 1) throw new FormatException($"the row of epoch {row.Epoch} stands where epoch {metrics.Count + 1} belongs");
+                metrics.Add(row);
+            }
         }
         catch (FormatException exception)
         {
             throw new CheckpointException(path, exception.Message);
         }
+        return metrics;
     }
 
     private static StateDict ReadStamped(string path, CheckpointInfo info)

@@ -25,6 +25,7 @@ public static class TrainCommand
         var model = ModelOptions(flags);
         var training = TrainingOptions(flags);
         string output = flags.String("out", "runs/latest");
+        if (string.IsNullOrWhiteSpace(output)) throw new UsageException("train: --out needs a folder name.");
         bool resume = flags.Has("resume");
         bool images = !flags.Has("no-images");
         int logSteps = flags.Int("log-steps", 0, 0);
@@ -32,6 +33,18 @@ public static class TrainCommand
         var device = CommandSupport.OpenDevice(training.Device, training.Threads);
         var data = DataSources.Load(training.Data);
         if (training.Limit is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
+        if (data.Train.Count == 0 || data.Test.Count == 0)
+            throw new DataFormatException(data.Name, $"it holds {data.Train.Count} training and {data.Test.Count} test images; training needs both");
+        if (data.Train.PixelsPerImage != model.InputSize && !resume)
+            throw new DataFormatException(data.Name, $"its images have {data.Train.PixelsPerImage} pixels but the model expects {model.InputSize}");
+
+        if (resume && !Directory.Exists(output)) throw new CheckpointException(output, "no such checkpoint folder");
+        // One trainer per folder, checked (and the folder found writable) before any work; what a killed save left
+        // behind goes now.
+        using var folderLock = TrainingLock.Acquire(output);
+        if (folderLock.PreviousOwner is not null)
+            Console.Error.WriteLine($"note: took over the lock of {output} from a trainer that did not finish ({folderLock.PreviousOwner})");
+        CheckpointStore.RemoveStale(output);
 
         if (resume)
         {
@@ -54,6 +67,10 @@ public static class TrainCommand
                 throw new UsageException($"train --resume: the checkpoint in {output} was trained with --optimizer {run.Optimizer}, whose state cannot continue as {training.Optimizer}; train into a new --out folder.");
             if (flags.Has("momentum") && (training.Momentum == 0) != (run.Momentum == 0))
                 throw new UsageException($"train --resume: --momentum {training.Momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)} would {(run.Momentum == 0 ? "need a momentum buffer the checkpoint does not have" : "drop the checkpoint's momentum buffer")}; train into a new --out folder.");
+            if (info.BatchesDone > 0 && flags.Has("batch") && training.BatchSize != run.BatchSize)
+                throw new UsageException($"train --resume: the checkpoint in {output} stopped inside an epoch, after {info.BatchesDone} batches of {run.BatchSize}; it can only continue with --batch {run.BatchSize}.");
+            // The weights must be the architecture's size before anything is allocated from config.json.
+            Checkpoint.ReadWeights(output, info);
             model = info.Model;
             training = run with
             {
@@ -76,57 +93,66 @@ public static class TrainCommand
                 ClipNorm = flags.Has("clip-norm") ? training.ClipNorm : run.ClipNorm,
             };
         }
+        TrainingMemory.Check(model, training.BatchSize, data, device);
         using var trainer = new Trainer(model, training, data, device);
         if (resume)
         {
             trainer.Restore(output);
-            Console.WriteLine($"resumed from {output} after epoch {trainer.EpochsCompleted} (step {trainer.Optimizer.StepCount})");
+            Console.WriteLine($"resumed from {output} after epoch {trainer.EpochsCompleted}" +
+                              (trainer.BatchesDone > 0 ? $" and {trainer.BatchesDone} batches of epoch {trainer.EpochsCompleted + 1}" : "") + $" (step {trainer.Optimizer.StepCount})");
         }
         Console.WriteLine($"device {device.Name} ({device.Description}); data {data.Name}: {data.Train.Count} train, {data.Test.Count} test; " +
                           $"model {model.InputSize}-{string.Join("-", model.HiddenSizes)}-{model.LatentSize} {model.Activation.ToString().ToLowerInvariant()} {model.Likelihood.ToString().ToLowerInvariant()}");
 
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var signals = new TrainingSignals();
+        var progress = new ConsoleProgress(training.Epochs, logSteps);
+        while (trainer.EpochsCompleted < training.Epochs)
         {
-            // First Ctrl-C: finish the current step, save and exit. A second one kills the process as usual.
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-            Console.Error.WriteLine("\ninterrupted: saving the checkpoint after the current step …");
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var progress = new ConsoleProgress(training.Epochs, logSteps);
-            while (trainer.EpochsCompleted < training.Epochs)
+            EpochMetrics? metrics;
+            try
             {
-                EpochMetrics? metrics;
-                try
-                {
-                    metrics = trainer.RunEpoch(progress, interrupt.Token);
-                }
-                catch (NonFiniteLossException exception)
-                {
-                    Console.Error.WriteLine($"scratchvae: {exception.Message}" + (trainer.EpochsCompleted > 0 ? $" Checkpoint of epoch {trainer.EpochsCompleted} in {output}." : ""));
-                    return 1;
-                }
+                metrics = trainer.RunEpoch(progress, signals.Interrupt);
                 if (metrics is null)
                 {
-                    trainer.SaveCheckpoint(output, interrupted: true);
-                    Console.Error.WriteLine($"saved to {output} at step {trainer.Optimizer.StepCount} (epoch {trainer.EpochsCompleted} complete); continue with --resume");
+                    signals.Save(() => trainer.SaveCheckpoint(output, interrupted: true));
+                    Console.Error.WriteLine($"saved to {output} at step {trainer.Optimizer.StepCount} (epoch {trainer.EpochsCompleted} complete, " +
+                                            $"{trainer.BatchesDone} batches into epoch {trainer.EpochsCompleted + 1}); continue with --resume");
                     return 130;
                 }
                 Console.WriteLine(metrics.ToLine());
-                trainer.SaveCheckpoint(output);
-                if (images) Pictures.WriteTrainingPictures(trainer, output);
+                signals.Save(() =>
+                {
+                    trainer.SaveCheckpoint(output);
+                    if (images) Pictures.WriteTrainingPictures(trainer, output);
+                });
             }
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            catch (NonFiniteLossException exception)
+            {
+                Console.Error.WriteLine($"scratchvae: {exception.Message} {LastGood(output)}");
+                return 1;
+            }
+            if (signals.Interrupt.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"saved to {output} at step {trainer.Optimizer.StepCount} (epoch {trainer.EpochsCompleted} complete); continue with --resume");
+                return 130;
+            }
         }
         Console.WriteLine($"wrote {output}: {Checkpoint.ModelFile}, {Checkpoint.OptimizerFile}, {Checkpoint.ConfigFile}, {Checkpoint.MetricsFile}" + (images ? ", samples.png, reconstructions.png, loss.png" : ""));
         return 0;
+    }
+
+    // What a failed run leaves: the checkpoint saved before it, if there is one.
+    private static string LastGood(string output)
+    {
+        try
+        {
+            var info = Checkpoint.ReadInfo(output);
+            return $"The last good checkpoint was kept: {output}, epoch {info.Epoch}, step {info.Step}.";
+        }
+        catch (CheckpointException)
+        {
+            return $"No checkpoint had been saved in {output} yet.";
+        }
     }
 
     /// <summary>The training flags of train (everything but the architecture and the output).</summary>

@@ -26,35 +26,24 @@ public static class IdxReader
     }
 
     /// <summary>
-    /// Reads gzipped IDX data from <paramref name="compressed"/>. When the stream can seek, the decompressed length
-    /// in the gzip trailer (ISIZE, the last four bytes, little-endian) sizes the data array exactly.
+    /// Reads gzipped IDX data from <paramref name="compressed"/>. The gzip trailer's decompressed length (ISIZE) is a
+    /// claim of the file's own and sizes nothing: the data array grows with the bytes actually decompressed.
     /// </summary>
     public static IdxArray ReadGzip(Stream compressed, string name)
     {
         ArgumentNullException.ThrowIfNull(compressed);
-        long? decompressedLength = null;
-        if (compressed.CanSeek && compressed.Length - compressed.Position >= 18)
-        {
-            long start = compressed.Position;
-            Span<byte> trailer = stackalloc byte[4];
-            compressed.Position = compressed.Length - 4;
-            compressed.ReadExactly(trailer);
-            decompressedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-            compressed.Position = start;
-        }
         using var stream = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
-        return Read(stream, name, decompressedLength);
+        return Read(stream, name);
     }
 
     /// <summary>
     /// Reads IDX data from <paramref name="stream"/> (already decompressed) straight into the array it returns: the
     /// header first, then the bytes its dimensions call for, so a 47 MB image file costs 47 MB and no more.
-    /// <paramref name="name"/> appears in error messages. <paramref name="lengthHint"/>, the stream's total length if
-    /// known (a gzip trailer's), lets a stream that cannot seek be read into one exact allocation too; otherwise, and
-    /// whenever the header and the length disagree, the data array grows as bytes arrive, so a corrupt header that
-    /// claims gigabytes costs no more memory than the bytes really there.
+    /// <paramref name="name"/> appears in error messages. Only a seekable stream's length (bytes really there) sizes
+    /// the array at once; otherwise, and whenever the header and the length disagree, the array grows as bytes arrive,
+    /// so a corrupt header that claims gigabytes costs no more memory than the bytes really there.
     /// </summary>
-    public static IdxArray Read(Stream stream, string name, long? lengthHint = null)
+    public static IdxArray Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -66,9 +55,11 @@ public static class IdxReader
             int headerLength = magicLength == 4 ? 4 + stream.ReadAtLeast(header.AsSpan(4), header.Length - 4, throwOnEndOfStream: false) : magicLength;
             var (dimensions, count) = ParseHeader(header.AsSpan(0, headerLength), name);
 
-            long? remaining = stream.CanSeek ? stream.Length - stream.Position : lengthHint - headerLength;
+            long? remaining = stream.CanSeek ? stream.Length - stream.Position : null;
             if (stream.CanSeek) CheckLength(dimensions, count, remaining!.Value, name);
-            byte[] data = remaining == count ? new byte[count] : new byte[Math.Min(count, 1 << 20)];
+            // Only a length the file system reports for the bytes really there may size the array at once; a gzip
+            // trailer's length is a claim of the file's own, so decompressed data grows the array as it arrives.
+            byte[] data = stream.CanSeek && remaining == count ? new byte[count] : new byte[Math.Min(count, 1 << 20)];
             long available = 0;
             while (true)
             {

@@ -2,8 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace ScratchVae.Vae.Model;
 
+/// <summary>Enum values in JSON as their names only: a number (or a numeric string) is refused, not cast to an undefined value.</summary>
+public sealed class StrictEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false) where TEnum : struct, Enum;
+
 /// <summary>The nonlinearity between a VAE's hidden layers.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
+[JsonConverter(typeof(StrictEnumConverter<Activation>))]
 public enum Activation
 {
     /// <summary>max(x, 0) — PyTorch's example.</summary>
@@ -15,7 +18,7 @@ public enum Activation
 }
 
 /// <summary>The decoder's observation model p(x|z).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Likelihood>))]
+[JsonConverter(typeof(StrictEnumConverter<Likelihood>))]
 public enum Likelihood
 {
     /// <summary>Independent Bernoulli pixels with probabilities sigmoid(logits): the loss is BCE on the logits.</summary>
@@ -25,7 +28,7 @@ public enum Likelihood
 }
 
 /// <summary>How weights are drawn at the start of training.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Initialization>))]
+[JsonConverter(typeof(StrictEnumConverter<Initialization>))]
 public enum Initialization
 {
     /// <summary>nn.Linear's default: weight and bias ~ U(−1/√fan_in, 1/√fan_in).</summary>
@@ -66,12 +69,33 @@ public sealed record VaeOptions
     /// <summary>How weights are initialised.</summary>
     public Initialization Initialization { get; init; } = Initialization.PyTorch;
 
+    /// <summary>The largest input, hidden and latent widths accepted (the command line's limits).</summary>
+    public const int MaxInputSize = 1 << 24, MaxWidth = 1 << 16, MaxLatentSize = 1 << 12, MaxHiddenLayers = 64;
+
+    /// <summary>The number of weights and biases: Σ over the layers of (in + 1) · out, in 64 bits.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long count = 0;
+            int width = InputSize;
+            foreach (int size in HiddenSizes ?? []) { count += (width + 1L) * size; width = size; }
+            count += 2 * (width + 1L) * LatentSize;
+            width = LatentSize;
+            foreach (int size in (HiddenSizes ?? []).Reverse()) { count += (width + 1L) * size; width = size; }
+            return count + (width + 1L) * InputSize;
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (InputSize < 1) throw new ArgumentException($"The input size must be ≥ 1, not {InputSize}.");
-        if (LatentSize < 1) throw new ArgumentException($"The latent size must be ≥ 1, not {LatentSize}.");
-        if (HiddenSizes is null || HiddenSizes.Any(h => h < 1)) throw new ArgumentException($"Hidden layer sizes must all be ≥ 1, not [{string.Join(", ", HiddenSizes ?? [])}].");
+        if (InputSize < 1 || InputSize > MaxInputSize) throw new ArgumentException($"The input size must be between 1 and {MaxInputSize}, not {InputSize}.");
+        if (LatentSize < 1 || LatentSize > MaxLatentSize) throw new ArgumentException($"The latent size must be between 1 and {MaxLatentSize}, not {LatentSize}.");
+        if (HiddenSizes is null || HiddenSizes.Length > MaxHiddenLayers || HiddenSizes.Any(h => h < 1 || h > MaxWidth))
+            throw new ArgumentException($"There must be at most {MaxHiddenLayers} hidden layers, each 1 to {MaxWidth} wide, not [{string.Join(", ", HiddenSizes ?? [])}].");
+        if (!Enum.IsDefined(Activation) || !Enum.IsDefined(Likelihood) || !Enum.IsDefined(Initialization))
+            throw new ArgumentException($"Unknown activation, likelihood or initialisation ({Activation}, {Likelihood}, {Initialization}).");
         if (!(GaussianVariance > 0) || double.IsInfinity(GaussianVariance)) throw new ArgumentException($"The Gaussian variance must be finite and > 0, not {GaussianVariance}.");
         if (!(Beta >= 0) || double.IsInfinity(Beta)) throw new ArgumentException($"Beta must be finite and ≥ 0, not {Beta}.");
     }

@@ -21,9 +21,17 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TestLoss, 
     /// <summary>Parses a <see cref="ToCsv"/> row.</summary>
     public static EpochMetrics FromCsv(string line)
     {
+        ArgumentNullException.ThrowIfNull(line);
+        string shown = line.Length > 80 ? line[..80] + "…" : line;
         var parts = line.Split(',');
-        if (parts.Length != 6) throw new FormatException($"A metrics row needs 6 fields, got {parts.Length}: '{line}'.");
-        double D(int i) => double.Parse(parts[i], System.Globalization.CultureInfo.InvariantCulture);
-        return new EpochMetrics(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), D(1), D(2), D(3), D(4), D(5));
+        if (parts.Length != 6) throw new FormatException($"a metrics row needs 6 fields, got {parts.Length}: '{shown}'");
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (!int.TryParse(parts[0], System.Globalization.NumberStyles.None, culture, out int epoch) || epoch < 1)
+            throw new FormatException($"the epoch '{(parts[0].Length > 20 ? parts[0][..20] + "…" : parts[0])}' is not a whole number from 1 to {int.MaxValue}");
+        var values = new double[5];
+        for (int i = 0; i < 5; i++)
+            if (!double.TryParse(parts[i + 1], System.Globalization.NumberStyles.Float, culture, out values[i]))
+                throw new FormatException($"field {i + 2} of the row of epoch {epoch} is not a number: '{shown}'");
+        return new EpochMetrics(epoch, values[0], values[1], values[2], values[3], values[4]);
     }
 }

@@ -47,4 +47,35 @@ public sealed record TrainOptions
     public int? Threads { get; init; }
     /// <summary>Use only the first N training and test images (quick runs), or all when null.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of its range (the command line's ranges).</summary>
+    public void Validate()
+    {
+        static void Range(string name, double value, double min, double max, bool exclusiveMin = false)
+        {
+            if (!double.IsFinite(value) || value < min || value > max || (exclusiveMin && value == min))
+                throw new ArgumentException($"{name} must be {(exclusiveMin ? "> " : "≥ ")}{min.ToString(System.Globalization.CultureInfo.InvariantCulture)} and ≤ {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+        if (string.IsNullOrEmpty(Data)) throw new ArgumentException("The data set is not named.");
+        if (string.IsNullOrEmpty(Device)) throw new ArgumentException("The device is not named.");
+        Range("epochs", Epochs, 0, 100_000);
+        Range("batch_size", BatchSize, 1, 1 << 16);
+        if (!TrainingOptimizer.Names.Contains(Optimizer)) throw new ArgumentException($"optimizer must be one of {string.Join(", ", TrainingOptimizer.Names)}, not '{Optimizer}'.");
+        if (!TrainingOptimizer.Schedules.Contains(Schedule)) throw new ArgumentException($"schedule must be one of {string.Join(", ", TrainingOptimizer.Schedules)}, not '{Schedule}'.");
+        Range("learning_rate", LearningRate, 0, 10, exclusiveMin: true);
+        if (WeightDecay is double decay) Range("weight_decay", decay, 0, 10);
+        Range("beta1", Beta1, 0, 0.999999);
+        Range("beta2", Beta2, 0, 0.999999);
+        Range("epsilon", Epsilon, 0, 1);
+        Range("momentum", Momentum, 0, 0.999999);
+        Range("dampening", Dampening, 0, 1);
+        if (Nesterov && (Momentum <= 0 || Dampening != 0)) throw new ArgumentException("nesterov needs a momentum > 0 and no dampening.");
+        Range("warmup_steps", WarmupSteps, 0, int.MaxValue);
+        Range("step_size", StepSize, 1, int.MaxValue);
+        Range("gamma", Gamma, 0, 1);
+        Range("minimum_learning_rate", MinimumLearningRate, 0, 10);
+        if (ClipNorm is double clip) Range("clip_norm", clip, 0, 1e12, exclusiveMin: true);
+        if (Threads is int threads) Range("threads", threads, 1, 4096);
+        if (Limit is int limit) Range("limit", limit, 1, int.MaxValue);
+    }
 }

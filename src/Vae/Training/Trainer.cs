@@ -40,6 +40,9 @@ public sealed class Trainer : IDisposable
     // The recorded forward pass per batch size (the full size, and the smaller last batch of an epoch), replayed
     // every step so that training allocates nothing in the steady state.
     private readonly Dictionary<int, ElboGraph<float>> _graphs = [];
+    // The unfinished epoch: the losses summed and seconds spent before the last interruption.
+    private double _partialLossSum;
+    private double _partialSeconds;
 
     /// <summary>Creates a model with fresh weights and the optimizer <paramref name="options"/> name, with zeroed state.</summary>
     public Trainer(VaeOptions modelOptions, TrainOptions options, DataSplit data, Device device) : this(modelOptions, options, data, device, createOptimizer: null)
@@ -97,28 +100,48 @@ public sealed class Trainer : IDisposable
     {
         var info = Checkpoint.ReadInfo(folder);
         if (!SameArchitecture(info.Model, Model.Options))
-            throw new CheckpointException(Path.Combine(folder, Checkpoint.ConfigFile), "its architecture differs from the requested one");
+            throw new CheckpointException(Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.ConfigFile), "its architecture differs from the requested one");
         var weights = Checkpoint.ReadWeights(folder, info);
         var state = Checkpoint.ReadOptimizer(folder, info);
         var metrics = Checkpoint.ReadMetrics(folder);
         if (metrics.Count != info.Epoch)
-            throw new CheckpointException(Path.Combine(folder, Checkpoint.MetricsFile), $"it has {metrics.Count} epochs but config.json says {info.Epoch}");
-        Checkpoint.Fit(() => Model.CheckStateDict(weights), Path.Combine(folder, Checkpoint.ModelFile));
-        Checkpoint.Fit(() => Optimizer.CheckStateDict(state), Path.Combine(folder, Checkpoint.OptimizerFile));
+            throw new CheckpointException(Path.Combine(CheckpointStore.Resolve(folder), Checkpoint.MetricsFile), $"it has {metrics.Count} epochs but config.json says {info.Epoch}");
+        string set = CheckpointStore.Resolve(folder);
+        Checkpoint.Fit(() => Model.CheckStateDict(weights), Path.Combine(set, Checkpoint.ModelFile));
+        Checkpoint.Fit(() => Optimizer.CheckStateDict(state), Path.Combine(set, Checkpoint.OptimizerFile));
+        if (info.BatchesDone > 0 && (long)info.BatchesDone * Options.BatchSize >= Data.Train.Count)
+            throw new CheckpointException(Path.Combine(set, Checkpoint.ConfigFile),
+                $"it stopped after batch {info.BatchesDone} of epoch {info.Epoch + 1}, beyond an epoch of {Data.Train.Count} images in batches of {Options.BatchSize} (were --limit or --batch changed?)");
         Model.LoadStateDict(weights);
         Optimizer.LoadStateDict(state);
         History.Clear();
         History.AddRange(metrics);
+        (BatchesDone, _partialLossSum, _partialSeconds) = info.Interrupted ? (info.BatchesDone, info.PartialLossSum, info.PartialSeconds) : (0, 0, 0);
     }
 
     private static bool SameArchitecture(VaeOptions a, VaeOptions b) =>
         a.InputSize == b.InputSize && a.LatentSize == b.LatentSize && a.HiddenSizes.SequenceEqual(b.HiddenSizes)
         && a.Activation == b.Activation && a.Likelihood == b.Likelihood && a.GaussianVariance == b.GaussianVariance && a.Beta == b.Beta;
 
-    /// <summary>Writes the model, optimizer, configuration and metrics to <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Writes the model, optimizer, configuration, metrics and — between epochs or mid-epoch — the position in the
+    /// epoch to <paramref name="folder"/>, as one set switched in atomically. Refuses (with
+    /// <see cref="NonFiniteLossException"/>, before writing anything) parameters that hold a NaN or an infinity, so a
+    /// good checkpoint is never replaced by a broken one.
+    /// </summary>
     public void SaveCheckpoint(string folder, bool interrupted = false)
     {
-        var info = new CheckpointInfo { Model = Model.Options, Training = Options, Epoch = EpochsCompleted, Step = Optimizer.StepCount, Interrupted = interrupted };
+        foreach (var (name, parameter) in Model.NamedParameters())
+        {
+            var values = parameter.Value.ToArray();
+            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+            if (bad >= 0) throw new NonFiniteLossException($"parameter {name}", EpochsCompleted + 1, Optimizer.StepCount, values[bad], Model.Options, Optimizer.LearningRate);
+        }
+        var info = new CheckpointInfo
+        {
+            Model = Model.Options, Training = Options, Epoch = EpochsCompleted, Step = Optimizer.StepCount, Interrupted = interrupted || BatchesDone > 0,
+            BatchesDone = BatchesDone, PartialLossSum = _partialLossSum, PartialSeconds = _partialSeconds,
+        };
         Checkpoint.Save(folder, Model, Optimizer, info, History);
     }
 
@@ -133,30 +156,41 @@ public sealed class Trainer : IDisposable
         var train = Data.Train;
         int[] order = ShuffledOrder(train.Count, epoch);
         int batchSize = Options.BatchSize;
-        double lossSum = 0;
+        // An epoch interrupted by a saved checkpoint continues at the batch it reached, with the same order, the same
+        // noise (its offset is the step count) and the losses summed so far: the run goes on as if never stopped.
         var clock = Stopwatch.StartNew();
-        for (int start = 0; start < train.Count; start += batchSize)
+        for (int start = BatchesDone * batchSize; start < train.Count; start += batchSize)
         {
-            if (cancellation.IsCancellationRequested) return null;
+            if (cancellation.IsCancellationRequested)
+            {
+                _partialSeconds += clock.Elapsed.TotalSeconds;
+                return null;
+            }
             int rows = Math.Min(batchSize, train.Count - start);
-            // −ELBO of the batch with ε from the training noise stream at this step's offset, its gradients, one Adam step.
+            // −ELBO of the batch with ε from the training noise stream at this step's offset, its gradients, one step.
             var terms = NegativeElbo(train, order, start, rows, _trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep);
             double loss = terms.Loss.Value.Item();
-            if (!double.IsFinite(loss)) throw new NonFiniteLossException(epoch, Optimizer.StepCount + 1, loss);
-            lossSum += loss;
+            if (!double.IsFinite(loss)) throw new NonFiniteLossException("training", epoch, Optimizer.StepCount + 1, loss, Model.Options, Optimizer.LearningRate);
             terms.Loss.Backward();
             if (Options.ClipNorm is double maxNorm) Optimizer.ClipGradientNorm(maxNorm);
             Optimizer.Step();
             Model.ZeroGradients();
+            _partialLossSum += loss;
+            BatchesDone++;
             progress?.StepCompleted(Optimizer.StepCount, loss / rows);
             progress?.Report(epoch, start + rows, train.Count, clock.Elapsed);
         }
-        double seconds = clock.Elapsed.TotalSeconds;
+        double seconds = _partialSeconds + clock.Elapsed.TotalSeconds;
         var (testLoss, reconstruction, kl) = Evaluate(Data.Test);
-        var metrics = new EpochMetrics(epoch, lossSum / train.Count, testLoss, reconstruction, kl, seconds);
+        if (!double.IsFinite(testLoss)) throw new NonFiniteLossException("test", epoch, Optimizer.StepCount, testLoss, Model.Options, Optimizer.LearningRate);
+        var metrics = new EpochMetrics(epoch, _partialLossSum / train.Count, testLoss, reconstruction, kl, seconds);
         History.Add(metrics);
+        (BatchesDone, _partialLossSum, _partialSeconds) = (0, 0, 0);
         return metrics;
     }
+
+    /// <summary>The batches of the current, unfinished epoch already taken (0 between epochs).</summary>
+    public int BatchesDone { get; private set; }
 
     /// <summary>
     /// The mean negative ELBO, reconstruction and KL per example over <paramref name="set"/>, with ε from the fixed

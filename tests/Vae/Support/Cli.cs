@@ -1,3 +1,4 @@
+using ScratchVae.Vae.Checkpoints;
 using ScratchVae.Vae;
 
 namespace ScratchVae.Tests.Vae.Support;
@@ -68,9 +69,20 @@ public sealed class TemporaryFolder : IDisposable
 /// <summary>Snapshots of a folder's files, to prove that a failed command changed nothing.</summary>
 public static class FolderContents
 {
-    /// <summary>File name → bytes of every file in <paramref name="folder"/>.</summary>
-    public static Dictionary<string, byte[]> Read(string folder) =>
-        Directory.GetFiles(folder).ToDictionary(path => System.IO.Path.GetFileName(path), File.ReadAllBytes);
+    /// <summary>
+    /// File name → bytes of every file in <paramref name="folder"/> and in the checkpoint set it points to (the empty
+    /// lock file, which any trainer creates to take the folder, is not part of what is saved; a link is its target's name).
+    /// </summary>
+    public static Dictionary<string, byte[]> Read(string folder)
+    {
+        var files = Directory.GetFiles(folder).Where(path => System.IO.Path.GetFileName(path) != TrainingLock.LockFile)
+            .ToDictionary(path => System.IO.Path.GetFileName(path),
+                path => new FileInfo(path).LinkTarget is { } target ? System.Text.Encoding.UTF8.GetBytes("link to " + target) : File.ReadAllBytes(path));
+        string set = CheckpointStore.Resolve(folder);
+        if (set != folder)
+            foreach (string path in Directory.GetFiles(set)) files["set/" + System.IO.Path.GetFileName(path)] = File.ReadAllBytes(path);
+        return files;
+    }
 
     /// <summary>Asserts that <paramref name="folder"/> holds exactly the files and bytes of <paramref name="before"/>.</summary>
     public static void AssertUnchanged(string folder, Dictionary<string, byte[]> before, string because)
