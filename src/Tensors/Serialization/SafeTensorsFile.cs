@@ -17,7 +17,16 @@ public static class SafeTensorsFile
 
     /// <summary>Writes the tensors (in the given order) and metadata atomically to <paramref name="path"/>.</summary>
     public static void Write(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        => AtomicFile.Write(path, stream => Write(stream, tensors, metadata, path));
+
+    /// <summary>Writes the tensors (in the given order) and metadata to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        => Write(stream, tensors, metadata, "stream");
+
+    private static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata, string path)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(tensors);
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
         {
@@ -45,7 +54,6 @@ public static class SafeTensorsFile
         byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
         // Pad the header with spaces to a multiple of 8 bytes so the data is aligned (allowed by the format).
         int padded = (json.Length + 7) / 8 * 8;
-        AtomicFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
@@ -69,7 +77,7 @@ public static class SafeTensorsFile
                     }
                 }
             }
-        });
+        }
     }
 
     /// <summary>Reads and validates a safetensors file.</summary>

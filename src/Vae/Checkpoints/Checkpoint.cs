@@ -80,15 +80,18 @@ public static class Checkpoint
         var state = optimizer.StateDict();
         Stamp(state, info);
         string csv = EpochMetrics.CsvHeader + "\n" + string.Concat(metrics.Select(m => m.ToCsv() + "\n"));
-        string config = JsonSerializer.Serialize(info, Json);
+        byte[] config = Serialize(info);
         CheckpointStore.Save(folder, info.Step, set =>
         {
             weights.Save(Path.Combine(set, ModelFile));
             state.Save(Path.Combine(set, OptimizerFile));
             AtomicFile.WriteText(Path.Combine(set, MetricsFile), csv);
-            AtomicFile.WriteText(Path.Combine(set, ConfigFile), config);
+            AtomicFile.Write(Path.Combine(set, ConfigFile), stream => stream.Write(config));
         });
     }
+
+    /// <summary>config.json's bytes for <paramref name="info"/> (indented UTF-8 JSON, snake_case names, enums by name).</summary>
+    public static byte[] Serialize(CheckpointInfo info) => JsonSerializer.SerializeToUtf8Bytes(info, Json);
 
     // Both tensor files carry the step and epoch they belong to, which config.json must match on load.
     private static void Stamp(StateDict state, CheckpointInfo info)
@@ -107,14 +110,21 @@ public static class Checkpoint
         if (!Directory.Exists(folder)) throw new CheckpointException(folder, "no such checkpoint folder");
         string path = Path.Combine(CheckpointStore.Resolve(folder), ConfigFile);
         if (!File.Exists(path)) throw new CheckpointException(path, "missing (is this a folder written by scratchvae train?)");
+        return ParseInfo(ReadBounded(path, MaxConfigBytes), path);
+    }
+
+    /// <summary>Parses and validates config.json bytes; <paramref name="path"/> names the file in messages.</summary>
+    public static CheckpointInfo ParseInfo(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length > MaxConfigBytes) throw new CheckpointException(path, $"it is larger than {MaxConfigBytes} bytes, which no configuration is");
         try
         {
-            byte[] bytes = ReadBounded(path, MaxConfigBytes);
             var info = JsonSerializer.Deserialize<CheckpointInfo>(bytes, Json) ?? throw new CheckpointException(path, "empty");
             info.Validate();
             return info;
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new CheckpointException(path, $"not a valid configuration ({exception.Message.Split('\n')[0]})");
         }
@@ -195,17 +205,24 @@ public static class Checkpoint
     {
         string path = Path.Combine(CheckpointStore.Resolve(folder), MetricsFile);
         if (!File.Exists(path)) return [];
+        return ParseMetrics(ReadBounded(path, MaxMetricsBytes), path);
+    }
+
+    /// <summary>Parses metrics.csv bytes: the header, then rows for epochs 1, 2, … in order; <paramref name="path"/> names the file in messages.</summary>
+    public static List<EpochMetrics> ParseMetrics(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         string text;
         try
         {
-            text = new System.Text.UTF8Encoding(false, true).GetString(ReadBounded(path, MaxMetricsBytes));
+            text = new System.Text.UTF8Encoding(false, true).GetString(bytes);
         }
         catch (System.Text.DecoderFallbackException)
         {
             throw new CheckpointException(path, "it is not UTF-8 text");
         }
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        if (lines.Count == 0 || lines[0] != EpochMetrics.CsvHeader)
+        if (lines[0] != EpochMetrics.CsvHeader)
             throw new CheckpointException(path, $"the first line must be the header '{EpochMetrics.CsvHeader}'");
         var metrics = new List<EpochMetrics>();
         try

@@ -59,7 +59,7 @@ public static class IdxReader
             if (stream.CanSeek) CheckLength(dimensions, count, remaining!.Value, name);
             // Only a length the file system reports for the bytes really there may size the array at once; a gzip
             // trailer's length is a claim of the file's own, so decompressed data grows the array as it arrives.
-            byte[] data = stream.CanSeek && remaining == count ? new byte[count] : new byte[Math.Min(count, 1 << 20)];
+            byte[] data = stream.CanSeek && remaining == count ? new byte[count] : new byte[Math.Min(count, 1 << 16)];
             long available = 0;
             while (true)
             {

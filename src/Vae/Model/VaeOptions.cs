@@ -73,6 +73,7 @@ public sealed record VaeOptions
     public const int MaxInputSize = 1 << 24, MaxWidth = 1 << 16, MaxLatentSize = 1 << 12, MaxHiddenLayers = 64;
 
     /// <summary>The number of weights and biases: Σ over the layers of (in + 1) · out, in 64 bits.</summary>
+    [JsonIgnore]
     public long ParameterCount
     {
         get
