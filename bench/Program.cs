@@ -14,6 +14,8 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
         [typeof(ElementwiseBenchmarks)], QuickElementwise.Run),
     ("gemm-plans", "one host GEMM shape cut up several ways, the plans alternating in one process (--shape S --plans model,grid:RxC,columns:W,shared --cache warm|l3 --rounds R)",
         [], PlanComparison.Run),
+    ("fuzz", "every file reader against mutated inputs (--count 1000000 per reader --seed S --readers idx,idx-gzip,safetensors,config.json,metrics.csv)",
+        [], ScratchVae.Bench.Fuzz.FuzzCommand.Run),
     ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
 };
 
