@@ -167,6 +167,43 @@ internal sealed class TimingBackend(IBackend inner) : IBackend
     }
 
     /// <inheritdoc />
+    public void Conv2d<T>(ConvolutionGeometry geometry, DeviceBuffer<T> input, DeviceBuffer<T> weight, DeviceBuffer<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.Conv2d(geometry, input, weight, output);
+        End(t, $"Conv2d {geometry}", Size<T>() * ((double)geometry.InputLength + geometry.WeightLength + geometry.OutputLength), 2.0 * geometry.MultiplyAdds);
+    }
+
+    public void Conv2dBackwardInput<T>(ConvolutionGeometry geometry, DeviceBuffer<T> outputGradient, DeviceBuffer<T> weight, DeviceBuffer<T> inputGradient, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.Conv2dBackwardInput(geometry, outputGradient, weight, inputGradient, accumulate);
+        End(t, $"Conv2dBackwardInput {geometry}{(accumulate ? " +=" : "")}", Size<T>() * ((double)geometry.InputLength + geometry.WeightLength + geometry.OutputLength), 2.0 * geometry.MultiplyAdds);
+    }
+
+    public void Conv2dBackwardWeight<T>(ConvolutionGeometry geometry, DeviceBuffer<T> input, DeviceBuffer<T> outputGradient, DeviceBuffer<T> weightGradient, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.Conv2dBackwardWeight(geometry, input, outputGradient, weightGradient, accumulate);
+        End(t, $"Conv2dBackwardWeight {geometry}{(accumulate ? " +=" : "")}", Size<T>() * ((double)geometry.InputLength + geometry.WeightLength + geometry.OutputLength), 2.0 * geometry.MultiplyAdds);
+    }
+
+    public void AddChannelBias<T>(DeviceBuffer<T> x, DeviceBuffer<T> bias, int batch, int channels, int pixels) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.AddChannelBias(x, bias, batch, channels, pixels);
+        End(t, $"AddChannelBias {batch}×{channels}×{pixels}", Size<T>() * 2.0 * batch * channels * pixels);
+    }
+
+    public void SumPerChannel<T>(DeviceBuffer<T> x, int batch, int channels, int pixels, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = Begin();
+        inner.SumPerChannel(x, batch, channels, pixels, y, accumulate);
+        End(t, $"SumPerChannel {batch}×{channels}×{pixels}{(accumulate ? " +=" : "")}", Size<T>() * (double)batch * channels * pixels);
+    }
+
     public void SumOfSquares<T>(DeviceBuffer<T> x, int length, DeviceBuffer<T> y, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var t = Begin();

@@ -38,6 +38,17 @@ public static class ArgumentChecks
         return (int)product;
     }
 
+    /// <summary>Checks a per-channel layout x [N, C, S] (every size ≥ 0, C ≥ 1 when there are pixels) and returns N·C·S.</summary>
+    public static int ChannelLayout(string primitive, int batch, int channels, int pixels)
+    {
+        Size(primitive, "batch", batch);
+        Size(primitive, "channels", channels);
+        Size(primitive, "pixels", pixels);
+        long product = (long)batch * channels * pixels;
+        if (product > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), product, $"{primitive}: {batch} × {channels} × {pixels} elements exceed the largest buffer ({int.MaxValue}).");
+        return (int)product;
+    }
+
     /// <summary>The number of elements operand b needs for a rows × columns binary map under <paramref name="broadcast"/>.</summary>
     public static int BroadcastLength(Broadcast broadcast, int rows, int columns) => broadcast switch
     {

@@ -41,6 +41,43 @@ public interface IBackend : IDisposable
     void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, DeviceBuffer<T> a, DeviceBuffer<T> b, T beta, DeviceBuffer<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    // ---- 2-D convolution over NCHW tensors (see ConvolutionGeometry for the shape legend) ---------------
+
+    /// <summary>
+    /// y[n, o, p, q] = Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, p·SH − PadH + i, q·SW − PadW + j], where x outside the image
+    /// reads as 0 (PyTorch's F.conv2d without bias; add it with <see cref="AddChannelBias{T}"/>). x [N, C, H, W],
+    /// w [O, C, KH, KW], y [N, O, P, Q]; y is overwritten.
+    /// </summary>
+    void Conv2d<T>(ConvolutionGeometry geometry, DeviceBuffer<T> input, DeviceBuffer<T> weight, DeviceBuffer<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The gradient of <see cref="Conv2d{T}"/> with respect to its input: dx[n, c, h, w] (+)= Σ over every (o, i, j, p, q)
+    /// with h = p·SH − PadH + i and w = q·SW − PadW + j of w[o, c, i, j] · dy[n, o, p, q]. The same sum is the forward pass
+    /// of a transposed convolution (F.conv_transpose2d) whose weight [in = O, out = C, KH, KW] is w.
+    /// Overwrites dx, or adds into it when <paramref name="accumulate"/>.
+    /// </summary>
+    void Conv2dBackwardInput<T>(ConvolutionGeometry geometry, DeviceBuffer<T> outputGradient, DeviceBuffer<T> weight, DeviceBuffer<T> inputGradient, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The gradient of <see cref="Conv2d{T}"/> with respect to its weight: dw[o, c, i, j] (+)= Σ_n Σ_p Σ_q
+    /// dy[n, o, p, q] · x[n, c, p·SH − PadH + i, q·SW − PadW + j] (x outside the image is 0), in a fixed order.
+    /// Overwrites dw, or adds into it when <paramref name="accumulate"/>.
+    /// </summary>
+    void Conv2dBackwardWeight<T>(ConvolutionGeometry geometry, DeviceBuffer<T> input, DeviceBuffer<T> outputGradient, DeviceBuffer<T> weightGradient, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>A per-channel bias in place: x[n, c, s] += bias[c] over x [N, C, S] (S = the pixels of a channel).</summary>
+    void AddChannelBias<T>(DeviceBuffer<T> x, DeviceBuffer<T> bias, int batch, int channels, int pixels)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The per-channel sum, a convolution's bias gradient: y[c] (+)= Σ_n Σ_s x[n, c, s] over x [N, C, S], in a fixed order.
+    /// </summary>
+    void SumPerChannel<T>(DeviceBuffer<T> x, int batch, int channels, int pixels, DeviceBuffer<T> y, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
     // ---- elementwise maps -----------------------------------------------------------------------
 
     /// <summary>y[i] = f(x[i]) for i &lt; length. y may be x.</summary>
