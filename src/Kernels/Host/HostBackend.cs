@@ -172,6 +172,7 @@ public sealed unsafe partial class HostBackend : IBackend
         if (_disposed) return;
         _disposed = true;
         _pool.Dispose();
+        _convolutionScratch.Dispose();
     }
 
     // ---- helpers shared by the primitives -------------------------------------------------------
