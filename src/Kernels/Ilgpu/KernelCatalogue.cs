@@ -55,6 +55,17 @@ public static class KernelCatalogue
     /// <summary><see cref="GemmKernels.SumSplits{T}"/>.</summary>
     public static readonly KernelDefinition GemmSumSplits = new(typeof(GemmKernels), nameof(GemmKernels.SumSplits), false);
 
+    /// <summary><see cref="ConvolutionKernels.Conv2d{T}"/>.</summary>
+    public static readonly KernelDefinition Conv2d = new(typeof(ConvolutionKernels), nameof(ConvolutionKernels.Conv2d), false);
+    /// <summary><see cref="ConvolutionKernels.Conv2dBackwardInput{T}"/>.</summary>
+    public static readonly KernelDefinition Conv2dBackwardInput = new(typeof(ConvolutionKernels), nameof(ConvolutionKernels.Conv2dBackwardInput), false);
+    /// <summary><see cref="ConvolutionKernels.Conv2dBackwardWeight{T}"/>.</summary>
+    public static readonly KernelDefinition Conv2dBackwardWeight = new(typeof(ConvolutionKernels), nameof(ConvolutionKernels.Conv2dBackwardWeight), false);
+    /// <summary><see cref="ConvolutionKernels.AddChannelBias{T}"/>.</summary>
+    public static readonly KernelDefinition AddChannelBias = new(typeof(ConvolutionKernels), nameof(ConvolutionKernels.AddChannelBias), false);
+    /// <summary><see cref="ConvolutionKernels.SumPerChannel{T}"/>.</summary>
+    public static readonly KernelDefinition SumPerChannel = new(typeof(ConvolutionKernels), nameof(ConvolutionKernels.SumPerChannel), false);
+
     /// <summary>All kernel definitions, in declaration order.</summary>
     public static IReadOnlyList<KernelDefinition> All { get; } =
         typeof(KernelCatalogue).GetFields(BindingFlags.Public | BindingFlags.Static)
