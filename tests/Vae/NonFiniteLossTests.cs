@@ -57,7 +57,7 @@ public class SafeSaveTests
         using var folder = new TemporaryFolder();
         using var trainer = Trained(folder);
         var saved = FolderContents.Read(folder.Path);
-        var weight = trainer.Model.Decoder.Out.Bias!;
+        var weight = ((MlpDecoder<float>)trainer.Model.Decoder).Out.Bias!;
         var values = weight.Value.ToArray();
         values[5] = float.PositiveInfinity;
         weight.Device.Backend.Upload<float>(values, weight.Value.Buffer);

@@ -36,7 +36,7 @@ public static class EvalCommand
         using var trainer = new Trainer(info.Model, training, data, device);
         Checkpoint.Fit(() => trainer.Model.LoadStateDict(weights), Path.Combine(folder, Checkpoint.ModelFile));
         var model = info.Model;
-        Console.WriteLine($"checkpoint {folder}: epoch {info.Epoch}, step {info.Step}; model {model.InputSize}-{string.Join("-", model.HiddenSizes)}-{model.LatentSize} " +
+        Console.WriteLine($"checkpoint {folder}: epoch {info.Epoch}, step {info.Step}; model {model.Describe()} " +
                           $"{model.Likelihood.ToString().ToLowerInvariant()}; device {device.Name}; data {data.Name}: {data.Test.Count} test images");
         var (loss, reconstruction, kl) = trainer.Evaluate(data.Test);
         Console.WriteLine(FormattableString.Invariant($"test_loss {loss:F4}"));

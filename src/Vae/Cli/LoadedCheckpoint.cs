@@ -51,7 +51,7 @@ public sealed class LoadedCheckpoint : IDisposable
     {
         var model = Info.Model;
         return $"checkpoint {Folder}: epoch {Info.Epoch}, step {Info.Step}{(Info.Interrupted ? " (interrupted)" : "")}; " +
-               $"model {model.InputSize}-{string.Join("-", model.HiddenSizes)}-{model.LatentSize} {model.Activation.ToString().ToLowerInvariant()} " +
+               $"model {model.Describe()} {model.Activation.ToString().ToLowerInvariant()} " +
                $"{model.Likelihood.ToString().ToLowerInvariant()}; device {Model.Device.Name}";
     }
 

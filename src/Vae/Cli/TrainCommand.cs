@@ -13,7 +13,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class TrainCommand
 {
-    private static readonly string[] Valued = ["data", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
+    private static readonly string[] Valued = ["data", "architecture", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
         "activation", "init", "optimizer", "weight-decay", "beta1", "beta2", "eps", "momentum", "dampening", "schedule", "warmup",
         "step-size", "gamma", "min-lr", "clip-norm", "device", "seed", "threads", "out", "limit", "log-steps"];
     private static readonly string[] Switches = ["resume", "no-images", "nesterov"];
@@ -53,13 +53,13 @@ public static class TrainCommand
             var saved = info.Model;
             var differing = new (string Flag, bool Differs)[]
             {
-                ("hidden", !model.HiddenSizes.SequenceEqual(saved.HiddenSizes)), ("latent", model.LatentSize != saved.LatentSize),
+                ("architecture", model.Architecture != saved.Architecture), ("hidden", !model.HiddenSizes.SequenceEqual(saved.HiddenSizes)), ("latent", model.LatentSize != saved.LatentSize),
                 ("likelihood", model.Likelihood != saved.Likelihood), ("variance", model.GaussianVariance != saved.GaussianVariance),
                 ("beta", model.Beta != saved.Beta), ("activation", model.Activation != saved.Activation), ("init", model.Initialization != saved.Initialization),
             }.Where(f => f.Differs && flags.Has(f.Flag)).Select(f => "--" + f.Flag).ToList();
             if (differing.Count > 0)
                 throw new UsageException($"train --resume: {string.Join(", ", differing)} contradict{(differing.Count == 1 ? "s" : "")} the architecture of the checkpoint in {output} " +
-                    $"({saved.InputSize}-{string.Join("-", saved.HiddenSizes)}-{saved.LatentSize} {saved.Activation} {saved.Likelihood}, beta {saved.Beta}); drop them or train into a new --out folder.");
+                    $"({saved.Describe()} {saved.Activation} {saved.Likelihood}, beta {saved.Beta}); drop them or train into a new --out folder.");
             // The training settings are the checkpoint's too, unless a flag changes them (a lower --lr to fine-tune, say);
             // only a change that the saved optimizer state cannot follow is refused.
             var run = info.Training;
@@ -93,6 +93,7 @@ public static class TrainCommand
                 ClipNorm = flags.Has("clip-norm") ? training.ClipNorm : run.ClipNorm,
             };
         }
+        CheckArchitecture("train", model);
         TrainingMemory.Check(model, training.BatchSize, data, device);
         using var trainer = new Trainer(model, training, data, device);
         if (resume)
@@ -102,7 +103,7 @@ public static class TrainCommand
                               (trainer.BatchesDone > 0 ? $" and {trainer.BatchesDone} batches of epoch {trainer.EpochsCompleted + 1}" : "") + $" (step {trainer.Optimizer.StepCount})");
         }
         Console.WriteLine($"device {device.Name} ({device.Description}); data {data.Name}: {data.Train.Count} train, {data.Test.Count} test; " +
-                          $"model {model.InputSize}-{string.Join("-", model.HiddenSizes)}-{model.LatentSize} {model.Activation.ToString().ToLowerInvariant()} {model.Likelihood.ToString().ToLowerInvariant()}");
+                          $"model {model.Describe()} {model.Activation.ToString().ToLowerInvariant()} {model.Likelihood.ToString().ToLowerInvariant()}");
 
         using var signals = new TrainingSignals();
         var progress = new ConsoleProgress(training.Epochs, logSteps);
@@ -203,6 +204,7 @@ public static class TrainCommand
     {
         return new VaeOptions
         {
+            Architecture = flags.Choice("architecture", "mlp", "mlp", "conv") == "conv" ? Architecture.Conv : Architecture.Mlp,
             HiddenSizes = HiddenSizes(flags, "hidden", [400]),
             LatentSize = flags.Int("latent", 20, 1, 1 << 12),
             Likelihood = flags.Choice("likelihood", "bernoulli", "bernoulli", "gaussian") == "gaussian" ? Likelihood.Gaussian : Likelihood.Bernoulli,
@@ -211,6 +213,16 @@ public static class TrainCommand
             Activation = flags.Choice("activation", "relu", "relu", "tanh", "elu") switch { "tanh" => Activation.Tanh, "elu" => Activation.Elu, _ => Activation.Relu },
             Initialization = flags.Choice("init", "pytorch", "pytorch", "xavier", "kaiming") switch { "xavier" => Initialization.Xavier, "kaiming" => Initialization.Kaiming, _ => Initialization.PyTorch },
         };
+    }
+
+    /// <summary>Refuses a convolutional model whose images or hidden layers do not fit the fixed architecture, naming the flag.</summary>
+    public static void CheckArchitecture(string verb, VaeOptions model)
+    {
+        if (model.Architecture != Architecture.Conv) return;
+        if (model.ImageSide < 4 || model.ImageSide % 4 != 0)
+            throw new UsageException($"{verb}: --architecture conv needs square images whose side is a multiple of 4 (28 × 28), not {model.InputSize} pixels.");
+        if (model.HiddenSizes.Length != 1)
+            throw new UsageException($"{verb}: --architecture conv has one hidden linear layer, so --hidden takes one width (e.g. 400), not {string.Join(",", model.HiddenSizes)}.");
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public static class TrainingMemory
         ArgumentNullException.ThrowIfNull(model);
         long parameters = model.ParameterCount * sizeof(float) * 4;
         long units = 2L * model.InputSize + 2L * model.HiddenSizes.Sum(h => (long)h) + 6L * model.LatentSize;
+        // Convolutional: the feature maps 32 × (S/2)² = 8S² and 64 × (S/4)² = 4S² in the encoder and again in the decoder,
+        // the flattened features, and the host's unfolded patches (about 32 S² values per example at the widest layer).
+        if (model.Architecture == Architecture.Conv) units += 2L * (12L * model.InputSize + model.ConvFeatures) + 32L * model.InputSize / 6;
         long activations = 2 * 6 * units * batch * sizeof(float);
         return (parameters, activations);
     }
@@ -29,7 +32,8 @@ public static class TrainingMemory
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
-        int widest = Math.Max(model.InputSize, Math.Max(model.LatentSize, model.HiddenSizes.DefaultIfEmpty(0).Max()));
+        long widest = Math.Max(model.InputSize, Math.Max(model.LatentSize, model.HiddenSizes.DefaultIfEmpty(0).Max()));
+        if (model.Architecture == Architecture.Conv) widest = 8L * model.InputSize; // the first feature map, 32 × (S/2)²
         if ((long)batch * widest > int.MaxValue)
             throw new UsageException($"train: a batch of {batch} by a layer {widest} wide is {(long)batch * widest:N0} values, more than one tensor can hold ({int.MaxValue:N0}); use a smaller --batch or narrower --hidden.");
         var (parameters, activations) = Estimate(model, batch);

@@ -91,13 +91,15 @@ public static class InitializationDemo
         ArgumentNullException.ThrowIfNull(model);
         if (model.Options.Activation != Activation.Relu)
             throw new ArgumentException($"Dead units are a ReLU notion; the model uses {model.Options.Activation}.", nameof(model));
+        if (model.Encoder is not MlpEncoder<float> encoderLayers || model.Decoder is not MlpDecoder<float> decoderLayers)
+            throw new ArgumentException($"Dead units are counted in fully connected layers; the model is {model.Options.Describe()}.", nameof(model));
         using var scope = Tape.NoGrad();
         int layers = model.Options.HiddenSizes.Length;
         int dead = 0, total = 0;
         var h = Var<float>.Constant(probe);
         for (int i = 0; i < layers; i++)
         {
-            h = model.Encoder.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
+            h = encoderLayers.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }
@@ -107,7 +109,7 @@ public static class InitializationDemo
         h = mu;
         for (int i = 0; i < layers; i++)
         {
-            h = model.Decoder.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
+            h = decoderLayers.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }

@@ -16,9 +16,9 @@ public sealed record ElboTerms<T>(Var<T> Loss, Var<T> Reconstruction, Var<T> Kl)
 
 /// <summary>
 /// The VAE as a module: the encoder q(z|x), the reparameterization, the decoder p(x|z) and the negative ELBO, built
-/// from the engine's layers. Its parameters are named and laid out as PyTorch's nn.Linear layers, in this order:
-/// encoder.hidden.0 … n, encoder.mu, encoder.logvar, decoder.hidden.0 … n, decoder.out, each weight [out, in] then
-/// bias [out]. The same class trains in float32 and is gradient-checked in float64 (<c>VaeModel&lt;double&gt;</c>).
+/// from the engine's layers. Its parameters are named and laid out as PyTorch's layers, in this order: for the fully
+/// connected architecture encoder.hidden.0 … n, encoder.mu, encoder.logvar, decoder.hidden.0 … n, decoder.out, each
+/// weight [out, in] then bias [out]; for the convolutional one see <see cref="ConvEncoder{T}"/> and <see cref="ConvDecoder{T}"/>. The same class trains in float32 and is gradient-checked in float64 (<c>VaeModel&lt;double&gt;</c>).
 /// </summary>
 public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -40,8 +40,16 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
             Initialization.Kaiming => LinearInitialization.KaimingUniform,
             _ => LinearInitialization.PyTorch,
         };
-        Encoder = AddModule("encoder", new Encoder<T>(options, init, scheme));
-        Decoder = AddModule("decoder", new Decoder<T>(options, init, scheme));
+        if (options.Architecture == Architecture.Conv)
+        {
+            Encoder = AddModule<VaeEncoder<T>>("encoder", new ConvEncoder<T>(options, init, scheme));
+            Decoder = AddModule<VaeDecoder<T>>("decoder", new ConvDecoder<T>(options, init, scheme));
+        }
+        else
+        {
+            Encoder = AddModule<VaeEncoder<T>>("encoder", new MlpEncoder<T>(options, init, scheme));
+            Decoder = AddModule<VaeDecoder<T>>("decoder", new MlpDecoder<T>(options, init, scheme));
+        }
     }
 
     /// <summary>Creates a model holding <paramref name="weights"/> (a checkpoint's state dict); every name and shape is checked.</summary>
@@ -56,11 +64,11 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
     /// <summary>Where the parameters live.</summary>
     public new Device Device => base.Device!;
 
-    /// <summary>q(z|x): hidden layers, then the μ and log σ² heads.</summary>
-    public Encoder<T> Encoder { get; }
+    /// <summary>q(z|x): hidden layers (convolutions first, for the convolutional architecture), then the μ and log σ² heads.</summary>
+    public VaeEncoder<T> Encoder { get; }
 
     /// <summary>p(x|z): hidden layers (the encoder's, mirrored), then the output logits.</summary>
-    public Decoder<T> Decoder { get; }
+    public VaeDecoder<T> Decoder { get; }
 
     /// <summary>The encoder q(z|x) = N(μ(x), diag(exp(logVar(x)))).</summary>
     public (Var<T> Mu, Var<T> LogVar) Encode(Var<T> x) => Encoder.Forward(x);
@@ -128,19 +136,38 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <inheritdoc />
-    protected override string Summary =>
-        $"VaeModel({Options.InputSize}-{string.Join("-", Options.HiddenSizes)}-{Options.LatentSize}, {Options.Activation}, {Options.Likelihood})";
+    protected override string Summary => $"VaeModel({Options.Describe()}, {Options.Activation}, {Options.Likelihood})";
+}
+
+/// <summary>q(z|x): x [B, D] → μ [B, Z] and log σ² [B, Z]. <see cref="MlpEncoder{T}"/> or <see cref="ConvEncoder{T}"/>.</summary>
+public abstract class VaeEncoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The μ head.</summary>
+    public abstract Linear<T> Mu { get; }
+
+    /// <summary>The log σ² head.</summary>
+    public abstract Linear<T> LogVar { get; }
+
+    /// <summary>μ(x) and log σ²(x).</summary>
+    public abstract (Var<T> Mu, Var<T> LogVar) Forward(Var<T> x);
+}
+
+/// <summary>p(x|z): z [B, Z] → logits [B, D]. <see cref="MlpDecoder{T}"/> or <see cref="ConvDecoder{T}"/>.</summary>
+public abstract class VaeDecoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The logits of p(x|z), one per pixel.</summary>
+    public abstract Var<T> Forward(Var<T> z);
 }
 
 /// <summary>
 /// q(z|x): x [B, D] → hidden layers with the model's activation → μ [B, Z] and log σ² [B, Z], two linear heads. Its
 /// parameters are hidden.0 … n, then mu, then logvar.
 /// </summary>
-public sealed class Encoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class MlpEncoder<T> : VaeEncoder<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Activation _activation;
 
-    internal Encoder(VaeOptions options, Initializer init, LinearInitialization scheme)
+    internal MlpEncoder(VaeOptions options, Initializer init, LinearInitialization scheme)
     {
         _activation = options.Activation;
         var layers = new List<Linear<T>>();
@@ -158,14 +185,14 @@ public sealed class Encoder<T> : Module<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The hidden layers.</summary>
     public ModuleList<T, Linear<T>> Hidden { get; }
 
-    /// <summary>The μ head.</summary>
-    public Linear<T> Mu { get; }
+    /// <inheritdoc />
+    public override Linear<T> Mu { get; }
 
-    /// <summary>The log σ² head.</summary>
-    public Linear<T> LogVar { get; }
+    /// <inheritdoc />
+    public override Linear<T> LogVar { get; }
 
     /// <summary>h = act(… act(x W₀ᵀ + b₀) …); μ = h W_μᵀ + b_μ; log σ² = h W_logvarᵀ + b_logvar.</summary>
-    public (Var<T> Mu, Var<T> LogVar) Forward(Var<T> x)
+    public override (Var<T> Mu, Var<T> LogVar) Forward(Var<T> x)
     {
         var h = x;
         foreach (var layer in Hidden) h = HiddenActivation.Apply(layer, h, _activation);
@@ -174,11 +201,11 @@ public sealed class Encoder<T> : Module<T> where T : unmanaged, IFloatingPointIe
 }
 
 /// <summary>p(x|z): z [B, Z] → hidden layers (the encoder's widths reversed) → logits [B, D]. Parameters hidden.0 … n, then out.</summary>
-public sealed class Decoder<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class MlpDecoder<T> : VaeDecoder<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Activation _activation;
 
-    internal Decoder(VaeOptions options, Initializer init, LinearInitialization scheme)
+    internal MlpDecoder(VaeOptions options, Initializer init, LinearInitialization scheme)
     {
         _activation = options.Activation;
         var layers = new List<Linear<T>>();
@@ -199,7 +226,7 @@ public sealed class Decoder<T> : Module<T> where T : unmanaged, IFloatingPointIe
     public Linear<T> Out { get; }
 
     /// <summary>logits = act(… act(z W₀ᵀ + b₀) …) W_outᵀ + b_out.</summary>
-    public Var<T> Forward(Var<T> z)
+    public override Var<T> Forward(Var<T> z)
     {
         var h = z;
         foreach (var layer in Hidden) h = HiddenActivation.Apply(layer, h, _activation);
@@ -219,6 +246,20 @@ public static class HiddenActivation
             Activation.Relu => layer.Forward<ScratchVae.Kernels.Operators.Relu>(x),
             Activation.Tanh => layer.Forward<ScratchVae.Kernels.Operators.Tanh>(x),
             Activation.Elu => layer.Forward<ScratchVae.Kernels.Operators.Elu>(x),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+        };
+    }
+
+    /// <summary>act(layer(x)) for a layer without a fused activation (a convolution): the layer, then the activation's map.</summary>
+    public static Var<T> Apply<T>(Var<T> x, Activation activation, Func<Var<T>, Var<T>> layer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var y = layer(x);
+        return activation switch
+        {
+            Activation.Relu => Ops.Map<T, ScratchVae.Kernels.Operators.Relu>(y),
+            Activation.Tanh => Ops.Map<T, ScratchVae.Kernels.Operators.Tanh>(y),
+            Activation.Elu => Ops.Map<T, ScratchVae.Kernels.Operators.Elu>(y),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
         };
     }

@@ -39,12 +39,54 @@ public enum Initialization
     Kaiming,
 }
 
+/// <summary>What the encoder and decoder are made of.</summary>
+[JsonConverter(typeof(StrictEnumConverter<Architecture>))]
+public enum Architecture
+{
+    /// <summary>Fully connected layers (PyTorch's examples/vae).</summary>
+    Mlp,
+    /// <summary>
+    /// Two stride-2 convolutions (1 → 32 → 64 channels, kernel 4, padding 1) and one hidden linear layer in the encoder,
+    /// mirrored by transposed convolutions in the decoder, over square images whose side is a multiple of 4 (28 × 28: the
+    /// Keras VAE example's shape).
+    /// </summary>
+    Conv,
+}
+
 /// <summary>
 /// The architecture of a VAE: x [D] → hidden layers → {mu, logVar} [Z]; z [Z] → hidden layers (reversed) → logits [D].
 /// The defaults are PyTorch's examples/vae: 784 → 400 → 20 → 400 → 784 with ReLU and a Bernoulli decoder.
 /// </summary>
 public sealed record VaeOptions
 {
+    /// <summary>Fully connected (the default) or convolutional; a convolutional model has exactly one hidden width.</summary>
+    /// <remarks>Left out of config.json when fully connected, so such files read as they did before convolutions.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public Architecture Architecture { get; init; } = Architecture.Mlp;
+
+    /// <summary>The channels of the convolutional architecture's two convolutions (and, reversed, of its decoder).</summary>
+    public const int ConvChannels1 = 32, ConvChannels2 = 64, ConvKernel = 4;
+
+    /// <summary>The side S of the square S × S images of a convolutional model (√D), or 0 when D is not a square.</summary>
+    [JsonIgnore]
+    public int ImageSide
+    {
+        get
+        {
+            int side = (int)Math.Round(Math.Sqrt(InputSize));
+            return side * side == InputSize ? side : 0;
+        }
+    }
+
+    /// <summary>The features the convolutional encoder flattens: 64 channels of (S/4) × (S/4) pixels (3136 for 28 × 28).</summary>
+    [JsonIgnore]
+    public int ConvFeatures => ConvChannels2 * (ImageSide / 4) * (ImageSide / 4);
+
+    /// <summary>"784-400-20" for a fully connected model, "conv 28×28-400-20" for a convolutional one.</summary>
+    public string Describe() => Architecture == Architecture.Conv
+        ? $"conv {ImageSide}×{ImageSide}-{string.Join("-", HiddenSizes ?? [])}-{LatentSize}"
+        : $"{InputSize}-{string.Join("-", HiddenSizes ?? [])}-{LatentSize}";
+
     /// <summary>D: pixels per image.</summary>
     public int InputSize { get; init; } = 784;
 
@@ -78,6 +120,7 @@ public sealed record VaeOptions
     {
         get
         {
+            if (Architecture == Architecture.Conv) return ConvParameterCount;
             long count = 0;
             int width = InputSize;
             foreach (int size in HiddenSizes ?? []) { count += (width + 1L) * size; width = size; }
@@ -88,6 +131,18 @@ public sealed record VaeOptions
         }
     }
 
+    // conv 1→32, conv 32→64, linear F→H, heads H→Z twice; linear Z→H, linear H→F, deconv 64→32, deconv 32→1 (weights and biases).
+    private long ConvParameterCount
+    {
+        get
+        {
+            long k = ConvKernel * ConvKernel, hidden = HiddenSizes is [int h] ? h : 0, features = ConvFeatures;
+            long encoder = (ConvChannels1 * k + ConvChannels1) + (ConvChannels2 * ConvChannels1 * k + ConvChannels2) + (features + 1) * hidden + 2 * (hidden + 1) * LatentSize;
+            long decoder = (LatentSize + 1) * hidden + (hidden + 1) * features + (ConvChannels2 * ConvChannels1 * k + ConvChannels1) + (ConvChannels1 * k + 1);
+            return encoder + decoder;
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -95,8 +150,15 @@ public sealed record VaeOptions
         if (LatentSize < 1 || LatentSize > MaxLatentSize) throw new ArgumentException($"The latent size must be between 1 and {MaxLatentSize}, not {LatentSize}.");
         if (HiddenSizes is null || HiddenSizes.Length > MaxHiddenLayers || HiddenSizes.Any(h => h < 1 || h > MaxWidth))
             throw new ArgumentException($"There must be at most {MaxHiddenLayers} hidden layers, each 1 to {MaxWidth} wide, not [{string.Join(", ", HiddenSizes ?? [])}].");
-        if (!Enum.IsDefined(Activation) || !Enum.IsDefined(Likelihood) || !Enum.IsDefined(Initialization))
-            throw new ArgumentException($"Unknown activation, likelihood or initialisation ({Activation}, {Likelihood}, {Initialization}).");
+        if (!Enum.IsDefined(Activation) || !Enum.IsDefined(Likelihood) || !Enum.IsDefined(Initialization) || !Enum.IsDefined(Architecture))
+            throw new ArgumentException($"Unknown activation, likelihood, initialisation or architecture ({Activation}, {Likelihood}, {Initialization}, {Architecture}).");
+        if (Architecture == Architecture.Conv)
+        {
+            if (ImageSide < 4 || ImageSide % 4 != 0)
+                throw new ArgumentException($"The convolutional architecture needs square images whose side is a multiple of 4 (28 × 28 = 784 pixels), not {InputSize} pixels.");
+            if (HiddenSizes.Length != 1)
+                throw new ArgumentException($"The convolutional architecture has exactly one hidden linear layer (--hidden 400), not [{string.Join(", ", HiddenSizes)}].");
+        }
         if (!(GaussianVariance > 0) || double.IsInfinity(GaussianVariance)) throw new ArgumentException($"The Gaussian variance must be finite and > 0, not {GaussianVariance}.");
         if (!(Beta >= 0) || double.IsInfinity(Beta)) throw new ArgumentException($"Beta must be finite and ≥ 0, not {Beta}.");
     }

@@ -120,7 +120,7 @@ public sealed class Trainer : IDisposable
     }
 
     private static bool SameArchitecture(VaeOptions a, VaeOptions b) =>
-        a.InputSize == b.InputSize && a.LatentSize == b.LatentSize && a.HiddenSizes.SequenceEqual(b.HiddenSizes)
+        a.Architecture == b.Architecture && a.InputSize == b.InputSize && a.LatentSize == b.LatentSize && a.HiddenSizes.SequenceEqual(b.HiddenSizes)
         && a.Activation == b.Activation && a.Likelihood == b.Likelihood && a.GaussianVariance == b.GaussianVariance && a.Beta == b.Beta;
 
     /// <summary>
