@@ -72,7 +72,13 @@ internal static class TrainingStepBenchmark
         int batch = int.Parse(Option(args, "--batch", "128"), CultureInfo.InvariantCulture);
         int hidden = int.Parse(Option(args, "--hidden", "400"), CultureInfo.InvariantCulture);
         int latent = int.Parse(Option(args, "--latent", "20"), CultureInfo.InvariantCulture);
-        var options = new VaeOptions { HiddenSizes = [hidden], LatentSize = latent };
+        var architecture = Option(args, "--architecture", "mlp") switch
+        {
+            "mlp" => Architecture.Mlp,
+            "conv" => Architecture.Conv,
+            var other => throw new ArgumentException($"--architecture must be mlp or conv, not '{other}'"),
+        };
+        var options = new VaeOptions { Architecture = architecture, HiddenSizes = [hidden], LatentSize = latent };
         PrintWork(options, batch);
 
         var rigs = variants.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => MakeRig(v.Trim(), options, batch)).ToList();
@@ -259,6 +265,15 @@ internal static class TrainingStepBenchmark
 
     private static void PrintWork(VaeOptions options, int batch)
     {
+        if (options.Architecture == Architecture.Conv)
+        {
+            var (forward, firstConvolution) = ConvolutionalWork(options);
+            double perStep = 2.0 * batch * (3 * forward - firstConvolution);
+            Console.WriteLine($"model {options.Describe()}, batch {batch}: {options.ParameterCount} parameters; multiply-adds per example {forward:N0} forward; " +
+                              $"work per step {perStep / 1e9:F3} GFLOP (forward, weight gradients as much, input gradients less the first convolution's), " +
+                              $"{perStep * Math.Ceiling((double)FashionMnistTrainingImages / batch) / 1e12:F2} TFLOP per epoch of {FashionMnistTrainingImages}");
+            return;
+        }
         // Forward, input-gradient and weight-gradient GEMMs of every layer, 2·B·in·out flops each.
         int[] sizes = [options.InputSize, .. options.HiddenSizes, options.LatentSize];
         double flops = 0;
@@ -271,5 +286,20 @@ internal static class TrainingStepBenchmark
         // The first layer needs no input gradient (the input is data).
         double firstInputGradient = 2.0 * batch * sizes[0] * sizes[1];
         Console.WriteLine($"model {options.InputSize}-{string.Join("-", options.HiddenSizes)}-{options.LatentSize}, batch {batch}: {parameters} parameters; GEMM work per step {(3 * flops - firstInputGradient) / 1e9:F3} GFLOP (forward {flops / 1e9:F3}, weight gradients as much, input gradients less the first layer's)");
+    }
+
+    /// <summary>
+    /// Multiply-adds per example of the convolutional VAE's forward pass (each convolution O·P·Q·C·K², each linear layer
+    /// in·out), and those of the first convolution, whose input gradient training does not need.
+    /// </summary>
+    public static (double Forward, double FirstInputGradient) ConvolutionalWork(VaeOptions options)
+    {
+        int side = options.ImageSide, half = side / 2, quarter = side / 4, k = VaeOptions.ConvKernel * VaeOptions.ConvKernel;
+        int c1 = VaeOptions.ConvChannels1, c2 = VaeOptions.ConvChannels2, hidden = options.HiddenSizes[0], z = options.LatentSize, features = options.ConvFeatures;
+        double conv1 = (double)c1 * half * half * 1 * k, conv2 = (double)c2 * quarter * quarter * c1 * k;
+        double linear = (double)features * hidden * 2 + 2.0 * hidden * z + (double)z * hidden;
+        // The transposed convolutions do the work of the convolutions they transpose.
+        double deconv1 = conv2, deconv2 = conv1;
+        return (conv1 + conv2 + linear + deconv1 + deconv2, conv1);
     }
 }

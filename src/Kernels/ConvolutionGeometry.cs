@@ -58,26 +58,34 @@ public readonly record struct ConvolutionGeometry(
     /// </summary>
     public void Validate(string primitive)
     {
-        string description = ToString();
-        void Require(bool condition, string what)
+        // Checked without building a message, which would allocate on every call of a training step.
+        long paddedHeight = (long)InputHeight + 2L * PaddingHeight, paddedWidth = (long)InputWidth + 2L * PaddingWidth;
+        bool sizes = Batch >= 0 && InputChannels >= 1 && OutputChannels >= 1 && InputHeight >= 1 && InputWidth >= 1
+            && KernelHeight >= 1 && KernelWidth >= 1 && StrideHeight >= 1 && StrideWidth >= 1 && PaddingHeight >= 0 && PaddingWidth >= 0;
+        if (sizes && paddedHeight >= KernelHeight && paddedWidth >= KernelWidth)
         {
-            if (!condition) throw new ArgumentException($"{primitive}: {what} ({description}).");
+            long outputPixels = ((paddedHeight - KernelHeight) / StrideHeight + 1) * ((paddedWidth - KernelWidth) / StrideWidth + 1);
+            if ((long)Batch * InputChannels * InputHeight * InputWidth <= int.MaxValue && (long)Batch * OutputChannels * outputPixels <= int.MaxValue
+                && (long)OutputChannels * InputChannels * KernelHeight * KernelWidth <= int.MaxValue
+                && (long)InputChannels * KernelHeight * KernelWidth * outputPixels <= int.MaxValue)
+                return;
         }
-        Require(Batch >= 0, $"the batch must be ≥ 0 but is {Batch}");
-        Require(InputChannels >= 1 && OutputChannels >= 1, $"the channels must be ≥ 1 but are {InputChannels} in and {OutputChannels} out");
-        Require(InputHeight >= 1 && InputWidth >= 1, $"the input must be at least 1 × 1 but is {InputHeight} × {InputWidth}");
-        Require(KernelHeight >= 1 && KernelWidth >= 1, $"the kernel must be at least 1 × 1 but is {KernelHeight} × {KernelWidth}");
-        Require(StrideHeight >= 1 && StrideWidth >= 1, $"the stride must be ≥ 1 but is {StrideHeight} × {StrideWidth}");
-        Require(PaddingHeight >= 0 && PaddingWidth >= 0, $"the padding must be ≥ 0 but is {PaddingHeight} × {PaddingWidth}");
-        Require((long)InputHeight + 2L * PaddingHeight >= KernelHeight && (long)InputWidth + 2L * PaddingWidth >= KernelWidth,
-            $"the kernel {KernelHeight} × {KernelWidth} is larger than the padded input {(long)InputHeight + 2L * PaddingHeight} × {(long)InputWidth + 2L * PaddingWidth}");
-        long outputPixels = ((long)InputHeight + 2L * PaddingHeight - KernelHeight) / StrideHeight + 1;
-        outputPixels *= ((long)InputWidth + 2L * PaddingWidth - KernelWidth) / StrideWidth + 1;
-        Require((long)Batch * InputChannels * InputHeight * InputWidth <= int.MaxValue, "the input has more elements than a buffer holds");
-        Require((long)Batch * OutputChannels * outputPixels <= int.MaxValue, "the output has more elements than a buffer holds");
-        Require((long)OutputChannels * InputChannels * KernelHeight * KernelWidth <= int.MaxValue, "the weight has more elements than a buffer holds");
-        Require((long)InputChannels * KernelHeight * KernelWidth * outputPixels <= int.MaxValue,
-            "one image's unfolded patches (C·KH·KW × P·Q) have more elements than a buffer holds");
+        throw new ArgumentException($"{primitive}: {Problem()} ({this}).");
+    }
+
+    // The first size that is out of range, in words.
+    private string Problem()
+    {
+        if (Batch < 0) return $"the batch must be ≥ 0 but is {Batch}";
+        if (InputChannels < 1 || OutputChannels < 1) return $"the channels must be ≥ 1 but are {InputChannels} in and {OutputChannels} out";
+        if (InputHeight < 1 || InputWidth < 1) return $"the input must be at least 1 × 1 but is {InputHeight} × {InputWidth}";
+        if (KernelHeight < 1 || KernelWidth < 1) return $"the kernel must be at least 1 × 1 but is {KernelHeight} × {KernelWidth}";
+        if (StrideHeight < 1 || StrideWidth < 1) return $"the stride must be ≥ 1 but is {StrideHeight} × {StrideWidth}";
+        if (PaddingHeight < 0 || PaddingWidth < 0) return $"the padding must be ≥ 0 but is {PaddingHeight} × {PaddingWidth}";
+        long paddedHeight = (long)InputHeight + 2L * PaddingHeight, paddedWidth = (long)InputWidth + 2L * PaddingWidth;
+        if (paddedHeight < KernelHeight || paddedWidth < KernelWidth)
+            return $"the kernel {KernelHeight} × {KernelWidth} is larger than the padded input {paddedHeight} × {paddedWidth}";
+        return "the input, the output, the weight or one image's unfolded patches (C·KH·KW × P·Q) have more elements than a buffer holds";
     }
 
     /// <inheritdoc />

@@ -58,7 +58,7 @@ public static class Program
 
     private const string Usage = """
         usage: scratchvae VERB [flags]
-          train [--data mnist|fashion-mnist|DIR] [--epochs 10] [--batch 128] [--hidden 400 | --hidden 1024,768,512]
+          train [--data mnist|fashion-mnist|DIR] [--architecture mlp|conv] [--epochs 10] [--batch 128] [--hidden 400 | --hidden 1024,768,512]
                 [--latent 20] [--likelihood bernoulli|gaussian] [--variance 1] [--beta 1] [--activation relu|tanh|elu]
                 [--init pytorch|xavier|kaiming] [--optimizer adam|adamw|sgd] [--lr 1e-3] [--weight-decay L]
                 [--beta1 0.9 --beta2 0.999 --eps 1e-8 (adam, adamw)] [--momentum 0 --dampening 0 --nesterov (sgd)]
@@ -75,7 +75,7 @@ public static class Program
           manifold --checkpoint DIR --out FILE.png [--grid 20]     decoder over z = Φ⁻¹(even grid in (0,1)²), dims 0 and 1
           latent-scatter --checkpoint DIR --out FILE.png [--data D] [--limit N]   mu(x) dims 0 and 1, coloured by label
                 (the picture verbs also take --device D --threads N; --data defaults to the checkpoint's data set)
-          gradcheck [--device host] [--pixels 6] [--hidden 5 | --hidden 5,4] [--latent 2] [--batch 4] [--seed 1] [--mode auto|full|projection]
+          gradcheck [--device host] [--architecture mlp|conv] [--pixels 6 (conv: 64)] [--hidden 5 | --hidden 5,4] [--latent 2] [--batch 4] [--seed 1] [--mode auto|full|projection]
                     [--projections 8] [--likelihood ...] [--activation ...]
                 checks the VAE loss's gradient w.r.t. every parameter against finite differences in float64;
                 auto uses random projections from --pixels 784 (or above 20,000 parameters) up

@@ -1,5 +1,6 @@
 // Shape legend as in ConvolutionGeometry: x [N, C, H, W], w [O, C, KH, KW], y [N, O, P, Q]; L = P·Q, R = C·KH·KW.
-// The host runs a convolution as GEMMs over unfolded patches (im2col), a group of G images at a time:
+// The host runs a convolution as GEMMs over unfolded patches (im2col), a group of G images at a time, the groups
+// spread over the threads and each group's GEMM on its own thread, so that a group's patches stay in that core's cache:
 //   forward          y_cm [O, G·L]  = w [O, R] · patches [R, G·L]
 //   backward input   dpatches [R, G·L] = wᵀ · dy_cm [O, G·L], then fold dpatches into dx (col2im)
 //   backward weight  dw [O, R] (+)= dy_cm [O, G·L] · patchesᵀ
@@ -8,34 +9,37 @@
 using System.Numerics;
 using ScratchVae.Kernels.Host.Convolution;
 using ScratchVae.Kernels.Host.Gemm;
+using ScratchVae.Kernels.Host.Parallel;
+using ScratchVae.Kernels.Host.Simd;
 
 namespace ScratchVae.Kernels.Host;
 
 public sealed unsafe partial class HostBackend
 {
-    /// <summary>The most elements the unfolded patches of one image group may take (32 MiB of float); larger batches run in groups.</summary>
-    internal const long PatchBudget = 8L * 1024 * 1024;
+    /// <summary>
+    /// The bytes of unfolded patches one image group may take: small enough to stay in a core's L2 cache (512 KiB on the
+    /// smallest of the processors this project runs on) beside its share of the weights.
+    /// </summary>
+    internal const int PatchBytesPerGroup = 256 * 1024;
 
-    private readonly ConvolutionScratch _convolutionScratch = new();
+    /// <summary>Groups are at most ⌈N / this⌉ images, so that there are enough of them to spread over the threads.</summary>
+    internal const int MinimumGroups = 8;
+
+    /// <summary>The weight gradient is summed in at most this many partial sums (a number fixed by the shape, not the threads).</summary>
+    internal const int WeightGradientSlots = 8;
+
+    // The GEMM of one group runs inside a pool job, on that job's thread: a pool of one thread, no workers of its own.
+    private readonly WorkerPool _singleThread = new(1);
+    private readonly SharedScratch _weightPartials = new();
 
     /// <inheritdoc />
     public void Conv2d<T>(ConvolutionGeometry geometry, DeviceBuffer<T> input, DeviceBuffer<T> weight, DeviceBuffer<T> output) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string primitive = "Conv2d";
         CheckConvolution(primitive, geometry, (nameof(input), input, geometry.InputLength), (nameof(weight), weight, geometry.WeightLength), (nameof(output), output, geometry.OutputLength));
-        var g = geometry;
-        int outputPixels = g.OutputHeight * g.OutputWidth;
-        T* x = Pointer(input), w = Pointer(weight), y = Pointer(output);
-        for (int first = 0, images; first < g.Batch; first += images)
-        {
-            images = GroupSize(g, first);
-            T* patches = UnfoldGroup(g, x, first, images);
-            int columns = images * outputPixels;
-            // One image's channel-major block is its NCHW block: the GEMM writes y directly.
-            T* target = images == 1 ? y + (long)first * g.OutputChannels * outputPixels : _convolutionScratch.ChannelMajor<T>((long)g.OutputChannels * columns);
-            lock (_poolGate) PackedGemm.Multiply(_pool, false, false, g.OutputChannels, columns, g.PatchLength, T.One, w, patches, T.Zero, target);
-            if (images > 1) TransposeGroup(y, target, g.OutputChannels, outputPixels, first, images, toChannelMajor: false);
-        }
+        if (geometry.Batch == 0) return;
+        int images = GroupSize<T>(geometry);
+        Run(new ConvolutionJob<T>(ConvolutionPass.Forward, geometry, images, _singleThread, Pointer(input), Pointer(weight), Pointer(output), false, null, 0), GroupCount(geometry, images));
     }
 
     /// <inheritdoc />
@@ -44,19 +48,10 @@ public sealed unsafe partial class HostBackend
     {
         const string primitive = "Conv2dBackwardInput";
         CheckConvolution(primitive, geometry, (nameof(outputGradient), outputGradient, geometry.OutputLength), (nameof(weight), weight, geometry.WeightLength), (nameof(inputGradient), inputGradient, geometry.InputLength));
-        var g = geometry;
-        int outputPixels = g.OutputHeight * g.OutputWidth;
-        T* dy = Pointer(outputGradient), w = Pointer(weight), dx = Pointer(inputGradient);
-        for (int first = 0, images; first < g.Batch; first += images)
-        {
-            images = GroupSize(g, first);
-            int columns = images * outputPixels;
-            T* dyChannelMajor = ChannelMajorGroup(dy, g.OutputChannels, outputPixels, first, images);
-            T* patches = _convolutionScratch.Patches<T>((long)g.PatchLength * columns);
-            lock (_poolGate) PackedGemm.Multiply(_pool, true, false, g.PatchLength, columns, g.OutputChannels, T.One, w, dyChannelMajor, T.Zero, patches);
-            int chunks = RowChunks(images * g.InputChannels, g.KernelHeight * g.KernelWidth * outputPixels, out int planesPerChunk);
-            Run(new PatchLoops.Fold<T>(g, patches, first, images, dx, accumulate, planesPerChunk), chunks);
-        }
+        if (geometry.Batch == 0) return;
+        int images = GroupSize<T>(geometry);
+        Run(new ConvolutionJob<T>(ConvolutionPass.BackwardInput, geometry, images, _singleThread, Pointer(inputGradient), Pointer(weight), Pointer(outputGradient), accumulate, null, 0),
+            GroupCount(geometry, images));
     }
 
     /// <inheritdoc />
@@ -65,20 +60,21 @@ public sealed unsafe partial class HostBackend
     {
         const string primitive = "Conv2dBackwardWeight";
         CheckConvolution(primitive, geometry, (nameof(input), input, geometry.InputLength), (nameof(outputGradient), outputGradient, geometry.OutputLength), (nameof(weightGradient), weightGradient, geometry.WeightLength));
-        var g = geometry;
-        int outputPixels = g.OutputHeight * g.OutputWidth;
-        T* x = Pointer(input), dy = Pointer(outputGradient), dw = Pointer(weightGradient);
+        T* dw = Pointer(weightGradient);
         // No images: dw is the empty sum, 0.
-        if (g.Batch == 0 && !accumulate) new Span<T>(dw, g.WeightLength).Clear();
-        for (int first = 0, images; first < g.Batch; first += images)
+        if (geometry.Batch == 0)
         {
-            images = GroupSize(g, first);
-            int columns = images * outputPixels;
-            T* patches = UnfoldGroup(g, x, first, images);
-            T* dyChannelMajor = ChannelMajorGroup(dy, g.OutputChannels, outputPixels, first, images);
-            // Groups after the first add to what the earlier ones gave.
-            T beta = accumulate || first > 0 ? T.One : T.Zero;
-            lock (_poolGate) PackedGemm.Multiply(_pool, false, true, g.OutputChannels, g.PatchLength, columns, T.One, dyChannelMajor, patches, beta, dw);
+            if (!accumulate) new Span<T>(dw, geometry.WeightLength).Clear();
+            return;
+        }
+        int images = GroupSize<T>(geometry), groups = GroupCount(geometry, images), slots = Math.Min(groups, WeightGradientSlots);
+        // dw = Σ over slots of (Σ over the slot's groups, in order); one slot writes dw directly.
+        T* partials = slots == 1 ? null : _weightPartials.Get<T>((long)slots * geometry.WeightLength);
+        Run(new ConvolutionJob<T>(ConvolutionPass.BackwardWeight, geometry, images, _singleThread, Pointer(input), dw, Pointer(outputGradient), accumulate, partials, slots), slots);
+        if (slots > 1)
+        {
+            int chunks = FlatChunks(geometry.WeightLength, out int chunkSize);
+            Run(new SlotSumJob<T>(partials, slots, geometry.WeightLength, dw, accumulate, chunkSize), chunks);
         }
     }
 
@@ -116,34 +112,88 @@ public sealed unsafe partial class HostBackend
         foreach (var (name, buffer, length) in operands) ArgumentChecks.Buffer(this, primitive, name, buffer, length);
     }
 
-    // G: as many images as fit the patch budget (at least one), from image `first` on.
-    private static int GroupSize(ConvolutionGeometry g, int first)
+    // G: as many images as fit the patch budget, at least one and at most ⌈N / MinimumGroups⌉ (the shape alone decides).
+    private static int GroupSize<T>(ConvolutionGeometry g) where T : unmanaged
     {
-        long perImage = (long)g.PatchLength * g.OutputHeight * g.OutputWidth;
-        return (int)Math.Clamp(PatchBudget / Math.Max(perImage, 1), 1, g.Batch - first);
+        long perImage = (long)g.PatchLength * g.OutputHeight * g.OutputWidth * sizeof(T);
+        long fit = PatchBytesPerGroup / Math.Max(perImage, 1);
+        return (int)Math.Clamp(fit, 1, Math.Max(1, (g.Batch + MinimumGroups - 1) / MinimumGroups));
     }
 
-    private T* UnfoldGroup<T>(ConvolutionGeometry g, T* x, int first, int images) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int GroupCount(ConvolutionGeometry g, int images) => (g.Batch + images - 1) / images;
+
+    private enum ConvolutionPass { Forward, BackwardInput, BackwardWeight }
+
+    /// <summary>
+    /// One image group (forward and input gradient) or one slot of groups (weight gradient) per chunk. For the forward
+    /// pass <c>images</c> is x and <c>result</c> y; for the input gradient <c>images</c> is dx; for the weight gradient
+    /// <c>weight</c> is dw.
+    /// </summary>
+    private readonly struct ConvolutionJob<T>(ConvolutionPass pass, ConvolutionGeometry g, int groupImages, WorkerPool single,
+        T* images, T* weight, T* result, bool accumulate, T* partials, int slots) : IChunkJob where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int columns = images * g.OutputHeight * g.OutputWidth;
-        T* patches = _convolutionScratch.Patches<T>((long)g.PatchLength * columns);
-        int chunks = RowChunks(g.PatchLength, columns, out int rowsPerChunk);
-        Run(new PatchLoops.Unfold<T>(g, x, first, images, patches, rowsPerChunk), chunks);
-        return patches;
+        public void Run(int index)
+        {
+            var scratch = ConvolutionScratch.ForCurrentThread();
+            int pixels = g.OutputHeight * g.OutputWidth;
+            if (pass == ConvolutionPass.BackwardWeight)
+            {
+                int groups = GroupCount(g, groupImages);
+                int firstGroup = (int)((long)index * groups / slots), endGroup = (int)((long)(index + 1) * groups / slots);
+                T* target = slots == 1 ? weight : partials + (long)index * g.WeightLength;
+                for (int group = firstGroup; group < endGroup; group++)
+                {
+                    int first = group * groupImages, count = Math.Min(groupImages, g.Batch - first), columns = count * pixels;
+                    T* patches = scratch.Patches<T>((long)g.PatchLength * columns);
+                    PatchLoops.Unfold(g, images, first, count, patches);
+                    T* dy = ChannelMajor(scratch, result, g.OutputChannels, pixels, first, count);
+                    // dw_slot (+)= dy_cm · patchesᵀ; the slot's first group overwrites (or adds into dw, for one slot accumulating).
+                    T beta = group > firstGroup || (slots == 1 && accumulate) ? T.One : T.Zero;
+                    PackedGemm.Multiply(single, false, true, g.OutputChannels, g.PatchLength, columns, T.One, dy, patches, beta, target);
+                }
+                return;
+            }
+            int firstImage = index * groupImages, imageCount = Math.Min(groupImages, g.Batch - firstImage), groupColumns = imageCount * pixels;
+            if (pass == ConvolutionPass.Forward)
+            {
+                T* patches = scratch.Patches<T>((long)g.PatchLength * groupColumns);
+                PatchLoops.Unfold(g, images, firstImage, imageCount, patches);
+                // y_cm = w · patches; one image's channel-major block is its NCHW block, so the GEMM writes y directly.
+                T* y = imageCount == 1 ? result + (long)firstImage * g.OutputChannels * pixels : scratch.ChannelMajor<T>((long)g.OutputChannels * groupColumns);
+                PackedGemm.Multiply(single, false, false, g.OutputChannels, groupColumns, g.PatchLength, T.One, weight, patches, T.Zero, y);
+                if (imageCount > 1) PatchLoops.Transpose(result, y, g.OutputChannels, pixels, firstImage, imageCount, toChannelMajor: false);
+            }
+            else
+            {
+                T* dy = ChannelMajor(scratch, result, g.OutputChannels, pixels, firstImage, imageCount);
+                T* patches = scratch.Patches<T>((long)g.PatchLength * groupColumns);
+                // dpatches = wᵀ · dy_cm, then folded back onto the group's images.
+                PackedGemm.Multiply(single, true, false, g.PatchLength, groupColumns, g.OutputChannels, T.One, weight, dy, T.Zero, patches);
+                PatchLoops.Fold(g, patches, firstImage, imageCount, images, accumulate);
+            }
+        }
+
+        // A group of an NCHW tensor in channel-major order: in place for one image, else copied to the thread's scratch.
+        private static T* ChannelMajor(ConvolutionScratch scratch, T* tensor, int channels, int pixels, int first, int count)
+        {
+            if (count == 1) return tensor + (long)first * channels * pixels;
+            T* channelMajor = scratch.ChannelMajor<T>((long)channels * count * pixels);
+            PatchLoops.Transpose(tensor, channelMajor, channels, pixels, first, count, toChannelMajor: true);
+            return channelMajor;
+        }
     }
 
-    // A group of images of an NCHW tensor in channel-major order: in place for one image, else copied to scratch.
-    private T* ChannelMajorGroup<T>(T* tensor, int channels, int pixels, int first, int images) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>dw[e] = (dw[e] +) partial₀[e] + partial₁[e] + … in slot order, over a chunk of elements.</summary>
+    private readonly struct SlotSumJob<T>(T* partials, int slots, int length, T* dw, bool accumulate, int chunkSize) : IChunkJob
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (images == 1) return tensor + (long)first * channels * pixels;
-        T* channelMajor = _convolutionScratch.ChannelMajor<T>((long)channels * images * pixels);
-        TransposeGroup(tensor, channelMajor, channels, pixels, first, images, toChannelMajor: true);
-        return channelMajor;
-    }
-
-    private void TransposeGroup<T>(T* tensor, T* channelMajor, int channels, int pixels, int first, int images, bool toChannelMajor) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int chunks = RowChunks(channels * images, pixels, out int blocksPerChunk);
-        Run(new PatchLoops.Transpose<T>(tensor, channelMajor, channels, pixels, first, images, toChannelMajor, blocksPerChunk), chunks);
+        public void Run(int index)
+        {
+            int first = index * chunkSize, count = Math.Min(chunkSize, length - first);
+            T* target = dw + first;
+            if (accumulate) ElementwiseLoops.AddInto(partials + first, target, count);
+            else new ReadOnlySpan<T>(partials + first, count).CopyTo(new Span<T>(target, count));
+            for (int s = 1; s < slots; s++) ElementwiseLoops.AddInto(partials + (long)s * length + first, target, count);
+        }
     }
 }

@@ -172,7 +172,8 @@ public sealed unsafe partial class HostBackend : IBackend
         if (_disposed) return;
         _disposed = true;
         _pool.Dispose();
-        _convolutionScratch.Dispose();
+        _singleThread.Dispose();
+        _weightPartials.Dispose();
     }
 
     // ---- helpers shared by the primitives -------------------------------------------------------

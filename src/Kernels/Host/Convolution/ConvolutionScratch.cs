@@ -4,16 +4,21 @@ using System.Runtime.InteropServices;
 namespace ScratchVae.Kernels.Host.Convolution;
 
 /// <summary>
-/// The host convolution's working memory: the unfolded patches and a channel-major copy of an image group. It grows to
-/// the largest convolution seen and is then reused, so a training step allocates nothing once warm. Native memory,
-/// 64-byte aligned; freed with the backend.
+/// One thread's convolution scratch: the unfolded patches of its image group and their channel-major product, grown to
+/// the largest group seen and kept for the thread's lifetime (as the GEMM's pack buffers are), so a training step
+/// allocates nothing once warm and each thread works in its own cache.
 /// </summary>
-internal sealed unsafe class ConvolutionScratch : IDisposable
+internal sealed unsafe class ConvolutionScratch
 {
+    [ThreadStatic] private static ConvolutionScratch? s_current;
+
     private void* _patches, _channelMajor;
     private long _patchesBytes, _channelMajorBytes;
 
-    /// <summary>Room for <paramref name="length"/> elements of the unfolded patches (contents undefined).</summary>
+    /// <summary>The calling thread's scratch.</summary>
+    public static ConvolutionScratch ForCurrentThread() => s_current ??= new ConvolutionScratch();
+
+    /// <summary>Room for <paramref name="length"/> elements of unfolded patches (contents undefined).</summary>
     public T* Patches<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _patches, ref _patchesBytes, length * sizeof(T));
 
     /// <summary>Room for <paramref name="length"/> elements of a channel-major image group (contents undefined).</summary>
@@ -22,26 +27,42 @@ internal sealed unsafe class ConvolutionScratch : IDisposable
     private static void* Grow(ref void* pointer, ref long capacity, long bytes)
     {
         if (bytes <= capacity && pointer != null) return pointer;
-        if (pointer != null)
-        {
-            NativeMemory.AlignedFree(pointer);
-            GC.RemoveMemoryPressure(capacity);
-        }
-        pointer = NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 64), 64);
+        if (pointer != null) NativeMemory.AlignedFree(pointer);
         capacity = Math.Max(bytes, 64);
-        GC.AddMemoryPressure(capacity);
+        pointer = NativeMemory.AlignedAlloc((nuint)capacity, 64);
         return pointer;
+    }
+
+    /// <summary>Frees the buffers once the owning thread has ended.</summary>
+    ~ConvolutionScratch()
+    {
+        if (_patches != null) NativeMemory.AlignedFree(_patches);
+        if (_channelMajor != null) NativeMemory.AlignedFree(_channelMajor);
+    }
+}
+
+/// <summary>Weight-gradient partials shared by the threads of one backend: one [O, R] block per slot, grown on demand.</summary>
+internal sealed unsafe class SharedScratch : IDisposable
+{
+    private void* _pointer;
+    private long _bytes;
+
+    public T* Get<T>(long length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long bytes = length * sizeof(T);
+        if (bytes > _bytes || _pointer == null)
+        {
+            if (_pointer != null) NativeMemory.AlignedFree(_pointer);
+            _bytes = Math.Max(bytes, 64);
+            _pointer = NativeMemory.AlignedAlloc((nuint)_bytes, 64);
+        }
+        return (T*)_pointer;
     }
 
     public void Dispose()
     {
-        foreach (var (pointer, bytes) in new[] { ((nint)_patches, _patchesBytes), ((nint)_channelMajor, _channelMajorBytes) })
-        {
-            if (pointer == 0) continue;
-            NativeMemory.AlignedFree((void*)pointer);
-            GC.RemoveMemoryPressure(bytes);
-        }
-        _patches = _channelMajor = null;
-        _patchesBytes = _channelMajorBytes = 0;
+        if (_pointer != null) NativeMemory.AlignedFree(_pointer);
+        _pointer = null;
+        _bytes = 0;
     }
 }

@@ -11,90 +11,78 @@ namespace ScratchVae.Kernels.Host.Convolution;
 
 /// <summary>
 /// Unfolding images into patch columns (im2col), folding columns back into images with addition (col2im, the adjoint),
-/// and moving between NCHW and channel-major layouts. Each is a chunked job whose order of additions depends only on
-/// the geometry, never on the thread count.
+/// and moving between NCHW and channel-major layouts, for one image group on the calling thread (the backend runs
+/// groups in parallel); and the per-channel bias and sum as chunked jobs. Every order of additions depends only on the
+/// geometry, never on the thread count.
 /// </summary>
 internal static unsafe class PatchLoops
 {
-    /// <summary>Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L]; one chunk per block of rows r = (c, i, j).</summary>
-    public readonly struct Unfold<T>(ConvolutionGeometry g, T* x, int firstImage, int images, T* patches, int rowsPerChunk) : IChunkJob
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread. The output rows and columns that a
+    /// tap (i, j) sees inside the image are worked out once per tap, so the inner loops only copy (or gather, for a stride
+    /// above 1) and zero the padding.
+    /// </summary>
+    public static void Unfold<T>(in ConvolutionGeometry g, T* x, int firstImage, int images, T* patches) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run(int index)
+        int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
+        int kernelPixels = g.KernelHeight * g.KernelWidth, imagePixels = g.InputHeight * g.InputWidth;
+        long groupColumns = (long)images * outputPixels;
+        for (int r = 0; r < g.PatchLength; r++)
         {
-            int kernelPixels = g.KernelHeight * g.KernelWidth, outputHeight = g.OutputHeight, outputWidth = g.OutputWidth;
-            int imagePixels = g.InputHeight * g.InputWidth, outputPixels = outputHeight * outputWidth;
-            long groupColumns = (long)images * outputPixels;
-            int end = Math.Min(g.PatchLength, (index + 1) * rowsPerChunk);
-            for (int r = index * rowsPerChunk; r < end; r++)
+            int c = r / kernelPixels, i = r % kernelPixels / g.KernelWidth, j = r % g.KernelWidth;
+            var (pFirst, pLast) = Inside(i, g.PaddingHeight, g.StrideHeight, g.InputHeight, outputHeight);
+            var (qFirst, qLast) = Inside(j, g.PaddingWidth, g.StrideWidth, g.InputWidth, outputWidth);
+            int count = qLast - qFirst, w0 = qFirst * g.StrideWidth - g.PaddingWidth + j;
+            T* row = patches + r * groupColumns;
+            for (int image = 0; image < images; image++)
             {
-                int c = r / kernelPixels, i = r % kernelPixels / g.KernelWidth, j = r % g.KernelWidth;
-                T* row = patches + r * groupColumns;
-                for (int image = 0; image < images; image++)
+                T* plane = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
+                T* to = row + (long)image * outputPixels;
+                new Span<T>(to, pFirst * outputWidth).Clear();
+                new Span<T>(to + pLast * outputWidth, (outputHeight - pLast) * outputWidth).Clear();
+                for (int p = pFirst; p < pLast; p++)
                 {
-                    T* plane = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
-                    T* to = row + (long)image * outputPixels;
-                    for (int p = 0; p < outputHeight; p++, to += outputWidth)
-                    {
-                        int h = p * g.StrideHeight - g.PaddingHeight + i;
-                        if ((uint)h >= (uint)g.InputHeight)
-                        {
-                            new Span<T>(to, outputWidth).Clear();
-                            continue;
-                        }
-                        T* line = plane + h * g.InputWidth;
-                        // The output columns q whose input column w = q·SW − PadW + j is inside the image: [first, last).
-                        int first = Math.Max(0, CeilingDivide(g.PaddingWidth - j, g.StrideWidth));
-                        int last = Math.Min(outputWidth, CeilingDivide(g.InputWidth + g.PaddingWidth - j, g.StrideWidth));
-                        if (last < first) last = first;
-                        for (int q = 0; q < first; q++) to[q] = T.Zero;
-                        int w0 = first * g.StrideWidth - g.PaddingWidth + j;
-                        if (g.StrideWidth == 1) new ReadOnlySpan<T>(line + w0, last - first).CopyTo(new Span<T>(to + first, last - first));
-                        else for (int q = first, w = w0; q < last; q++, w += g.StrideWidth) to[q] = line[w];
-                        for (int q = last; q < outputWidth; q++) to[q] = T.Zero;
-                    }
+                    T* line = plane + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth + w0;
+                    T* target = to + p * outputWidth;
+                    for (int q = 0; q < qFirst; q++) target[q] = T.Zero;
+                    if (g.StrideWidth == 1) new ReadOnlySpan<T>(line, count).CopyTo(new Span<T>(target + qFirst, count));
+                    else for (int t = 0, w = 0; t < count; t++, w += g.StrideWidth) target[qFirst + t] = line[w];
+                    for (int q = qLast; q < outputWidth; q++) target[q] = T.Zero;
                 }
             }
         }
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Unfold{T}"/>: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) and pixels (p, q) that see (h, w) of
-    /// patches[(c, i, j), g·L + p·Q + q], taps in increasing order. One chunk per block of (image, channel) planes, each
-    /// plane written by one thread.
+    /// The adjoint of <see cref="Unfold{T}"/>, on the calling thread: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) in increasing
+    /// order and pixels (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q].
     /// </summary>
-    public readonly struct Fold<T>(ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate, int planesPerChunk) : IChunkJob
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Fold<T>(in ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run(int index)
+        int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
+        int imagePixels = g.InputHeight * g.InputWidth;
+        long groupColumns = (long)images * outputPixels;
+        for (int image = 0; image < images; image++)
         {
-            int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-            int imagePixels = g.InputHeight * g.InputWidth;
-            long groupColumns = (long)images * outputPixels;
-            int end = Math.Min(images * g.InputChannels, (index + 1) * planesPerChunk);
-            for (int plane = index * planesPerChunk; plane < end; plane++)
+            for (int c = 0; c < g.InputChannels; c++)
             {
-                int image = plane / g.InputChannels, c = plane % g.InputChannels;
                 T* target = dx + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
                 if (!accumulate) new Span<T>(target, imagePixels).Clear();
                 for (int i = 0; i < g.KernelHeight; i++)
                 {
+                    var (pFirst, pLast) = Inside(i, g.PaddingHeight, g.StrideHeight, g.InputHeight, outputHeight);
                     for (int j = 0; j < g.KernelWidth; j++)
                     {
+                        var (qFirst, qLast) = Inside(j, g.PaddingWidth, g.StrideWidth, g.InputWidth, outputWidth);
+                        int count = qLast - qFirst, w0 = qFirst * g.StrideWidth - g.PaddingWidth + j;
                         int r = (c * g.KernelHeight + i) * g.KernelWidth + j;
                         T* from = patches + r * groupColumns + (long)image * outputPixels;
-                        int first = Math.Max(0, CeilingDivide(g.PaddingWidth - j, g.StrideWidth));
-                        int last = Math.Min(outputWidth, CeilingDivide(g.InputWidth + g.PaddingWidth - j, g.StrideWidth));
-                        if (last <= first) continue;
-                        for (int p = 0; p < outputHeight; p++)
+                        for (int p = pFirst; p < pLast; p++)
                         {
-                            int h = p * g.StrideHeight - g.PaddingHeight + i;
-                            if ((uint)h >= (uint)g.InputHeight) continue;
-                            T* line = target + h * g.InputWidth;
-                            T* source = from + p * outputWidth;
-                            int w0 = first * g.StrideWidth - g.PaddingWidth + j;
-                            if (g.StrideWidth == 1) ElementwiseLoops.AddInto(source + first, line + w0, last - first);
-                            else for (int q = first, w = w0; q < last; q++, w += g.StrideWidth) line[w] += source[q];
+                            T* line = target + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth + w0;
+                            T* source = from + p * outputWidth + qFirst;
+                            if (g.StrideWidth == 1) ElementwiseLoops.AddInto(source, line, count);
+                            else for (int t = 0, w = 0; t < count; t++, w += g.StrideWidth) line[w] += source[t];
                         }
                     }
                 }
@@ -103,18 +91,27 @@ internal static unsafe class PatchLoops
     }
 
     /// <summary>
-    /// Between NCHW and channel-major for a group of images: cm[o, g·L + l] = t[n₀ + g, o, l] (<paramref name="toChannelMajor"/>),
-    /// or the reverse. One chunk per block of (channel, image) blocks of L elements.
+    /// The output positions [first, last) whose input coordinate position·stride − padding + tap lies in [0, size), for
+    /// one tap; an empty range when none does.
     /// </summary>
-    public readonly struct Transpose<T>(T* tensor, T* channelMajor, int channels, int pixels, int firstImage, int images, bool toChannelMajor, int blocksPerChunk) : IChunkJob
+    private static (int First, int Last) Inside(int tap, int padding, int stride, int size, int outputs)
+    {
+        int first = Math.Max(0, CeilingDivide(padding - tap, stride));
+        int last = Math.Min(outputs, CeilingDivide(size + padding - tap, stride));
+        return last < first ? (first, first) : (first, last);
+    }
+
+    /// <summary>
+    /// Between NCHW and channel-major for a group of images, on the calling thread: cm[o, g·L + l] = t[n₀ + g, o, l]
+    /// (<paramref name="toChannelMajor"/>), or the reverse.
+    /// </summary>
+    public static void Transpose<T>(T* tensor, T* channelMajor, int channels, int pixels, int firstImage, int images, bool toChannelMajor)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run(int index)
+        for (int o = 0; o < channels; o++)
         {
-            int end = Math.Min(channels * images, (index + 1) * blocksPerChunk);
-            for (int block = index * blocksPerChunk; block < end; block++)
+            for (int image = 0; image < images; image++)
             {
-                int o = block / images, image = block % images;
                 T* cm = channelMajor + ((long)o * images + image) * pixels;
                 T* nchw = tensor + ((long)(firstImage + image) * channels + o) * pixels;
                 if (toChannelMajor) new ReadOnlySpan<T>(nchw, pixels).CopyTo(new Span<T>(cm, pixels));
