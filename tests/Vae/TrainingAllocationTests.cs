@@ -48,11 +48,12 @@ public class TrainingAllocationTests
         return perStep;
     }
 
-    [Test]
-    public void AReplayedStepAllocatesNothing()
+    [TestCase(Architecture.Mlp)]
+    [TestCase(Architecture.Conv)]
+    public void AReplayedStepAllocatesNothing(Architecture architecture)
     {
         var device = Device.Open("host", 2);
-        var options = new VaeOptions();
+        var options = new VaeOptions { Architecture = architecture };
         using var model = new VaeModel<float>(options, device, Seeds.Derive(7, Seeds.Initialization));
         using var optimizer = new Adam<float>(model.NamedParameters());
         using var graph = new ElboGraph<float>(model, device, Batch);
