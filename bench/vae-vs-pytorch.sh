@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Epoch time of ScratchVae's host backend against Debian's PyTorch (OpenBLAS) on the same machine, same run.
-# Both train PyTorch's examples/vae model (784-400-20, batch 128, Adam 1e-3) with 2 threads; the runs alternate
+# Both train PyTorch's examples/vae model (784-400-20, batch 128, Adam 1e-3) with 2 threads, or with --architecture conv
+# the convolutional VAE (conv 1->32->64 k4 s2 p1, 3136-400-20, mirrored with transposed convolutions; `scratchvae train
+# --architecture conv` and `pytorch_vae.py --architecture conv`, the same layers and names); the runs alternate
 # (ours, theirs, ours, theirs) so that a noisy neighbour hurts both. Epoch 1 is warm-up (JIT, allocations) and is
 # left out; the figure compared is the median of the remaining epochs' training seconds.
 #
-# usage: bench/vae-vs-pytorch.sh [--data fashion-mnist|mnist|DIR] [--epochs 3] [--rounds 2]
+# usage: bench/vae-vs-pytorch.sh [--data fashion-mnist|mnist|DIR] [--epochs 3] [--rounds 2] [--architecture mlp|conv]
 # prints: one line per run, then "ours S s/epoch, pytorch P s/epoch", the ratio of each round's medians (the two
 # programs move independently with the machine, so their spread shows how far one figure can be trusted), and last
 # "ratio X" (ours / pytorch over all rounds' epochs; < 1 is faster)
@@ -14,16 +16,22 @@
 # the .NET runtime and no SDK; default: build src/Vae here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=fashion-mnist epochs=3 rounds=2
+data=fashion-mnist epochs=3 rounds=2 architecture=mlp
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
     --epochs) epochs=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --architecture) architecture=$2; shift 2 ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
 done
 [ "$epochs" -ge 2 ] || { echo "--epochs must be at least 2 (epoch 1 is warm-up)" >&2; exit 2; }
+case "$architecture" in
+  mlp) architecture_flags=() ;;  # both programs' default: the commands stay those of the runs in docs/benchmarks.md
+  conv) architecture_flags=(--architecture conv) ;;
+  *) echo "--architecture must be mlp or conv, not $architecture" >&2; exit 2 ;;
+esac
 torch_data=$data
 [ "$data" = fashion-mnist ] && torch_data=/usr/share/datasets/fashion-mnist
 if [ "$data" = mnist ]; then torch_data=data/mnist; fi
@@ -42,9 +50,9 @@ read -r -a peer_kernel < <(openblas_peer_environment "$python"; echo)
 ours_times=() torch_times=() round_ratios=()
 for round in $(seq 1 "$rounds"); do
   measured "$out/ours.mem" "${ours[@]}" \
-    train --data "$data" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
+    train --data "$data" "${architecture_flags[@]}" --epochs "$epochs" --device host --threads 2 --out "$out/run" --no-images > "$out/ours.log"
   measured "$out/torch.mem" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${peer_kernel[@]}" "$python" bench/peers/pytorch_vae.py \
-    --data "$torch_data" --epochs "$epochs" --threads 2 > "$out/torch.log"
+    --data "$torch_data" "${architecture_flags[@]}" --epochs "$epochs" --threads 2 > "$out/torch.log"
   rm -rf "$out/run"
   for who in ours torch; do
     secs=$(grep '^epoch' "$out/$who.log" | tail -n +2 | awk '{print $NF}')
