@@ -145,7 +145,7 @@ public sealed unsafe partial class HostBackend
                 {
                     int first = group * groupImages, count = Math.Min(groupImages, g.Batch - first), columns = count * pixels;
                     T* patches = scratch.Patches<T>((long)g.PatchLength * columns);
-                    PatchLoops.Unfold(g, images, first, count, patches);
+                    PatchLoops.Unfold(g, images, first, count, patches, scratch);
                     T* dy = ChannelMajor(scratch, result, g.OutputChannels, pixels, first, count);
                     // dw_slot (+)= dy_cm · patchesᵀ; the slot's first group overwrites (or adds into dw, for one slot accumulating).
                     T beta = group > firstGroup || (slots == 1 && accumulate) ? T.One : T.Zero;
@@ -157,7 +157,7 @@ public sealed unsafe partial class HostBackend
             if (pass == ConvolutionPass.Forward)
             {
                 T* patches = scratch.Patches<T>((long)g.PatchLength * groupColumns);
-                PatchLoops.Unfold(g, images, firstImage, imageCount, patches);
+                PatchLoops.Unfold(g, images, firstImage, imageCount, patches, scratch);
                 // y_cm = w · patches; one image's channel-major block is its NCHW block, so the GEMM writes y directly.
                 T* y = imageCount == 1 ? result + (long)firstImage * g.OutputChannels * pixels : scratch.ChannelMajor<T>((long)g.OutputChannels * groupColumns);
                 PackedGemm.Multiply(single, false, false, g.OutputChannels, groupColumns, g.PatchLength, T.One, weight, patches, T.Zero, y);
@@ -169,7 +169,7 @@ public sealed unsafe partial class HostBackend
                 T* patches = scratch.Patches<T>((long)g.PatchLength * groupColumns);
                 // dpatches = wᵀ · dy_cm, then folded back onto the group's images.
                 PackedGemm.Multiply(single, true, false, g.PatchLength, groupColumns, g.OutputChannels, T.One, weight, dy, T.Zero, patches);
-                PatchLoops.Fold(g, patches, firstImage, imageCount, images, accumulate);
+                PatchLoops.Fold(g, patches, firstImage, imageCount, images, accumulate, scratch);
             }
         }
 

@@ -12,14 +12,20 @@ internal sealed unsafe class ConvolutionScratch
 {
     [ThreadStatic] private static ConvolutionScratch? s_current;
 
-    private void* _patches, _channelMajor;
-    private long _patchesBytes, _channelMajorBytes;
+    /// <summary>Elements of slack after every buffer, so that a full vector load or store near the end stays inside it.</summary>
+    public const int Slack = 64;
+
+    private void* _patches, _channelMajor, _rows;
+    private long _patchesBytes, _channelMajorBytes, _rowsBytes;
 
     /// <summary>The calling thread's scratch.</summary>
     public static ConvolutionScratch ForCurrentThread() => s_current ??= new ConvolutionScratch();
 
     /// <summary>Room for <paramref name="length"/> elements of unfolded patches (contents undefined).</summary>
-    public T* Patches<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _patches, ref _patchesBytes, length * sizeof(T));
+    public T* Patches<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _patches, ref _patchesBytes, (length + Slack) * sizeof(T));
+
+    /// <summary>Room for <paramref name="length"/> elements of padded image rows (contents undefined).</summary>
+    public T* Rows<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _rows, ref _rowsBytes, (length + Slack) * sizeof(T));
 
     /// <summary>Room for <paramref name="length"/> elements of a channel-major image group (contents undefined).</summary>
     public T* ChannelMajor<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _channelMajor, ref _channelMajorBytes, length * sizeof(T));
@@ -38,6 +44,7 @@ internal sealed unsafe class ConvolutionScratch
     {
         if (_patches != null) NativeMemory.AlignedFree(_patches);
         if (_channelMajor != null) NativeMemory.AlignedFree(_channelMajor);
+        if (_rows != null) NativeMemory.AlignedFree(_rows);
     }
 }
 

@@ -4,6 +4,8 @@
 //   channel-major [O, G·L]: cm[o, g·L + l] = y[n₀ + g, o, l]
 // With these, the convolution of the group is one GEMM, y_cm = w · patches, as in Caffe's im2col.
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ScratchVae.Kernels.Host.Parallel;
 using ScratchVae.Kernels.Host.Simd;
 
@@ -18,50 +20,60 @@ namespace ScratchVae.Kernels.Host.Convolution;
 internal static unsafe class PatchLoops
 {
     /// <summary>
-    /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread. The output rows and columns that a
-    /// tap (i, j) sees inside the image are worked out once per tap, so the inner loops only copy (or gather, for a stride
-    /// above 1) and zero the padding.
+    /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread, row of the image by row: input
+    /// row h is copied into a zero-padded row buffer once, and every tap (i, j) of the kernel then reads its Q values from
+    /// that buffer at j, j + S, j + 2S, … without bounds checks (a vector shuffle for stride 2). Rows outside the image read
+    /// a row of zeros. <paramref name="patches"/> needs <see cref="ConvolutionScratch.Slack"/> elements of slack.
     /// </summary>
-    public static void Unfold<T>(in ConvolutionGeometry g, T* x, int firstImage, int images, T* patches) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Unfold<T>(in ConvolutionGeometry g, T* x, int firstImage, int images, T* patches, ConvolutionScratch scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int kernelPixels = g.KernelHeight * g.KernelWidth, imagePixels = g.InputHeight * g.InputWidth;
+        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g);
         long groupColumns = (long)images * outputPixels;
-        for (int r = 0; r < g.PatchLength; r++)
+        T* row = scratch.Rows<T>(2L * rowLength), zeros = row + rowLength;
+        new Span<T>(row, 2 * rowLength).Clear();
+        for (int c = 0; c < g.InputChannels; c++)
         {
-            int c = r / kernelPixels, i = r % kernelPixels / g.KernelWidth, j = r % g.KernelWidth;
-            var (pFirst, pLast) = Inside(i, g.PaddingHeight, g.StrideHeight, g.InputHeight, outputHeight);
-            var (qFirst, qLast) = Inside(j, g.PaddingWidth, g.StrideWidth, g.InputWidth, outputWidth);
-            int count = qLast - qFirst, w0 = qFirst * g.StrideWidth - g.PaddingWidth + j;
-            T* row = patches + r * groupColumns;
-            for (int image = 0; image < images; image++)
+            for (int i = 0; i < g.KernelHeight; i++)
             {
-                T* plane = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
-                T* to = row + (long)image * outputPixels;
-                new Span<T>(to, pFirst * outputWidth).Clear();
-                new Span<T>(to + pLast * outputWidth, (outputHeight - pLast) * outputWidth).Clear();
-                for (int p = pFirst; p < pLast; p++)
+                long rowOffset = (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns;
+                for (int image = 0; image < images; image++)
                 {
-                    T* line = plane + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth + w0;
-                    T* target = to + p * outputWidth;
-                    for (int q = 0; q < qFirst; q++) target[q] = T.Zero;
-                    if (g.StrideWidth == 1) new ReadOnlySpan<T>(line, count).CopyTo(new Span<T>(target + qFirst, count));
-                    else for (int t = 0, w = 0; t < count; t++, w += g.StrideWidth) target[qFirst + t] = line[w];
-                    for (int q = qLast; q < outputWidth; q++) target[q] = T.Zero;
+                    T* plane = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
+                    for (int p = 0; p < outputHeight; p++)
+                    {
+                        int h = p * g.StrideHeight - g.PaddingHeight + i;
+                        T* source = zeros;
+                        if ((uint)h < (uint)g.InputHeight)
+                        {
+                            new ReadOnlySpan<T>(plane + h * g.InputWidth, g.InputWidth).CopyTo(new Span<T>(row + g.PaddingWidth, g.InputWidth));
+                            source = row;
+                        }
+                        // What is left of this row of patches from the target on: a whole-vector store may not pass its end.
+                        long offset = (long)image * outputPixels + p * outputWidth;
+                        int room = (int)Math.Min(int.MaxValue, groupColumns - offset);
+                        T* target = patches + rowOffset + offset;
+                        for (int j = 0; j < g.KernelWidth; j++, target += groupColumns)
+                            Gather(source + j, g.StrideWidth, target, outputWidth, room);
+                    }
                 }
             }
         }
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Unfold{T}"/>, on the calling thread: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) in increasing
-    /// order and pixels (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q].
+    /// The adjoint of <see cref="Unfold{T}"/>, on the calling thread: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) and pixels
+    /// (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q]. For each (i, p) the taps j are added into a zero-padded row
+    /// buffer (j increasing), whose inside is then added to input row h; i and p increase.
     /// </summary>
-    public static void Fold<T>(in ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Fold<T>(in ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate, ConvolutionScratch scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int imagePixels = g.InputHeight * g.InputWidth;
+        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g);
         long groupColumns = (long)images * outputPixels;
+        T* row = scratch.Rows<T>(rowLength);
         for (int image = 0; image < images; image++)
         {
             for (int c = 0; c < g.InputChannels; c++)
@@ -71,23 +83,99 @@ internal static unsafe class PatchLoops
                 for (int i = 0; i < g.KernelHeight; i++)
                 {
                     var (pFirst, pLast) = Inside(i, g.PaddingHeight, g.StrideHeight, g.InputHeight, outputHeight);
-                    for (int j = 0; j < g.KernelWidth; j++)
+                    T* from = patches + (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns + (long)image * outputPixels;
+                    for (int p = pFirst; p < pLast; p++)
                     {
-                        var (qFirst, qLast) = Inside(j, g.PaddingWidth, g.StrideWidth, g.InputWidth, outputWidth);
-                        int count = qLast - qFirst, w0 = qFirst * g.StrideWidth - g.PaddingWidth + j;
-                        int r = (c * g.KernelHeight + i) * g.KernelWidth + j;
-                        T* from = patches + r * groupColumns + (long)image * outputPixels;
-                        for (int p = pFirst; p < pLast; p++)
-                        {
-                            T* line = target + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth + w0;
-                            T* source = from + p * outputWidth + qFirst;
-                            if (g.StrideWidth == 1) ElementwiseLoops.AddInto(source, line, count);
-                            else for (int t = 0, w = 0; t < count; t++, w += g.StrideWidth) line[w] += source[t];
-                        }
+                        new Span<T>(row, rowLength).Clear();
+                        T* source = from + p * outputWidth;
+                        for (int j = 0; j < g.KernelWidth; j++, source += groupColumns)
+                            ScatterAdd(source, outputWidth, row + j, g.StrideWidth);
+                        T* line = target + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth;
+                        ElementwiseLoops.AddInto(row + g.PaddingWidth, line, g.InputWidth);
                     }
                 }
             }
         }
+    }
+
+    // A padded row long enough for every tap's reads, (Q − 1)·S + KW, and for the padded image row, W + 2·PadW.
+    private static int PaddedRowLength(in ConvolutionGeometry g) =>
+        Math.Max(g.InputWidth + 2 * g.PaddingWidth, (g.OutputWidth - 1) * g.StrideWidth + g.KernelWidth);
+
+    // Even lanes of a vector: the stride-2 gather in one shuffle (Vector512.Shuffle gives 0 for an out-of-range index).
+    private static readonly Vector512<int> EvenLanes512 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 16, 16, 16, 16, 16, 16, 16);
+    private static readonly Vector256<int> EvenLanes256 = Vector256.Create(0, 2, 4, 6, 8, 8, 8, 8);
+    // The inverse: value k to lane 2k, zeros between.
+    private static readonly Vector512<int> SpreadLanes512 = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
+    private static readonly Vector256<int> SpreadLanes256 = Vector256.Create(0, 8, 1, 8, 2, 8, 3, 8);
+    private static readonly Vector512<int> LaneIndices512 = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    private static readonly Vector256<int> LaneIndices256 = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+
+    /// <summary>
+    /// target[q] = source[q · stride] for q &lt; count. source must be readable 2·V elements past its last read. A stride-2
+    /// float gather stores whole vectors while they fit in the <paramref name="room"/> elements from target on, so it may
+    /// write zeros past target[count]: the unfolding fills a row of patches in increasing order, so later writes replace them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gather<T>(T* source, int stride, T* target, int count, int room) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (stride == 1)
+        {
+            new ReadOnlySpan<T>(source, count).CopyTo(new Span<T>(target, count));
+            return;
+        }
+        int q = 0;
+        if (typeof(T) == typeof(float) && stride == 2)
+        {
+            float* from = (float*)source, to = (float*)target;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; q < count && q + 16 <= room; q += 8)
+                    Vector512.Shuffle(Vector512.Load(from + 2 * q), EvenLanes512).Store(to + q);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                for (; q < count && q + 8 <= room; q += 4)
+                    Vector256.Shuffle(Vector256.Load(from + 2 * q), EvenLanes256).Store(to + q);
+            }
+        }
+        for (; q < count; q++) target[q] = source[q * stride];
+    }
+
+    /// <summary>row[q · stride] += source[q] for q &lt; count; source and row must be readable 2·V elements past their last use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScatterAdd<T>(T* source, int count, T* row, int stride) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (stride == 1)
+        {
+            ElementwiseLoops.AddInto(source, row, count);
+            return;
+        }
+        int q = 0;
+        if (typeof(T) == typeof(float) && stride == 2)
+        {
+            float* from = (float*)source, to = (float*)row;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; q < count; q += 8)
+                {
+                    // Lanes past count are zeroed before spreading, so they add nothing.
+                    var values = Vector512.ConditionalSelect(Vector512.LessThan(LaneIndices512, Vector512.Create(count - q)).AsSingle(), Vector512.Load(from + q), Vector512<float>.Zero);
+                    (Vector512.Load(to + 2 * q) + Vector512.Shuffle(values, SpreadLanes512)).Store(to + 2 * q);
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; q < count; q += 4)
+                {
+                    var values = Vector256.ConditionalSelect(Vector256.LessThan(LaneIndices256, Vector256.Create(count - q)).AsSingle(), Vector256.Load(from + q), Vector256<float>.Zero);
+                    (Vector256.Load(to + 2 * q) + Vector256.Shuffle(values, SpreadLanes256)).Store(to + 2 * q);
+                }
+                return;
+            }
+        }
+        for (; q < count; q++) row[q * stride] += source[q];
     }
 
     /// <summary>
