@@ -16,6 +16,8 @@ var suites = new (string Name, string Description, Type[] Benchmarks, Func<strin
         [], PlanComparison.Run),
     ("fuzz", "every file reader against mutated inputs (--count 1000000 per reader --seed S --readers idx,idx-gzip,safetensors,config.json,metrics.csv)",
         [], ScratchVae.Bench.Fuzz.FuzzCommand.Run),
+    ("conv", "the host's convolution two ways on the conv VAE's shapes: unfolded patches into the GEMM against a direct loop (--threads N --rounds R --batch B)",
+        [], ScratchVae.Bench.Convolution.ConvolutionBenchmark.Run),
     ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
 };
 
