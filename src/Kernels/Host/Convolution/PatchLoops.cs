@@ -20,36 +20,34 @@ namespace ScratchVae.Kernels.Host.Convolution;
 internal static unsafe class PatchLoops
 {
     /// <summary>
-    /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread, row of the image by row: input
-    /// row h is copied into a zero-padded row buffer once, and every tap (i, j) of the kernel then reads its Q values from
-    /// that buffer at j, j + S, j + 2S, … without bounds checks (a vector shuffle for stride 2). Rows outside the image read
-    /// a row of zeros. <paramref name="patches"/> needs <see cref="ConvolutionScratch.Slack"/> elements of slack.
+    /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread, plane by plane: each channel of an
+    /// image is copied once into a zero-padded plane, from which every tap (i, j) reads its output rows at
+    /// (p·S + i, j + q·S) without bounds checks (a vector shuffle for stride 2). <paramref name="patches"/> needs
+    /// <see cref="ConvolutionScratch.Slack"/> elements of slack.
     /// </summary>
     public static void Unfold<T>(in ConvolutionGeometry g, T* x, int firstImage, int images, T* patches, ConvolutionScratch scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g);
+        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g), planeRows = PaddedPlaneRows(g);
         long groupColumns = (long)images * outputPixels;
-        T* row = scratch.Rows<T>(2L * rowLength), zeros = row + rowLength;
-        new Span<T>(row, 2 * rowLength).Clear();
-        for (int c = 0; c < g.InputChannels; c++)
+        T* plane = scratch.Rows<T>((long)rowLength * planeRows);
+        // The padding stays zero; only the inside is rewritten for each channel.
+        new Span<T>(plane, rowLength * planeRows).Clear();
+        T* inside = plane + g.PaddingHeight * rowLength + g.PaddingWidth;
+        for (int image = 0; image < images; image++)
         {
-            for (int i = 0; i < g.KernelHeight; i++)
+            for (int c = 0; c < g.InputChannels; c++)
             {
-                long rowOffset = (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns;
-                for (int image = 0; image < images; image++)
+                T* channel = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
+                for (int h = 0; h < g.InputHeight; h++)
+                    new ReadOnlySpan<T>(channel + h * g.InputWidth, g.InputWidth).CopyTo(new Span<T>(inside + h * rowLength, g.InputWidth));
+                for (int i = 0; i < g.KernelHeight; i++)
                 {
-                    T* plane = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
+                    long rowOffset = (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns;
                     for (int p = 0; p < outputHeight; p++)
                     {
-                        int h = p * g.StrideHeight - g.PaddingHeight + i;
-                        T* source = zeros;
-                        if ((uint)h < (uint)g.InputHeight)
-                        {
-                            new ReadOnlySpan<T>(plane + h * g.InputWidth, g.InputWidth).CopyTo(new Span<T>(row + g.PaddingWidth, g.InputWidth));
-                            source = row;
-                        }
+                        T* source = plane + (p * g.StrideHeight + i) * rowLength;
                         // What is left of this row of patches from the target on: a whole-vector store may not pass its end.
                         long offset = (long)image * outputPixels + p * outputWidth;
                         int room = (int)Math.Min(int.MaxValue, groupColumns - offset);
@@ -64,39 +62,42 @@ internal static unsafe class PatchLoops
 
     /// <summary>
     /// The adjoint of <see cref="Unfold{T}"/>, on the calling thread: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) and pixels
-    /// (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q]. For each (i, p) the taps j are added into a zero-padded row
-    /// buffer (j increasing), whose inside is then added to input row h; i and p increase.
+    /// (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q]. Each channel of an image collects its taps in a zero-padded
+    /// plane (taps (i, j) and rows p in increasing order), whose inside then goes to dx.
     /// </summary>
     public static void Fold<T>(in ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate, ConvolutionScratch scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g);
+        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g), planeRows = PaddedPlaneRows(g);
         long groupColumns = (long)images * outputPixels;
-        T* row = scratch.Rows<T>(rowLength);
+        T* plane = scratch.Rows<T>((long)rowLength * planeRows);
+        T* inside = plane + g.PaddingHeight * rowLength + g.PaddingWidth;
         for (int image = 0; image < images; image++)
         {
             for (int c = 0; c < g.InputChannels; c++)
             {
-                T* target = dx + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
-                if (!accumulate) new Span<T>(target, imagePixels).Clear();
+                new Span<T>(plane, rowLength * planeRows).Clear();
                 for (int i = 0; i < g.KernelHeight; i++)
                 {
-                    var (pFirst, pLast) = Inside(i, g.PaddingHeight, g.StrideHeight, g.InputHeight, outputHeight);
                     T* from = patches + (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns + (long)image * outputPixels;
-                    for (int p = pFirst; p < pLast; p++)
-                    {
-                        new Span<T>(row, rowLength).Clear();
-                        T* source = from + p * outputWidth;
-                        for (int j = 0; j < g.KernelWidth; j++, source += groupColumns)
-                            ScatterAdd(source, outputWidth, row + j, g.StrideWidth);
-                        T* line = target + (p * g.StrideHeight - g.PaddingHeight + i) * g.InputWidth;
-                        ElementwiseLoops.AddInto(row + g.PaddingWidth, line, g.InputWidth);
-                    }
+                    for (int j = 0; j < g.KernelWidth; j++, from += groupColumns)
+                        for (int p = 0; p < outputHeight; p++)
+                            ScatterAdd(from + p * outputWidth, outputWidth, plane + (p * g.StrideHeight + i) * rowLength + j, g.StrideWidth);
+                }
+                T* target = dx + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
+                for (int h = 0; h < g.InputHeight; h++)
+                {
+                    if (accumulate) ElementwiseLoops.AddInto(inside + h * rowLength, target + h * g.InputWidth, g.InputWidth);
+                    else new ReadOnlySpan<T>(inside + h * rowLength, g.InputWidth).CopyTo(new Span<T>(target + h * g.InputWidth, g.InputWidth));
                 }
             }
         }
     }
+
+    // The rows of the padded plane: the padded image, H + 2·PadH, and every output row's taps, (P − 1)·S + KH.
+    private static int PaddedPlaneRows(in ConvolutionGeometry g) =>
+        Math.Max(g.InputHeight + 2 * g.PaddingHeight, (g.OutputHeight - 1) * g.StrideHeight + g.KernelHeight);
 
     // A padded row long enough for every tap's reads, (Q − 1)·S + KW, and for the padded image row, W + 2·PadW.
     private static int PaddedRowLength(in ConvolutionGeometry g) =>
