@@ -19,9 +19,9 @@ public class ElboGraphTests
     private static readonly VaeOptions Options = new() { InputSize = 12, HiddenSizes = [9], LatentSize = 3 };
     private const ulong NoiseSeed = 41;
 
-    private static float[] Batch(int step, int rows)
+    private static float[] Batch(int step, int rows, int inputSize)
     {
-        var data = new float[rows * Options.InputSize];
+        var data = new float[rows * inputSize];
         for (int i = 0; i < data.Length; i++) data[i] = (float)RandomStreams.Uniform<double>(3, (ulong)step << 32, i);
         return data;
     }
@@ -29,13 +29,17 @@ public class ElboGraphTests
     // Five steps of 6 images, then one of 4 (an epoch's smaller last batch), then two more of 6.
     private static readonly int[] Rows = [6, 6, 6, 6, 6, 4, 6, 6];
 
-    [TestCase("host", Likelihood.Bernoulli, Activation.Relu)]
-    [TestCase("host", Likelihood.Gaussian, Activation.Tanh)]
-    [TestCase("ilgpu-cpu", Likelihood.Bernoulli, Activation.Elu)]
-    public void ReplayingTheRecordedStepTrainsExactlyAsBuildingItAfresh(string deviceName, Likelihood likelihood, Activation activation)
+    [TestCase("host", Likelihood.Bernoulli, Activation.Relu, Architecture.Mlp)]
+    [TestCase("host", Likelihood.Gaussian, Activation.Tanh, Architecture.Mlp)]
+    [TestCase("ilgpu-cpu", Likelihood.Bernoulli, Activation.Elu, Architecture.Mlp)]
+    [TestCase("host", Likelihood.Bernoulli, Activation.Relu, Architecture.Conv)]
+    [TestCase("ilgpu-cpu", Likelihood.Gaussian, Activation.Elu, Architecture.Conv)]
+    public void ReplayingTheRecordedStepTrainsExactlyAsBuildingItAfresh(string deviceName, Likelihood likelihood, Activation activation, Architecture architecture)
     {
         var device = Device.Open(deviceName);
-        var options = Options with { Likelihood = likelihood, Activation = activation, HiddenSizes = [9, 7], Beta = 0.5 };
+        var options = architecture == Architecture.Conv
+            ? Options with { Architecture = Architecture.Conv, InputSize = 64, HiddenSizes = [9], Likelihood = likelihood, Activation = activation, Beta = 0.5 }
+            : Options with { Likelihood = likelihood, Activation = activation, HiddenSizes = [9, 7], Beta = 0.5 };
         using var eagerModel = new VaeModel<float>(options, device, 17);
         using var eagerOptimizer = new Adam<float>(eagerModel.NamedParameters());
         using var replayModel = new VaeModel<float>(options, device, 17);
@@ -46,13 +50,13 @@ public class ElboGraphTests
             for (int step = 0; step < Rows.Length; step++)
             {
                 int rows = Rows[step];
-                var data = Batch(step, rows);
+                var data = Batch(step, rows, options.InputSize);
                 ulong counter = (ulong)step * 1000;
 
                 double eagerLoss;
                 using (var tape = new Tape())
                 {
-                    var x = Var<float>.Constant(Tensor<float>.FromArray(data, Shape.Matrix(rows, Options.InputSize), device), takeOwnership: true);
+                    var x = Var<float>.Constant(Tensor<float>.FromArray(data, Shape.Matrix(rows, options.InputSize), device), takeOwnership: true);
                     var terms = eagerModel.NegativeElbo(x, NoiseSeed, counter);
                     eagerLoss = terms.Loss.Value.Item();
                     terms.Loss.Backward();
