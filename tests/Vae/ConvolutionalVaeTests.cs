@@ -134,6 +134,51 @@ public class ConvolutionalVaeTests
     }
 
     [Test]
+    public void ACheckpointLoadsIntoThePyTorchModelAndComputesTheSame()
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python) || Run(python, "-c \"import torch\"").ExitCode != 0)
+            Assert.Ignore("Debian's python3-torch is not installed (apt-get install python3-torch); the PyTorch side cannot run.");
+        using var folder = new TemporaryFolder();
+        string checkpoint = folder["conv"];
+        var train = Cli.Run("train", "--architecture", "conv", "--epochs", "1", "--limit", "128", "--hidden", "16", "--latent", "3", "--batch", "64", "--device", "host", "--out", checkpoint, "--no-images");
+        Assert.That(train.ExitCode, Is.EqualTo(0), train.ToString());
+        string script = Path.Combine(ScratchVae.Tests.Docs.RepositoryRoot.Path, "bench", "peers", "conv_checkpoint_in_pytorch.py");
+        string json = folder["torch.json"];
+        var torch = Run(python, $"\"{script}\" --checkpoint \"{checkpoint}\" --out \"{json}\" --count 4");
+        Assert.That(torch.ExitCode, Is.EqualTo(0), torch.Output);
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        double[] Values(string name) => document.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var info = Checkpoint.ReadInfo(checkpoint);
+        var device = Device.Open("host");
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(checkpoint, info));
+        using var x = Tensor<float>.FromArray(Values("x").Select(v => (float)v).ToArray(), Shape.Matrix(4, 784), device);
+        using var scope = Tape.NoGrad();
+        var (mu, logVar) = model.Encode(Var<float>.Constant(x));
+        var logits = model.Decode(mu);
+        // PyTorch runs in float64 on the same float32 weights; ScratchVae in float32: the outputs agree to float rounding.
+        foreach (var (name, ours) in new[] { ("mu", mu), ("logvar", logVar), ("logits", logits) })
+        {
+            var theirs = Values(name);
+            var values = ours.Value.ToArray();
+            double scale = Math.Max(1, theirs.Max(Math.Abs));
+            Assert.That(values, Has.Length.EqualTo(theirs.Length), name);
+            for (int i = 0; i < values.Length; i++) Assert.That(values[i], Is.EqualTo(theirs[i]).Within(1e-5 * scale), $"{name}[{i}]");
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string program, string arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
+    [Test]
     public void ConvolutionalShapesThatDoNotFitAreRefusedNamingTheFlag()
     {
         using var folder = new TemporaryFolder();
