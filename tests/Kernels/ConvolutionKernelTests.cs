@@ -63,7 +63,7 @@ public sealed class ConvolutionKernelTests<T>(string backendName, T elementType)
         yield return new ConvolutionGeometry(2, 2, 1, 1, 2, 3, 3, 1, 1, 1, 1);
         // H = 1 padded by 2, stride 3: output rows 0 and 1 see input rows −2 and 1, so the single input row is never seen.
         yield return new ConvolutionGeometry(2, 2, 1, 4, 2, 1, 2, 3, 1, 2, 0);
-        // Batches the host splits into groups of several images (⌈N / 8⌉), the last one shorter, and whose weight gradient
+        // Batches the host splits into groups of several images (a multiple of 8 groups), the last one shorter, and whose weight gradient
         // it sums in eight partial sums: the channel-major copies and the slot sums run.
         yield return new ConvolutionGeometry(20, 2, 6, 5, 3, 3, 3, 1, 1, 1, 1);
         yield return new ConvolutionGeometry(37, 3, 7, 7, 4, 4, 4, 2, 2, 1, 1);

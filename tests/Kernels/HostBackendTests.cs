@@ -27,7 +27,7 @@ public sealed class HostBackendTests<T> where T : unmanaged, IFloatingPointIeee7
         Assert.That(backend.Description, Does.Contain("Vector"));
     }
 
-    /// <summary>Every primitive but GEMM gives the same bits with 1, 2 and 3 threads (reductions add in an order fixed by the shape).</summary>
+    /// <summary>Every primitive but GEMM, convolutions included, gives the same bits with 1, 2 and 3 threads (reductions add in an order fixed by the shape).</summary>
     [Test]
     public void Results_AreBitIdentical_ForAnyThreadCount()
     {
@@ -81,6 +81,20 @@ public sealed class HostBackendTests<T> where T : unmanaged, IFloatingPointIeee7
             backend.AdamUpdate(activated, gradient, m, v, count, new AdamSettings(1e-3, 0.9, 0.999, 1e-8, 1e-2, step));
         backend.NormalFill(random, 0, count, 77, 3, T.Zero, T.One);
         foreach (var buffer in new[] { columnSums, rowSums, rowMaxima, total, loss, gradient, activated, m, v, random }) Collect(buffer);
+        // Convolutions over 37 images: groups of several images, a shorter last group, eight weight-gradient slots.
+        var geometry = new ConvolutionGeometry(37, 3, 9, 8, 4, 4, 3, 2, 1, 1, 1);
+        using var image = Upload(TestData.Uniform(4, geometry.InputLength, -1, 1).Select((value, i) => value * Math.Pow(10, i % 5 - 2)).ToArray());
+        using var weight = Upload(TestData.Uniform(5, geometry.WeightLength, -1, 1));
+        using var outputGradient = Upload(TestData.Uniform(6, geometry.OutputLength, -1, 1).Select((value, i) => value * Math.Pow(10, i % 3 - 1)).ToArray());
+        using var output = backend.Allocate<T>(geometry.OutputLength);
+        using var imageGradient = backend.Allocate<T>(geometry.InputLength);
+        using var weightGradient = backend.Allocate<T>(geometry.WeightLength);
+        using var channelSums = backend.Allocate<T>(geometry.OutputChannels);
+        backend.Conv2d(geometry, image, weight, output);
+        backend.Conv2dBackwardInput(geometry, outputGradient, weight, imageGradient);
+        backend.Conv2dBackwardWeight(geometry, image, outputGradient, weightGradient);
+        backend.SumPerChannel(outputGradient, geometry.Batch, geometry.OutputChannels, geometry.OutputHeight * geometry.OutputWidth, channelSums);
+        foreach (var buffer in new[] { output, imageGradient, weightGradient, channelSums }) Collect(buffer);
         return results.ToArray();
     }
 

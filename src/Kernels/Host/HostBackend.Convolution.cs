@@ -17,12 +17,14 @@ namespace ScratchVae.Kernels.Host;
 public sealed unsafe partial class HostBackend
 {
     /// <summary>
-    /// The bytes of unfolded patches one image group may take: small enough to stay in a core's L2 cache (512 KiB on the
-    /// smallest of the processors this project runs on) beside its share of the weights.
+    /// The bytes of unfolded patches one image group may take: about a core's L2 cache (1 MiB on Zen 4; on Zen 3's
+    /// 512 KiB the GEMM reads them from L3 once, into its packed panels). A larger group gives the GEMM wider panels:
+    /// on the conv VAE's 32 → 64 layer, 2 images per group ran its GEMM at 89 GFLOP/s a core and 8 at 110
+    /// (docs/perf-notes.md, "Convolution").
     /// </summary>
-    internal const int PatchBytesPerGroup = 256 * 1024;
+    internal const int PatchBytesPerGroup = 1024 * 1024;
 
-    /// <summary>Groups are at most ⌈N / this⌉ images, so that there are enough of them to spread over the threads.</summary>
+    /// <summary>The number of groups is a multiple of this (8), so that they split evenly over 1, 2, 4 or 8 threads.</summary>
     internal const int MinimumGroups = 8;
 
     /// <summary>The weight gradient is summed in at most this many partial sums (a number fixed by the shape, not the threads).</summary>
@@ -112,12 +114,15 @@ public sealed unsafe partial class HostBackend
         foreach (var (name, buffer, length) in operands) ArgumentChecks.Buffer(this, primitive, name, buffer, length);
     }
 
-    // G: as many images as fit the patch budget, at least one and at most ⌈N / MinimumGroups⌉ (the shape alone decides).
+    // G: as many images as fit the patch budget (at least one), then evened out so that the number of groups is a
+    // multiple of MinimumGroups where the batch allows it. The shape alone decides, never the thread count.
     private static int GroupSize<T>(ConvolutionGeometry g) where T : unmanaged
     {
         long perImage = (long)g.PatchLength * g.OutputHeight * g.OutputWidth * sizeof(T);
-        long fit = PatchBytesPerGroup / Math.Max(perImage, 1);
-        return (int)Math.Clamp(fit, 1, Math.Max(1, (g.Batch + MinimumGroups - 1) / MinimumGroups));
+        long fit = Math.Clamp(PatchBytesPerGroup / Math.Max(perImage, 1), 1, g.Batch);
+        long groups = (g.Batch + fit - 1) / fit;
+        groups = (groups + MinimumGroups - 1) / MinimumGroups * MinimumGroups;
+        return (int)Math.Max(1, (g.Batch + groups - 1) / groups);
     }
 
     private static int GroupCount(ConvolutionGeometry g, int images) => (g.Batch + images - 1) / images;

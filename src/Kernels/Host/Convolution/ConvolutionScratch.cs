@@ -12,23 +12,36 @@ internal sealed unsafe class ConvolutionScratch
 {
     [ThreadStatic] private static ConvolutionScratch? s_current;
 
-    /// <summary>Elements of slack after every buffer, so that a full vector load or store near the end stays inside it.</summary>
-    public const int Slack = 64;
-
-    private void* _patches, _channelMajor, _rows;
-    private long _patchesBytes, _channelMajorBytes, _rowsBytes;
+    private void* _patches, _channelMajor, _rows, _offsets, _foldTable;
+    private long _patchesBytes, _channelMajorBytes, _rowsBytes, _offsetsBytes, _foldTableBytes;
+    private (ConvolutionGeometry Geometry, long GroupColumns)? _foldTableKey;
 
     /// <summary>The calling thread's scratch.</summary>
     public static ConvolutionScratch ForCurrentThread() => s_current ??= new ConvolutionScratch();
 
     /// <summary>Room for <paramref name="length"/> elements of unfolded patches (contents undefined).</summary>
-    public T* Patches<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _patches, ref _patchesBytes, (length + Slack) * sizeof(T));
+    public T* Patches<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _patches, ref _patchesBytes, length * sizeof(T));
 
     /// <summary>Room for <paramref name="length"/> elements of padded image rows (contents undefined).</summary>
-    public T* Rows<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _rows, ref _rowsBytes, (length + Slack) * sizeof(T));
+    public T* Rows<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _rows, ref _rowsBytes, length * sizeof(T));
 
     /// <summary>Room for <paramref name="length"/> elements of a channel-major image group (contents undefined).</summary>
     public T* ChannelMajor<T>(long length) where T : unmanaged, IFloatingPointIeee754<T> => (T*)Grow(ref _channelMajor, ref _channelMajorBytes, length * sizeof(T));
+
+    /// <summary>Room for <paramref name="length"/> gather offsets (contents undefined).</summary>
+    public int* Offsets(long length) => (int*)Grow(ref _offsets, ref _offsetsBytes, length * sizeof(int));
+
+    /// <summary>
+    /// The fold table of <paramref name="geometry"/> for groups of <paramref name="groupColumns"/> columns: the last one
+    /// built when it was for the same, else room for <paramref name="length"/> entries and <paramref name="fresh"/> set.
+    /// </summary>
+    public int* FoldTable(in ConvolutionGeometry geometry, long groupColumns, long length, out bool fresh)
+    {
+        fresh = _foldTableKey != (geometry, groupColumns) || _foldTable == null;
+        if (!fresh) return (int*)_foldTable;
+        _foldTableKey = (geometry, groupColumns);
+        return (int*)Grow(ref _foldTable, ref _foldTableBytes, length * sizeof(int));
+    }
 
     private static void* Grow(ref void* pointer, ref long capacity, long bytes)
     {
@@ -45,6 +58,8 @@ internal sealed unsafe class ConvolutionScratch
         if (_patches != null) NativeMemory.AlignedFree(_patches);
         if (_channelMajor != null) NativeMemory.AlignedFree(_channelMajor);
         if (_rows != null) NativeMemory.AlignedFree(_rows);
+        if (_offsets != null) NativeMemory.AlignedFree(_offsets);
+        if (_foldTable != null) NativeMemory.AlignedFree(_foldTable);
     }
 }
 

@@ -6,6 +6,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ScratchVae.Kernels.Host.Parallel;
 using ScratchVae.Kernels.Host.Simd;
 
@@ -21,17 +22,19 @@ internal static unsafe class PatchLoops
 {
     /// <summary>
     /// Unfolds images n₀ … n₀ + G − 1 of x into patches [R, G·L], on the calling thread, plane by plane: each channel of an
-    /// image is copied once into a zero-padded plane, from which every tap (i, j) reads its output rows at
-    /// (p·S + i, j + q·S) without bounds checks (a vector shuffle for stride 2). <paramref name="patches"/> needs
-    /// <see cref="ConvolutionScratch.Slack"/> elements of slack.
+    /// image is copied once into a zero-padded plane, and every tap (i, j) then gathers its L outputs from that plane at
+    /// (i, j) + offset[l], with offset[p·Q + q] = p·SH·rowLength + q·SW the same table for every tap. One gather of L
+    /// elements per tap, rather than one short copy per output row: the conv VAE's 7 × 7 outputs made rows of 7, and the
+    /// per-row overhead cost as much as the GEMM (docs/perf-notes.md, "Convolution").
     /// </summary>
     public static void Unfold<T>(in ConvolutionGeometry g, T* x, int firstImage, int images, T* patches, ConvolutionScratch scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g), planeRows = PaddedPlaneRows(g);
+        int outputPixels = g.OutputHeight * g.OutputWidth, imagePixels = g.InputHeight * g.InputWidth;
+        int rowLength = PaddedRowLength(g), planeRows = PaddedPlaneRows(g);
         long groupColumns = (long)images * outputPixels;
         T* plane = scratch.Rows<T>((long)rowLength * planeRows);
+        int* offsets = Offsets(g, rowLength, scratch);
         // The padding stays zero; only the inside is rewritten for each channel.
         new Span<T>(plane, rowLength * planeRows).Clear();
         T* inside = plane + g.PaddingHeight * rowLength + g.PaddingWidth;
@@ -42,58 +45,129 @@ internal static unsafe class PatchLoops
                 T* channel = x + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
                 for (int h = 0; h < g.InputHeight; h++)
                     new ReadOnlySpan<T>(channel + h * g.InputWidth, g.InputWidth).CopyTo(new Span<T>(inside + h * rowLength, g.InputWidth));
+                T* target = patches + (long)c * g.KernelHeight * g.KernelWidth * groupColumns + (long)image * outputPixels;
                 for (int i = 0; i < g.KernelHeight; i++)
-                {
-                    long rowOffset = (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns;
-                    for (int p = 0; p < outputHeight; p++)
-                    {
-                        T* source = plane + (p * g.StrideHeight + i) * rowLength;
-                        // What is left of this row of patches from the target on: a whole-vector store may not pass its end.
-                        long offset = (long)image * outputPixels + p * outputWidth;
-                        int room = (int)Math.Min(int.MaxValue, groupColumns - offset);
-                        T* target = patches + rowOffset + offset;
-                        for (int j = 0; j < g.KernelWidth; j++, target += groupColumns)
-                            Gather(source + j, g.StrideWidth, target, outputWidth, room);
-                    }
-                }
+                    for (int j = 0; j < g.KernelWidth; j++, target += groupColumns)
+                        Gather(plane + i * rowLength + j, offsets, target, outputPixels);
             }
         }
     }
 
     /// <summary>
     /// The adjoint of <see cref="Unfold{T}"/>, on the calling thread: dx[n₀ + g, c, h, w] (+)= Σ over taps (i, j) and pixels
-    /// (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q]. Each channel of an image collects its taps in a zero-padded
-    /// plane (taps (i, j) and rows p in increasing order), whose inside then goes to dx.
+    /// (p, q) that see (h, w) of patches[(c, i, j), g·L + p·Q + q], as a gather: every input pixel sums its own taps, in
+    /// increasing (i, j), from a table of where they are (<see cref="FoldTable"/>), and each sum is written once. (A
+    /// scatter of every tap into a padded plane gives the same bits, its additions being in the same order, but ran at
+    /// half the speed: docs/perf-notes.md, "Convolution".)
     /// </summary>
     public static void Fold<T>(in ConvolutionGeometry g, T* patches, int firstImage, int images, T* dx, bool accumulate, ConvolutionScratch scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, outputPixels = outputHeight * outputWidth;
-        int imagePixels = g.InputHeight * g.InputWidth, rowLength = PaddedRowLength(g), planeRows = PaddedPlaneRows(g);
+        int outputPixels = g.OutputHeight * g.OutputWidth, imagePixels = g.InputHeight * g.InputWidth;
         long groupColumns = (long)images * outputPixels;
-        T* plane = scratch.Rows<T>((long)rowLength * planeRows);
-        T* inside = plane + g.PaddingHeight * rowLength + g.PaddingWidth;
+        int* table = FoldTable(g, groupColumns, scratch, out int slots);
+        long channelStride = (long)g.KernelHeight * g.KernelWidth * groupColumns;
         for (int image = 0; image < images; image++)
         {
             for (int c = 0; c < g.InputChannels; c++)
             {
-                new Span<T>(plane, rowLength * planeRows).Clear();
-                for (int i = 0; i < g.KernelHeight; i++)
-                {
-                    T* from = patches + (long)(c * g.KernelHeight + i) * g.KernelWidth * groupColumns + (long)image * outputPixels;
-                    for (int j = 0; j < g.KernelWidth; j++, from += groupColumns)
-                        for (int p = 0; p < outputHeight; p++)
-                            ScatterAdd(from + p * outputWidth, outputWidth, plane + (p * g.StrideHeight + i) * rowLength + j, g.StrideWidth);
-                }
+                T* from = patches + c * channelStride + (long)image * outputPixels;
                 T* target = dx + ((long)(firstImage + image) * g.InputChannels + c) * imagePixels;
-                for (int h = 0; h < g.InputHeight; h++)
-                {
-                    if (accumulate) ElementwiseLoops.AddInto(inside + h * rowLength, target + h * g.InputWidth, g.InputWidth);
-                    else new ReadOnlySpan<T>(inside + h * rowLength, g.InputWidth).CopyTo(new Span<T>(target + h * g.InputWidth, g.InputWidth));
-                }
+                SumTaps(from, table, slots, imagePixels, target, accumulate);
             }
         }
     }
+
+    /// <summary>
+    /// The fold's table, slot-major: table[k·H·W + h·W + w] is where, from the patches of one image channel, input pixel
+    /// (h, w) finds its k-th tap, or −1 where it has none. Pixel (h, w) is seen by the taps i ≡ h + PadH (mod SH), at
+    /// most ⌈KH / SH⌉ of them, and likewise in width; slot k = a·⌈KW / SW⌉ + b holds tap (i₀ + a·SH, j₀ + b·SW), so the
+    /// slots run through the taps in increasing (i, j). The offset of tap (i, j) at pixel (p, q) is
+    /// (i·KW + j)·G·L + p·Q + q. The thread keeps the last table it built. Offsets must fit an int (the patches are sized for a cache, far below that).
+    /// </summary>
+    private static int* FoldTable(in ConvolutionGeometry g, long groupColumns, ConvolutionScratch scratch, out int slots)
+    {
+        int rows = CeilingDivide(g.KernelHeight, g.StrideHeight), columns = CeilingDivide(g.KernelWidth, g.StrideWidth);
+        int imagePixels = g.InputHeight * g.InputWidth;
+        slots = rows * columns;
+        // Built once per geometry and group width on each thread, then reused: building costs more than folding a small group.
+        int* table = scratch.FoldTable(g, groupColumns, (long)slots * imagePixels, out bool fresh);
+        if (!fresh) return table;
+        for (int h = 0; h < g.InputHeight; h++)
+        {
+            int firstI = Modulo(h + g.PaddingHeight, g.StrideHeight);
+            for (int w = 0; w < g.InputWidth; w++)
+            {
+                int firstJ = Modulo(w + g.PaddingWidth, g.StrideWidth);
+                for (int a = 0; a < rows; a++)
+                {
+                    int i = firstI + a * g.StrideHeight, p = (h + g.PaddingHeight - i) / g.StrideHeight;
+                    for (int b = 0; b < columns; b++)
+                    {
+                        int j = firstJ + b * g.StrideWidth, q = (w + g.PaddingWidth - j) / g.StrideWidth;
+                        bool seen = i < g.KernelHeight && j < g.KernelWidth && h + g.PaddingHeight - i >= 0 && w + g.PaddingWidth - j >= 0
+                            && p < g.OutputHeight && q < g.OutputWidth;
+                        table[(long)(a * columns + b) * imagePixels + h * g.InputWidth + w] =
+                            seen ? checked((int)((i * g.KernelWidth + j) * groupColumns + p * g.OutputWidth + q)) : -1;
+                    }
+                }
+            }
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// target[s] (+)= Σ_k source[table[k·count + s]] over the slots k in order, skipping −1, for s &lt; count: AVX2's masked
+    /// gather eight floats (four doubles) at a time where it runs, its masked lanes adding +0, which changes no sum.
+    /// </summary>
+    private static void SumTaps<T>(T* source, int* table, int slots, int count, T* target, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int s = 0;
+        if (Avx2.IsSupported && typeof(T) == typeof(float))
+        {
+            float* from = (float*)source, to = (float*)target;
+            for (; s + 8 <= count; s += 8)
+            {
+                var sum = Vector256<float>.Zero;
+                for (int k = 0; k < slots; k++)
+                {
+                    var index = Vector256.Load(table + (long)k * count + s);
+                    var mask = Vector256.GreaterThanOrEqual(index, Vector256<int>.Zero).AsSingle();
+                    sum += Avx2.GatherMaskVector256(Vector256<float>.Zero, from, index, mask, 4);
+                }
+                if (accumulate) sum = Vector256.Load(to + s) + sum;
+                sum.Store(to + s);
+            }
+        }
+        else if (Avx2.IsSupported && typeof(T) == typeof(double))
+        {
+            double* from = (double*)source, to = (double*)target;
+            for (; s + 4 <= count; s += 4)
+            {
+                var sum = Vector256<double>.Zero;
+                for (int k = 0; k < slots; k++)
+                {
+                    var index = Vector128.Load(table + (long)k * count + s);
+                    var mask = Vector256.GreaterThanOrEqual(Avx2.ConvertToVector256Int64(index), Vector256<long>.Zero).AsDouble();
+                    sum += Avx2.GatherMaskVector256(Vector256<double>.Zero, from, index, mask, 8);
+                }
+                if (accumulate) sum = Vector256.Load(to + s) + sum;
+                sum.Store(to + s);
+            }
+        }
+        for (; s < count; s++)
+        {
+            T sum = T.Zero;
+            for (int k = 0; k < slots; k++)
+            {
+                int index = table[(long)k * count + s];
+                if (index >= 0) sum += source[index];
+            }
+            target[s] = accumulate ? target[s] + sum : sum;
+        }
+    }
+
+    private static int Modulo(int a, int b) => ((a % b) + b) % b;
 
     // The rows of the padded plane: the padded image, H + 2·PadH, and every output row's taps, (P − 1)·S + KH.
     private static int PaddedPlaneRows(in ConvolutionGeometry g) =>
@@ -103,91 +177,31 @@ internal static unsafe class PatchLoops
     private static int PaddedRowLength(in ConvolutionGeometry g) =>
         Math.Max(g.InputWidth + 2 * g.PaddingWidth, (g.OutputWidth - 1) * g.StrideWidth + g.KernelWidth);
 
-    // Even lanes of a vector: the stride-2 gather in one shuffle (Vector512.Shuffle gives 0 for an out-of-range index).
-    private static readonly Vector512<int> EvenLanes512 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 16, 16, 16, 16, 16, 16, 16);
-    private static readonly Vector256<int> EvenLanes256 = Vector256.Create(0, 2, 4, 6, 8, 8, 8, 8);
-    // The inverse: value k to lane 2k, zeros between.
-    private static readonly Vector512<int> SpreadLanes512 = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
-    private static readonly Vector256<int> SpreadLanes256 = Vector256.Create(0, 8, 1, 8, 2, 8, 3, 8);
-    private static readonly Vector512<int> LaneIndices512 = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    private static readonly Vector256<int> LaneIndices256 = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-
-    /// <summary>
-    /// target[q] = source[q · stride] for q &lt; count. source must be readable 2·V elements past its last read. A stride-2
-    /// float gather stores whole vectors while they fit in the <paramref name="room"/> elements from target on, so it may
-    /// write zeros past target[count]: the unfolding fills a row of patches in increasing order, so later writes replace them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather<T>(T* source, int stride, T* target, int count, int room) where T : unmanaged, IFloatingPointIeee754<T>
+    // offset[p·Q + q] = p·SH·rowLength + q·SW: where output pixel (p, q) of tap (0, 0) reads the padded plane.
+    private static int* Offsets(in ConvolutionGeometry g, int rowLength, ConvolutionScratch scratch)
     {
-        if (stride == 1)
-        {
-            new ReadOnlySpan<T>(source, count).CopyTo(new Span<T>(target, count));
-            return;
-        }
-        int q = 0;
-        if (typeof(T) == typeof(float) && stride == 2)
-        {
-            float* from = (float*)source, to = (float*)target;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; q < count && q + 16 <= room; q += 8)
-                    Vector512.Shuffle(Vector512.Load(from + 2 * q), EvenLanes512).Store(to + q);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (; q < count && q + 8 <= room; q += 4)
-                    Vector256.Shuffle(Vector256.Load(from + 2 * q), EvenLanes256).Store(to + q);
-            }
-        }
-        for (; q < count; q++) target[q] = source[q * stride];
+        int* offsets = scratch.Offsets(g.OutputHeight * g.OutputWidth);
+        for (int p = 0, l = 0; p < g.OutputHeight; p++)
+            for (int q = 0; q < g.OutputWidth; q++, l++)
+                offsets[l] = p * g.StrideHeight * rowLength + q * g.StrideWidth;
+        return offsets;
     }
 
-    /// <summary>row[q · stride] += source[q] for q &lt; count; source and row must be readable 2·V elements past their last use.</summary>
+    /// <summary>target[l] = source[offset[l]] for l &lt; count: AVX2's gather eight floats (four doubles) at a time where it runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScatterAdd<T>(T* source, int count, T* row, int stride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Gather<T>(T* source, int* offsets, T* target, int count) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (stride == 1)
+        int l = 0;
+        if (Avx2.IsSupported)
         {
-            ElementwiseLoops.AddInto(source, row, count);
-            return;
+            if (typeof(T) == typeof(float))
+                for (; l + 8 <= count; l += 8)
+                    Avx2.GatherVector256((float*)source, Vector256.Load(offsets + l), 4).Store((float*)target + l);
+            else if (typeof(T) == typeof(double))
+                for (; l + 4 <= count; l += 4)
+                    Avx2.GatherVector256((double*)source, Vector128.Load(offsets + l), 8).Store((double*)target + l);
         }
-        int q = 0;
-        if (typeof(T) == typeof(float) && stride == 2)
-        {
-            float* from = (float*)source, to = (float*)row;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; q < count; q += 8)
-                {
-                    // Lanes past count are zeroed before spreading, so they add nothing.
-                    var values = Vector512.ConditionalSelect(Vector512.LessThan(LaneIndices512, Vector512.Create(count - q)).AsSingle(), Vector512.Load(from + q), Vector512<float>.Zero);
-                    (Vector512.Load(to + 2 * q) + Vector512.Shuffle(values, SpreadLanes512)).Store(to + 2 * q);
-                }
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; q < count; q += 4)
-                {
-                    var values = Vector256.ConditionalSelect(Vector256.LessThan(LaneIndices256, Vector256.Create(count - q)).AsSingle(), Vector256.Load(from + q), Vector256<float>.Zero);
-                    (Vector256.Load(to + 2 * q) + Vector256.Shuffle(values, SpreadLanes256)).Store(to + 2 * q);
-                }
-                return;
-            }
-        }
-        for (; q < count; q++) row[q * stride] += source[q];
-    }
-
-    /// <summary>
-    /// The output positions [first, last) whose input coordinate position·stride − padding + tap lies in [0, size), for
-    /// one tap; an empty range when none does.
-    /// </summary>
-    private static (int First, int Last) Inside(int tap, int padding, int stride, int size, int outputs)
-    {
-        int first = Math.Max(0, CeilingDivide(padding - tap, stride));
-        int last = Math.Min(outputs, CeilingDivide(size + padding - tap, stride));
-        return last < first ? (first, first) : (first, last);
+        for (; l < count; l++) target[l] = source[offsets[l]];
     }
 
     /// <summary>
