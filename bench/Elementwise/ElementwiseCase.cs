@@ -36,13 +36,13 @@ public sealed class ElementwiseCase : IDisposable
         int columns = 784, rows = Math.Max(1, length / columns);
         (_run, BytesMoved) = name switch
         {
-            "relu" => (Unary<Relu>(), 8L * length),
-            "sigmoid" => (Unary<Sigmoid>(), 8L * length),
-            "tanh" => (Unary<Tanh>(), 8L * length),
-            "softplus" => (Unary<Softplus>(), 8L * length),
-            "exp" => (Unary<Exp>(), 8L * length),
-            "relu-backward" => ((Action)(() => backend.MapBackward<float, Relu>(_a, _a, _b, _c, length, accumulate: false)), 12L * length),
-            "bias-relu" => ((Action)(() => backend.BiasActivation<float, Relu>(_a, _b, _c, rows, columns)), 8L * rows * columns),
+            "relu" => (Unary<ReluOperator>(), 8L * length),
+            "sigmoid" => (Unary<SigmoidOperator>(), 8L * length),
+            "tanh" => (Unary<TanhOperator>(), 8L * length),
+            "softplus" => (Unary<SoftplusOperator>(), 8L * length),
+            "exp" => (Unary<ExpOperator>(), 8L * length),
+            "relu-backward" => ((Action)(() => backend.MapBackward<float, ReluOperator>(_a, _a, _b, _c, length, accumulate: false)), 12L * length),
+            "bias-relu" => ((Action)(() => backend.BiasActivation<float, ReluOperator>(_a, _b, _c, rows, columns)), 8L * rows * columns),
             "bce" => ((Action)(() => backend.BceWithLogits(_a, _b, rows, columns, _d, _c, 1f)), 12L * rows * columns),
             "adam" => ((Action)(() => backend.AdamUpdate(_c, _a, _b, _d, length, AdamSettings.Default(++_step))), 28L * length),
             "uniform" => ((Action)(() => backend.UniformFill(_c, 0, length, 3, (ulong)++_step << 24)), 4L * length),

@@ -39,7 +39,7 @@ internal sealed class TimingBackend(IBackend inner) : IBackend
     /// <summary>Forgets every entry.</summary>
     public void Clear() => _entries.Clear();
 
-    private static string Op<TOperator>() where TOperator : struct => typeof(TOperator).Name;
+    private static string Op<TOperator>() where TOperator : struct => ScratchVae.Kernels.Operators.OperatorName.Of(typeof(TOperator));
 
     private static int Size<T>() where T : unmanaged => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 

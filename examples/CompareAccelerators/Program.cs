@@ -46,7 +46,7 @@ foreach (var info in candidates)
     var backend = device.Backend;
 
     double gemmMilliseconds = Time(() => backend.Gemm(false, false, size, size, size, 1f, a.Buffer, b.Buffer, 0f, c.Buffer), device);
-    double mapMilliseconds = Time(() => backend.Map<float, Sigmoid>(x.Buffer, y.Buffer, length), device);
+    double mapMilliseconds = Time(() => backend.Map<float, SigmoidOperator>(x.Buffer, y.Buffer, length), device);
     float[] gemm = c.ToArray(), map = y.ToArray();
     hostGemm ??= gemm;
     hostMap ??= map;

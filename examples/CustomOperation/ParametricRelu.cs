@@ -3,10 +3,7 @@ using System.Numerics;
 using ScratchVae.Autograd;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
-using ReluOperator = ScratchVae.Kernels.Operators.Relu;
-using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Examples.CustomOperation;
 

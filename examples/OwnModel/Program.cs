@@ -121,10 +121,10 @@ internal sealed class ConditionalVae<T> : Module<T> where T : unmanaged, IFloati
 
     public ConditionalVae(int pixels, int labels, int hidden, int latent, Initializer init)
     {
-        _encoder = AddModule("encoder", new Sequential<T>(new Linear<T>(pixels + labels, hidden, init), new Activation<T, Relu>()));
+        _encoder = AddModule("encoder", new Sequential<T>(new Linear<T>(pixels + labels, hidden, init), new Activation<T, ReluOperator>()));
         _mu = AddModule("mu", new Linear<T>(hidden, latent, init));
         _logVar = AddModule("logvar", new Linear<T>(hidden, latent, init));
-        _decoder = AddModule("decoder", new Sequential<T>(new Linear<T>(latent + labels, hidden, init), new Activation<T, Relu>(), new Linear<T>(hidden, pixels, init)));
+        _decoder = AddModule("decoder", new Sequential<T>(new Linear<T>(latent + labels, hidden, init), new Activation<T, ReluOperator>(), new Linear<T>(hidden, pixels, init)));
     }
 
     /// <summary>−ELBO per example [B]: −log p(x | z, y) + KL(q(z | x, y) ‖ N(0, I)), with z = μ + σ ⊙ ε.</summary>

@@ -119,7 +119,7 @@ public static class Broadcasting
         }
         // g = g + broadcast(source); a fresh target starts from zero.
         if (!target.Accumulate) backend.Fill(target.Buffer, 0, length, T.Zero);
-        backend.Zip<T, Add>(target.Buffer, source, target.Buffer, rows, columns, mode);
+        backend.Zip<T, AddOperator>(target.Buffer, source, target.Buffer, rows, columns, mode);
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public static class Broadcasting
         }
         // d = 0 + broadcast(source): the primitives broadcast only the second operand of a binary map.
         backend.Fill(destination, 0, rows * columns, T.Zero);
-        backend.Zip<T, Add>(destination, source, destination, rows, columns, mode);
+        backend.Zip<T, AddOperator>(destination, source, destination, rows, columns, mode);
     }
 
     private static void Sum<T>(IBackend backend, DeviceBuffer<T> full, int rows, int columns, Broadcast mode, DeviceBuffer<T> destination, bool accumulate)

@@ -47,7 +47,7 @@ public class ErrorTests(string deviceName)
             ("concatenate", ["[2, 3]", "[3, 3]"], () => Ops.ConcatenateColumns(Constant(2, 3), Constant(3, 3))),
             ("slice", ["[2, 3]"], () => Ops.SliceColumns(Constant(2, 3), 2, 2)),
             ("reshape", ["[2, 3]", "[4]"], () => Ops.Reshape(Constant(2, 3), Shape.Vector(4))),
-            ("bias+relu", ["[2, 3]", "[2]"], () => Ops.AddBiasActivation<double, Relu>(Constant(2, 3), Constant(2))),
+            ("bias+relu", ["[2, 3]", "[2]"], () => Ops.AddBiasActivation<double, ReluOperator>(Constant(2, 3), Constant(2))),
             ("bernoulli-log-likelihood", ["[2, 3]", "[3, 2]"], () => Ops.BernoulliLogLikelihood(Constant(2, 3), Constant(3, 2))),
             ("kl-divergence", ["[2, 3]", "[2, 2]"], () => Ops.KlDivergenceToStandardNormal(Constant(2, 3), Constant(2, 2))),
             ("gaussian-log-likelihood", ["[2, 3]", "[2, 4]"], () => Ops.GaussianLogLikelihood(Constant(2, 3), Constant(2, 3), Constant(2, 4))),

@@ -158,12 +158,12 @@ public class GoldenTests(string deviceName)
             case "bias-activation":
                 return p.GetProperty("activation").GetString() switch
                 {
-                    "relu" => Ops.AddBiasActivation<double, Relu>(v[0], v[1]),
-                    "sigmoid" => Ops.AddBiasActivation<double, Sigmoid>(v[0], v[1]),
-                    "tanh" => Ops.AddBiasActivation<double, Tanh>(v[0], v[1]),
-                    "softplus" => Ops.AddBiasActivation<double, Softplus>(v[0], v[1]),
-                    "elu" => Ops.AddBiasActivation<double, Elu>(v[0], v[1]),
-                    "identity" => Ops.AddBiasActivation<double, Identity>(v[0], v[1]),
+                    "relu" => Ops.AddBiasActivation<double, ReluOperator>(v[0], v[1]),
+                    "sigmoid" => Ops.AddBiasActivation<double, SigmoidOperator>(v[0], v[1]),
+                    "tanh" => Ops.AddBiasActivation<double, TanhOperator>(v[0], v[1]),
+                    "softplus" => Ops.AddBiasActivation<double, SoftplusOperator>(v[0], v[1]),
+                    "elu" => Ops.AddBiasActivation<double, EluOperator>(v[0], v[1]),
+                    "identity" => Ops.AddBiasActivation<double, IdentityOperator>(v[0], v[1]),
                     var other => throw new InvalidDataException($"Unknown activation '{other}' in the golden file."),
                 };
             case "bernoulli":

@@ -95,13 +95,13 @@ public static class OperationCases
 
     private static IEnumerable<OperationCase> Fused()
     {
-        yield return Case("bias+relu", v => Ops.AddBiasActivation<double, Relu>(v[0], v[1]), M(3, 4), V(4));
-        yield return Case("bias+sigmoid", v => Ops.AddBiasActivation<double, Sigmoid>(v[0], v[1]), M(3, 4), V(4));
-        yield return Case("bias+tanh", v => Ops.AddBiasActivation<double, Tanh>(v[0], v[1]), M(3, 4), M(1, 4));
-        yield return Case("bias+softplus", v => Ops.AddBiasActivation<double, Softplus>(v[0], v[1]), M(3, 4), V(4));
-        yield return Case("bias+elu", v => Ops.AddBiasActivation<double, Elu>(v[0], v[1]), M(3, 4), V(4));
-        yield return Case("bias+identity", v => Ops.AddBiasActivation<double, Identity>(v[0], v[1]), M(3, 4), V(4));
-        yield return Case("bias+square, input reused", v => Ops.AddBiasActivation<double, Square>(v[0], v[1]) * v[0], M(3, 4), V(4));
+        yield return Case("bias+relu", v => Ops.AddBiasActivation<double, ReluOperator>(v[0], v[1]), M(3, 4), V(4));
+        yield return Case("bias+sigmoid", v => Ops.AddBiasActivation<double, SigmoidOperator>(v[0], v[1]), M(3, 4), V(4));
+        yield return Case("bias+tanh", v => Ops.AddBiasActivation<double, TanhOperator>(v[0], v[1]), M(3, 4), M(1, 4));
+        yield return Case("bias+softplus", v => Ops.AddBiasActivation<double, SoftplusOperator>(v[0], v[1]), M(3, 4), V(4));
+        yield return Case("bias+elu", v => Ops.AddBiasActivation<double, EluOperator>(v[0], v[1]), M(3, 4), V(4));
+        yield return Case("bias+identity", v => Ops.AddBiasActivation<double, IdentityOperator>(v[0], v[1]), M(3, 4), V(4));
+        yield return Case("bias+square, input reused", v => Ops.AddBiasActivation<double, SquareOperator>(v[0], v[1]) * v[0], M(3, 4), V(4));
     }
 
     private static IEnumerable<OperationCase> Vae()

@@ -168,12 +168,12 @@ public class TapeTests(string deviceName)
             for (int step = 1; step <= 10; step++)
             {
                 var input = Var<double>.Constant(x);
-                var hidden = Ops.AddBiasActivation<double, Relu>(Ops.MatMul(input, parameters[0]), parameters[1]);
+                var hidden = Ops.AddBiasActivation<double, ReluOperator>(Ops.MatMul(input, parameters[0]), parameters[1]);
                 var statistics = Ops.MatMul(hidden, parameters[2]) + parameters[3];
                 var mu = Ops.SliceColumns(statistics, 0, 2);
                 var logVar = Ops.SliceColumns(statistics, 2, 2);
                 var z = Ops.Reparameterize(mu, logVar, seed: 11, counterOffset: (ulong)step * 4);
-                var decoded = Ops.AddBiasActivation<double, Relu>(Ops.MatMul(z, parameters[4]), parameters[5]);
+                var decoded = Ops.AddBiasActivation<double, ReluOperator>(Ops.MatMul(z, parameters[4]), parameters[5]);
                 var logits = Ops.MatMul(decoded, parameters[6]) + parameters[7];
                 var loss = Ops.Sum(Ops.KlDivergenceToStandardNormal(mu, logVar) - Ops.BernoulliLogLikelihood(logits, input));
                 loss.Backward();

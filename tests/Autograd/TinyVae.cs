@@ -30,11 +30,11 @@ public static class TinyVae
     public static Var<double> NegativeElbo(IReadOnlyList<Var<double>> p, Tensor<double> x, Tensor<double> eps)
     {
         var input = Var<double>.Constant(x);
-        var hidden = Ops.AddBiasActivation<double, Relu>(Ops.MatMul(input, p[0]), p[1]);
+        var hidden = Ops.AddBiasActivation<double, ReluOperator>(Ops.MatMul(input, p[0]), p[1]);
         var mu = Ops.MatMul(hidden, p[2]) + p[3];
         var logVar = Ops.MatMul(hidden, p[4]) + p[5];
         var z = Ops.Reparameterize(mu, logVar, eps);
-        var decoded = Ops.AddBiasActivation<double, Relu>(Ops.MatMul(z, p[6]), p[7]);
+        var decoded = Ops.AddBiasActivation<double, ReluOperator>(Ops.MatMul(z, p[6]), p[7]);
         var logits = Ops.MatMul(decoded, p[8]) + p[9];
         // −ELBO = Σᵢ [−log p(xᵢ|zᵢ) + KLᵢ]
         return Ops.Sum(Ops.KlDivergenceToStandardNormal(mu, logVar) - Ops.BernoulliLogLikelihood(logits, input));

@@ -20,7 +20,7 @@ public sealed class ArgumentErrorTests<T>(string backendName, T elementType) : B
     {
         var x = Allocate(10);
         var y = Allocate(7);
-        var exception = Assert.Throws<ArgumentException>(() => Backend.Map<T, Sigmoid>(x, y, 10))!;
+        var exception = Assert.Throws<ArgumentException>(() => Backend.Map<T, SigmoidOperator>(x, y, 10))!;
         AssertMentions(exception, "Map", "'y'", "10", "7");
     }
 
@@ -39,7 +39,7 @@ public sealed class ArgumentErrorTests<T>(string backendName, T elementType) : B
     {
         var a = Allocate(3 * 8);
         var b = Allocate(7);
-        var exception = Assert.Throws<ArgumentException>(() => Backend.Zip<T, Add>(a, b, a, 3, 8, Broadcast.Row))!;
+        var exception = Assert.Throws<ArgumentException>(() => Backend.Zip<T, AddOperator>(a, b, a, 3, 8, Broadcast.Row))!;
         AssertMentions(exception, "Zip", "'b'", "8", "7");
     }
 
@@ -166,7 +166,7 @@ public sealed class ArgumentErrorTests<T>(string backendName, T elementType) : B
         var x = Allocate(8);
         var y = Backend.Allocate<T>(8);
         y.Dispose();
-        var exception = Assert.Throws<ObjectDisposedException>(() => Backend.Map<T, Relu>(x, y, 8))!;
+        var exception = Assert.Throws<ObjectDisposedException>(() => Backend.Map<T, ReluOperator>(x, y, 8))!;
         AssertMentions(exception, "Map", "'y'", "disposed");
     }
 

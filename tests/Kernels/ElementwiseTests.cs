@@ -85,9 +85,9 @@ public sealed class ElementwiseTests<T>(string backendName, T elementType) : Bac
     {
         var x = Upload([0.0, -0.0, 1e-30, -1e-30]);
         var y = Allocate(4);
-        Backend.Map<T, Relu>(x, y, 4);
+        Backend.Map<T, ReluOperator>(x, y, 4);
         var dx = Allocate(4);
-        Backend.MapBackward<T, Relu>(x, y, Filled(4, 1.0), dx, 4, accumulate: false);
+        Backend.MapBackward<T, ReluOperator>(x, y, Filled(4, 1.0), dx, 4, accumulate: false);
         Assert.That(Download(y), Is.EqualTo(new[] { 0.0, 0.0, double.CreateTruncating(T.CreateTruncating(1e-30)), 0.0 }));
         Assert.That(Download(dx), Is.EqualTo(new[] { 0.0, 0.0, 1.0, 0.0 }));
     }
@@ -134,7 +134,7 @@ public sealed class ElementwiseTests<T>(string backendName, T elementType) : Bac
         double[] a = Inputs(1, rows * columns, -3, 3);
         double[] b = Inputs(2, ArgumentChecks.BroadcastLength(broadcast, rows, columns), -3, 3);
         var aBuffer = Upload(a);
-        Backend.Zip<T, Multiply>(aBuffer, Upload(b), aBuffer, rows, columns, broadcast);
+        Backend.Zip<T, MultiplyOperator>(aBuffer, Upload(b), aBuffer, rows, columns, broadcast);
         double[] c = Download(aBuffer);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++)
@@ -196,7 +196,7 @@ public sealed class ElementwiseTests<T>(string backendName, T elementType) : Bac
         const int rows = 6, columns = 21;
         double[] x = Inputs(1, rows * columns, -2, 2), bias = Inputs(2, columns, -1, 1);
         var buffer = Upload(x);
-        Backend.BiasActivation<T, Relu>(buffer, Upload(bias), buffer, rows, columns);
+        Backend.BiasActivation<T, ReluOperator>(buffer, Upload(bias), buffer, rows, columns);
         double[] y = Download(buffer);
         for (int i = 0; i < rows * columns; i++)
             NumericAssert.Close(y[i], Math.Max(0, double.CreateTruncating(T.CreateTruncating(x[i] + bias[i % columns]))), 0, 0, $"y[{i}]");

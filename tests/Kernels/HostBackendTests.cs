@@ -69,9 +69,9 @@ public sealed class HostBackendTests<T> where T : unmanaged, IFloatingPointIeee7
         backend.MaxOverColumns(x, Rows, Columns, rowMaxima);
         backend.SumAll(x, count, total);
         backend.BceWithLogits(x, targets, Rows, Columns, loss, gradient, T.CreateTruncating(0.5));
-        backend.BiasActivation<T, Softplus>(x, bias, activated, Rows, Columns);
-        backend.MapBackward<T, Softplus>(x, activated, targets, gradient, count, accumulate: true);
-        backend.Zip<T, Multiply>(gradient, bias, gradient, Rows, Columns, Broadcast.Row, accumulate: true);
+        backend.BiasActivation<T, SoftplusOperator>(x, bias, activated, Rows, Columns);
+        backend.MapBackward<T, SoftplusOperator>(x, activated, targets, gradient, count, accumulate: true);
+        backend.Zip<T, MultiplyOperator>(gradient, bias, gradient, Rows, Columns, Broadcast.Row, accumulate: true);
         backend.Axpby(T.CreateTruncating(0.25), x, T.CreateTruncating(-2.0), activated, count);
         using var m = backend.Allocate<T>(count);
         using var v = backend.Allocate<T>(count);
@@ -121,14 +121,14 @@ public sealed class HostBackendTests<T> where T : unmanaged, IFloatingPointIeee7
             backend.UniformFill(buffer, 0, buffer.Length, 1, 0);
         void Step(int step)
         {
-            backend.BiasActivation<T, Relu>(preActivation, bias, activation, batch, hidden);
-            backend.MapBackward<T, Relu>(preActivation, activation, activation, preActivation, batch * hidden, accumulate: false);
+            backend.BiasActivation<T, ReluOperator>(preActivation, bias, activation, batch, hidden);
+            backend.MapBackward<T, ReluOperator>(preActivation, activation, activation, preActivation, batch * hidden, accumulate: false);
             backend.SumOverRows(preActivation, batch, hidden, biasGradient);
             backend.BceWithLogits(logits, targets, batch, pixels, loss, gradient, T.One);
             backend.SumAll(loss, batch, total);
             backend.SumAll(logits, batch * pixels, total, accumulate: true);
-            backend.Map<T, Sigmoid>(logits, gradient, batch * pixels);
-            backend.Zip<T, Add>(gradient, targets, gradient, batch, pixels, Broadcast.None);
+            backend.Map<T, SigmoidOperator>(logits, gradient, batch * pixels);
+            backend.Zip<T, AddOperator>(gradient, targets, gradient, batch, pixels, Broadcast.None);
             backend.NormalFill(activation, 0, batch * 20, 9, (ulong)step, T.Zero, T.One);
             backend.AdamUpdate(parameters, parameterGradient, m, v, pixels * hidden, AdamSettings.Default(step));
             backend.Copy2D(batch, 20, activation, 0, hidden, preActivation, 0, hidden);

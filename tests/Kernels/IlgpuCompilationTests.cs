@@ -9,6 +9,7 @@ using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 using NUnit.Framework;
 using ScratchVae.Kernels.Ilgpu;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Tests.Kernels;
 
@@ -132,10 +133,10 @@ public sealed class IlgpuCompilationTests
         var catalogued = KernelCatalogue.All.Select(definition => definition.Name).OrderBy(name => name).ToArray();
         Assert.That(catalogued, Is.EqualTo(declared));
 
-        var unary = KernelCatalogue.Operators(typeof(ScratchVae.Kernels.Operators.IUnaryOperator));
-        var binary = KernelCatalogue.Operators(typeof(ScratchVae.Kernels.Operators.IBinaryOperator));
-        Assert.That(unary.Select(type => type.Name), Does.Contain("Sigmoid").And.Contain("Relu").And.Contain("Softplus"));
-        Assert.That(binary.Select(type => type.Name), Does.Contain("Add").And.Contain("Multiply"));
+        var unary = KernelCatalogue.Operators(typeof(IUnaryOperator));
+        var binary = KernelCatalogue.Operators(typeof(IBinaryOperator));
+        Assert.That(unary.Select(type => type.Name), Does.Contain("SigmoidOperator").And.Contain("ReluOperator").And.Contain("SoftplusOperator"));
+        Assert.That(binary.Select(type => type.Name), Does.Contain("AddOperator").And.Contain("MultiplyOperator"));
         int expected = KernelCatalogue.All.Sum(definition =>
             2 * (definition.OperatorInterface is null ? 1 : KernelCatalogue.Operators(definition.OperatorInterface).Count));
         Assert.That(KernelCatalogue.Instantiations().Count(), Is.EqualTo(expected));

@@ -109,7 +109,7 @@ public sealed class IlgpuDeviceTests
         Assert.That(error!.Message, Does.Contain("DoubleByConversion").And.Contain("T.CreateTruncating"));
 
         // A failed compilation used to break every later one in the same ILGPU context.
-        backend.Map<float, Relu>(x, y, 3);
+        backend.Map<float, ReluOperator>(x, y, 3);
         var result = new float[3];
         backend.Download(y, 0, result);
         Assert.That(result, Is.EqualTo(new float[] { 1, 0, 3 }));

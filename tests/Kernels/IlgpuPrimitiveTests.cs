@@ -31,12 +31,12 @@ public sealed class IlgpuPrimitiveTests<T> where T : unmanaged, IFloatingPointIe
         double[] x = Enumerable.Range(0, 37).Select(i => 0.05 + 0.37 * i).ToArray();
         foreach (var (name, apply, reference) in new (string, Action<DeviceBuffer<T>, DeviceBuffer<T>, int>, Func<double, double>)[]
         {
-            ("sigmoid", _backend.Map<T, Sigmoid>, v => 1 / (1 + Math.Exp(-v))),
-            ("relu", _backend.Map<T, Relu>, v => Math.Max(v, 0)),
-            ("log", _backend.Map<T, Log>, Math.Log),
-            ("sqrt", _backend.Map<T, Sqrt>, Math.Sqrt),
-            ("tanh", _backend.Map<T, Tanh>, Math.Tanh),
-            ("softplus", _backend.Map<T, Softplus>, v => Math.Log(1 + Math.Exp(v))),
+            ("sigmoid", _backend.Map<T, SigmoidOperator>, v => 1 / (1 + Math.Exp(-v))),
+            ("relu", _backend.Map<T, ReluOperator>, v => Math.Max(v, 0)),
+            ("log", _backend.Map<T, LogOperator>, Math.Log),
+            ("sqrt", _backend.Map<T, SqrtOperator>, Math.Sqrt),
+            ("tanh", _backend.Map<T, TanhOperator>, Math.Tanh),
+            ("softplus", _backend.Map<T, SoftplusOperator>, v => Math.Log(1 + Math.Exp(v))),
         })
         {
             using var input = Upload(x);
@@ -51,17 +51,17 @@ public sealed class IlgpuPrimitiveTests<T> where T : unmanaged, IFloatingPointIe
     {
         double[] x = [-2, -0.5, 0.25, 3];
         using var values = Upload(x);
-        _backend.Map<T, Elu>(values, values, x.Length);
+        _backend.Map<T, EluOperator>(values, values, x.Length);
         double[] y = x.Select(v => v > 0 ? v : Math.Exp(v) - 1).ToArray();
         AssertClose(Download(values), y, "elu in place");
 
         using var input = Upload(x);
         using var dy = Upload([1, 2, 3, 4]);
         using var dx = Upload([10, 20, 30, 40]);
-        _backend.MapBackward<T, Elu>(input, values, dy, dx, x.Length, accumulate: true);
+        _backend.MapBackward<T, EluOperator>(input, values, dy, dx, x.Length, accumulate: true);
         double[] derivative = x.Select((v, i) => v > 0 ? 1 : y[i] + 1).ToArray();
         AssertClose(Download(dx), derivative.Select((d, i) => (i + 1) * 10 + (i + 1) * d).ToArray(), "elu backward, accumulated");
-        _backend.MapBackward<T, Elu>(input, values, dy, dx, x.Length, accumulate: false);
+        _backend.MapBackward<T, EluOperator>(input, values, dy, dx, x.Length, accumulate: false);
         AssertClose(Download(dx), derivative.Select((d, i) => (i + 1) * d).ToArray(), "elu backward, overwritten");
     }
 
@@ -78,9 +78,9 @@ public sealed class IlgpuPrimitiveTests<T> where T : unmanaged, IFloatingPointIe
         using var aBuffer = Upload(a);
         using var bBuffer = Upload(b);
         using var c = Upload(Enumerable.Repeat(100.0, rows * columns).ToArray());
-        _backend.Zip<T, Multiply>(aBuffer, bBuffer, c, rows, columns, broadcast, accumulate: true);
+        _backend.Zip<T, MultiplyOperator>(aBuffer, bBuffer, c, rows, columns, broadcast, accumulate: true);
         AssertClose(Download(c), Enumerable.Range(0, rows * columns).Select(index => 100 + a[index] * B(index / columns, index % columns)).ToArray(), "multiply, accumulated");
-        _backend.Zip<T, Subtract>(aBuffer, bBuffer, aBuffer, rows, columns, broadcast);
+        _backend.Zip<T, SubtractOperator>(aBuffer, bBuffer, aBuffer, rows, columns, broadcast);
         AssertClose(Download(aBuffer), Enumerable.Range(0, rows * columns).Select(index => a[index] - B(index / columns, index % columns)).ToArray(), "subtract in place");
     }
 
@@ -159,7 +159,7 @@ public sealed class IlgpuPrimitiveTests<T> where T : unmanaged, IFloatingPointIe
     {
         using var x = Upload([-1, 0.5, 2, -3]);
         using var bias = Upload([0.5, -1]);
-        _backend.BiasActivation<T, Relu>(x, bias, x, 2, 2);
+        _backend.BiasActivation<T, ReluOperator>(x, bias, x, 2, 2);
         AssertClose(Download(x), [0, 0, 2.5, 0], "relu(x + bias)");
     }
 
@@ -242,7 +242,7 @@ public sealed class IlgpuPrimitiveTests<T> where T : unmanaged, IFloatingPointIe
         using var other = IlgpuDevices.Create("ilgpu-cpu");
         using var foreign = other.Allocate<T>(4);
         using var own = _backend.Allocate<T>(4);
-        var error = Assert.Throws<ArgumentException>(() => _backend.Map<T, Relu>(foreign, own, 4));
+        var error = Assert.Throws<ArgumentException>(() => _backend.Map<T, ReluOperator>(foreign, own, 4));
         Assert.That(error!.Message, Does.Contain("Map").And.Contain("'x'"));
         var disposed = _backend.Allocate<T>(4);
         disposed.Dispose();

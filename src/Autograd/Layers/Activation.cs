@@ -4,9 +4,9 @@ using ScratchVae.Kernels.Operators;
 namespace ScratchVae.Autograd.Layers;
 
 /// <summary>
-/// An elementwise activation as a layer, y = f(x) for any operator struct of the kernels (<c>Relu</c>, <c>Tanh</c>,
-/// <c>Elu</c>, <c>Sigmoid</c>, <c>Softplus</c>, …), as PyTorch's <c>nn.ReLU()</c> and friends:
-/// <c>new Activation&lt;float, Relu&gt;()</c>. It has no parameters. After a <see cref="Linear{T}"/> in a
+/// An elementwise activation as a layer, y = f(x) for any operator struct of the kernels (<c>ReluOperator</c>, <c>TanhOperator</c>,
+/// <c>EluOperator</c>, <c>SigmoidOperator</c>, <c>SoftplusOperator</c>, …), as PyTorch's <c>nn.ReLU()</c> and friends:
+/// <c>new Activation&lt;float, ReluOperator&gt;()</c>. It has no parameters. After a <see cref="Linear{T}"/> in a
 /// <see cref="Sequential{T}"/> it is fused into the layer's bias pass.
 /// </summary>
 public sealed class Activation<T, TOperator> : Layer<T>, IFusableActivation<T>
@@ -19,7 +19,7 @@ public sealed class Activation<T, TOperator> : Layer<T>, IFusableActivation<T>
     public Var<T> AfterLinear(Linear<T> linear, Var<T> input) => linear.Forward<TOperator>(input);
 
     /// <inheritdoc />
-    protected override string Summary => typeof(TOperator).Name;
+    protected override string Summary => OperatorName.Of(typeof(TOperator));
 }
 
 /// <summary>An activation that <see cref="Sequential{T}"/> may fold into the <see cref="Linear{T}"/> before it.</summary>

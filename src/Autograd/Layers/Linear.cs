@@ -57,7 +57,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
     public Parameter<T>? Bias { get; }
 
     /// <summary>y = x · Wᵀ + b.</summary>
-    public override Var<T> Forward(Var<T> input) => Forward<Identity>(input);
+    public override Var<T> Forward(Var<T> input) => Forward<IdentityOperator>(input);
 
     /// <summary>y = f(x · Wᵀ + b): one GEMM, then the bias and the activation f in one fused pass.</summary>
     public Var<T> Forward<TActivation>(Var<T> input) where TActivation : struct, IUnaryOperator
@@ -67,7 +67,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
             throw new ArgumentException($"{Summary}: the input has shape {input.Shape} but must be [B, {InputSize}].", nameof(input));
         var product = Ops.MatMul(input, Weight, transposeB: true);
         if (Bias is not null) return Ops.AddBiasActivation<T, TActivation>(product, Bias);
-        return typeof(TActivation) == typeof(Identity) ? product : Ops.Map<T, TActivation>(product);
+        return typeof(TActivation) == typeof(IdentityOperator) ? product : Ops.Map<T, TActivation>(product);
     }
 
     /// <inheritdoc />

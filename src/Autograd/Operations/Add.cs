@@ -3,7 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -12,7 +12,7 @@ public static partial class Ops
     /// <summary>Elementwise sum c = a + b, broadcasting a row, a column or a scalar operand (e.g. a bias).</summary>
     public static Var<T> Add<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "add";
+        const string name = AddOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
         return context.Run(new AddOperation<T>(a, b, layout), layout.OutputShape);
@@ -24,8 +24,11 @@ public static partial class Ops
 /// reduce sums G = ∂L/∂c over the axes that operand was broadcast along.
 /// </summary>
 internal sealed class AddOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("add", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, a, b) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "add";
+
     protected override void Forward(Tensor<T> output)
     {
         Var<T> a = Inputs[0], b = Inputs[1];

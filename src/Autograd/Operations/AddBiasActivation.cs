@@ -4,7 +4,6 @@ using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Kernels.Operators;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
 
 namespace ScratchVae.Autograd;
 
@@ -13,7 +12,7 @@ public static partial class Ops
     /// <summary>
     /// y = f(x + bias) in one pass over memory (the fused BiasActivation primitive): a linear layer's bias and
     /// activation, e.g. <c>AddBiasActivation&lt;float, Relu&gt;(MatMul(input, weight), bias)</c>; with
-    /// <see cref="Identity"/> it is a plain bias add.
+    /// <see cref="IdentityOperator"/> it is a plain bias add.
     /// </summary>
     public static Var<T> AddBiasActivation<T, TOperator>(Var<T> x, Var<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T> where TOperator : struct, IUnaryOperator
@@ -55,7 +54,7 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
     {
         Var<T> x = Inputs[0], bias = Inputs[1];
         int rows = x.Shape[0], columns = x.Shape[1];
-        if (typeof(TOperator) == typeof(Identity))
+        if (typeof(TOperator) == typeof(IdentityOperator))
         {
             // ∂L/∂s = G: x's gradient is G (copied, or added), the bias's the column sums of G.
             if (GradientTarget(x) is { } identityTarget)
@@ -64,7 +63,7 @@ internal sealed class AddBiasActivationOperation<T, TOperator>(string name, Var<
                 Broadcasting.ReduceInto(Device, outputGradient.Buffer, rows, columns, Broadcast.Row, identityBiasTarget, T.One);
             return;
         }
-        bool derivativeFromOutput = typeof(TOperator) == typeof(Relu);
+        bool derivativeFromOutput = typeof(TOperator) == typeof(ReluOperator);
         var xTarget = GradientTarget(x);
         // ∂L/∂s goes straight into x's gradient when that is fresh (and is not the bias itself); else a scratch buffer.
         bool direct = xTarget is { Accumulate: false } && !ReferenceEquals(x, bias);

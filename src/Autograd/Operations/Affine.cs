@@ -2,7 +2,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -11,7 +11,7 @@ public static partial class Ops
     /// <summary>y = scale · x + shift with constant scale and shift (what <c>2 * x</c>, <c>x - 1</c> and <c>x / n</c> compile to).</summary>
     public static Var<T> Affine<T>(Var<T> x, double scale, double shift) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "affine";
+        const string name = AffineOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x);
         if (!double.IsFinite(scale) || !double.IsFinite(shift))
             throw new ArgumentOutOfRangeException(nameof(scale), $"{name}: scale ({scale}) and shift ({shift}) must be finite (input {x.Shape}).");
@@ -20,8 +20,11 @@ public static partial class Ops
 }
 
 /// <summary>y = s · x + t; backward: ∂L/∂x = s · G.</summary>
-internal sealed class AffineOperation<T>(Var<T> x, T scale, T shift) : Operation<T>("affine", x) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class AffineOperation<T>(Var<T> x, T scale, T shift) : Operation<T>(OperationName, x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "affine";
+
     protected override void Forward(Tensor<T> output)
     {
         // y = scale · x

@@ -3,8 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
-using NegateOperator = ScratchVae.Kernels.Operators.Negate;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -17,7 +16,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> BernoulliLogLikelihood<T>(Var<T> logits, Var<T> targets) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "bernoulli-log-likelihood";
+        const string name = BernoulliLogLikelihoodOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, logits, targets);
         TensorChecks.Matrix(name, "logits", logits.Value);
         if (targets.Shape != logits.Shape)
@@ -34,11 +33,14 @@ public static partial class Ops
 /// </summary>
 internal sealed class BernoulliLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "bernoulli-log-likelihood";
+
     // d [B, D] = −(σ(l) − x), rewritten by every forward pass, or null when the logits need no gradient.
     private readonly Tensor<T>? _logitsDerivative;
 
     public BernoulliLogLikelihoodOperation(Var<T> logits, Var<T> targets, bool keepLogitsDerivative)
-        : base("bernoulli-log-likelihood", logits, targets)
+        : base(OperationName, logits, targets)
         => _logitsDerivative = keepLogitsDerivative ? Save(Tensor<T>.Empty(logits.Shape, logits.Device)) : null;
 
     protected override void Forward(Tensor<T> output)

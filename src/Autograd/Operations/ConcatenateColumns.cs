@@ -9,7 +9,7 @@ public static partial class Ops
     /// <summary>Matrices with the same number of rows, side by side: y = [part₀ | part₁ | …].</summary>
     public static Var<T> ConcatenateColumns<T>(params Var<T>[] parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "concatenate";
+        const string name = ConcatenateColumnsOperation<T>.OperationName;
         ArgumentNullException.ThrowIfNull(parts);
         var context = ForwardContext<T>.Begin(name, parts);
         int rows = -1, total = 0;
@@ -32,8 +32,11 @@ public static partial class Ops
 /// columns of G, ∂L/∂partₖ[i, j] = G[i, offsetₖ + j].
 /// </summary>
 internal sealed class ConcatenateColumnsOperation<T>(Var<T>[] parts, int rows, int total)
-    : Operation<T>("concatenate", parts) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, parts) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "concatenate";
+
     protected override void Forward(Tensor<T> output)
     {
         int offset = 0;

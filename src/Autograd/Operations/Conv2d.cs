@@ -21,7 +21,7 @@ public static partial class Ops
     public static Var<T> Conv2d<T>(Var<T> x, Var<T> weight, Var<T>? bias, (int Height, int Width) stride, (int Height, int Width) padding)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "conv2d";
+        const string name = Conv2dOperation<T>.OperationName;
         var context = bias is null ? ForwardContext<T>.Begin(name, x, weight) : ForwardContext<T>.Begin(name, x, weight, bias);
         var geometry = ConvolutionShapes.Geometry(name, x.Shape, weight.Shape, bias?.Shape, stride, padding, transposed: false);
         var operation = bias is null ? new Conv2dOperation<T>(geometry, x, weight) : new Conv2dOperation<T>(geometry, x, weight, bias);
@@ -35,9 +35,12 @@ public static partial class Ops
 /// ∂L/∂w[o, c, i, j] = Σ_n Σ_p Σ_q G[n, o, p, q] · x[n, c, p·S − Pad + i, q·S − Pad + j],
 /// ∂L/∂b[o] = Σ_n Σ_p Σ_q G[n, o, p, q].
 /// </summary>
-internal sealed class Conv2dOperation<T>(ConvolutionGeometry geometry, params Var<T>[] inputs) : Operation<T>("conv2d", inputs)
+internal sealed class Conv2dOperation<T>(ConvolutionGeometry geometry, params Var<T>[] inputs) : Operation<T>(OperationName, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "conv2d";
+
     private int Pixels => geometry.OutputHeight * geometry.OutputWidth;
 
     protected override void Forward(Tensor<T> output)

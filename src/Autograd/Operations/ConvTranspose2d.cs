@@ -24,7 +24,7 @@ public static partial class Ops
     public static Var<T> ConvTranspose2d<T>(Var<T> x, Var<T> weight, Var<T>? bias, (int Height, int Width) stride, (int Height, int Width) padding,
         (int Height, int Width) outputPadding) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "conv_transpose2d";
+        const string name = ConvTranspose2dOperation<T>.OperationName;
         var context = bias is null ? ForwardContext<T>.Begin(name, x, weight) : ForwardContext<T>.Begin(name, x, weight, bias);
         var geometry = ConvolutionShapes.Geometry(name, x.Shape, weight.Shape, bias?.Shape, stride, padding, transposed: true, outputPadding);
         var operation = bias is null ? new ConvTranspose2dOperation<T>(geometry, x, weight) : new ConvTranspose2dOperation<T>(geometry, x, weight, bias);
@@ -38,9 +38,12 @@ public static partial class Ops
 /// to x's). Backward, with G = ∂L/∂y: ∂L/∂x = conv(G, w) (that convolution's forward pass), ∂L/∂w = that convolution's
 /// weight gradient with G as its input and x as its output gradient, ∂L/∂b[o] = Σ_n Σ_h Σ_w G[n, o, h, w].
 /// </summary>
-internal sealed class ConvTranspose2dOperation<T>(ConvolutionGeometry geometry, params Var<T>[] inputs) : Operation<T>("conv_transpose2d", inputs)
+internal sealed class ConvTranspose2dOperation<T>(ConvolutionGeometry geometry, params Var<T>[] inputs) : Operation<T>(OperationName, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "conv_transpose2d";
+
     private int Pixels => geometry.InputHeight * geometry.InputWidth;
 
     protected override void Forward(Tensor<T> output)

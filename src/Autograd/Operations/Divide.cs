@@ -3,8 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using DivideOperator = ScratchVae.Kernels.Operators.Divide;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -13,7 +12,7 @@ public static partial class Ops
     /// <summary>Elementwise quotient c = a / b, broadcasting a row, a column or a scalar operand.</summary>
     public static Var<T> Divide<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "divide";
+        const string name = DivideOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
         return context.Run(new DivideOperation<T>(a, b, layout), layout.OutputShape);
@@ -26,8 +25,11 @@ public static partial class Ops
 /// broadcast along.
 /// </summary>
 internal sealed class DivideOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("divide", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, a, b) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "divide";
+
     protected override void Forward(Tensor<T> output)
     {
         Var<T> a = Inputs[0], b = Inputs[1];

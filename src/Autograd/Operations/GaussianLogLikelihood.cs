@@ -2,11 +2,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
-using ExpOperator = ScratchVae.Kernels.Operators.Exp;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
-using NegateOperator = ScratchVae.Kernels.Operators.Negate;
-using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -19,7 +15,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> GaussianLogLikelihood<T>(Var<T> x, Var<T> mean, Var<T> logVar) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "gaussian-log-likelihood";
+        const string name = GaussianLogLikelihoodOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x, mean, logVar);
         TensorChecks.Matrix(name, "x", x.Value);
         if (mean.Shape != x.Shape || logVar.Shape != x.Shape)
@@ -33,7 +29,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> GaussianLogLikelihood<T>(Var<T> x, Var<T> mean, double variance) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "gaussian-log-likelihood";
+        const string name = GaussianLogLikelihoodOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x, mean);
         TensorChecks.Matrix(name, "x", x.Value);
         if (mean.Shape != x.Shape)
@@ -50,12 +46,15 @@ public static partial class Ops
 /// </summary>
 internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name (of both Gaussian forms), on the tape and in its errors.</summary>
+    public const string OperationName = "gaussian-log-likelihood";
+
     private readonly Tensor<T> _difference;
     private readonly Tensor<T> _precision;
     private readonly T _constant; // −½ D log 2π
 
     public GaussianLogLikelihoodOperation(Var<T> x, Var<T> mean, Var<T> logVar)
-        : base("gaussian-log-likelihood", x, mean, logVar)
+        : base(GaussianLogLikelihoodOperation<T>.OperationName, x, mean, logVar)
     {
         _difference = Save(Tensor<T>.Empty(x.Shape, x.Device));
         _precision = Save(Tensor<T>.Empty(x.Shape, x.Device));
@@ -127,7 +126,7 @@ internal sealed class GaussianFixedVarianceLogLikelihoodOperation<T> : Operation
     private readonly T _constant; // −½ D (log 2π + log σ²)
 
     public GaussianFixedVarianceLogLikelihoodOperation(Var<T> x, Var<T> mean, double variance)
-        : base("gaussian-log-likelihood", x, mean)
+        : base(GaussianLogLikelihoodOperation<T>.OperationName, x, mean)
     {
         _difference = Save(Tensor<T>.Empty(x.Shape, x.Device));
         _precision = T.CreateChecked(1.0 / variance);

@@ -3,11 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
-using ExpOperator = ScratchVae.Kernels.Operators.Exp;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
-using SquareOperator = ScratchVae.Kernels.Operators.Square;
-using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -19,7 +15,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> KlDivergenceToStandardNormal<T>(Var<T> mu, Var<T> logVar) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "kl-divergence";
+        const string name = KlDivergenceToStandardNormalOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, mu, logVar);
         TensorChecks.Matrix(name, "mu", mu.Value);
         if (logVar.Shape != mu.Shape)
@@ -32,8 +28,11 @@ public static partial class Ops
 /// KL[i] = −½ Σⱼ (1 + log σ² − μ² − σ²) with σ² = exp(log σ²). Backward: ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).
 /// </summary>
 internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T> logVar)
-    : Operation<T>("kl-divergence", mu, logVar) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, mu, logVar) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "kl-divergence";
+
     // −½ Z, the Σⱼ 1 term.
     private readonly T _constant = T.CreateChecked(-0.5 * mu.Shape[1]);
 

@@ -2,11 +2,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
-using ExpOperator = ScratchVae.Kernels.Operators.Exp;
-using LogOperator = ScratchVae.Kernels.Operators.Log;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
-using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -19,7 +15,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> LogSumExpColumns<T>(Var<T> x, bool keepDimension = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "logsumexp";
+        const string name = LogSumExpColumnsOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x);
         TensorChecks.Matrix(name, "x", x.Value);
         int rows = x.Shape[0], columns = x.Shape[1];
@@ -32,8 +28,11 @@ public static partial class Ops
 /// y[i] = m[i] + log Σⱼ exp(x[i, j] − m[i]), m[i] = maxⱼ x[i, j] (logsumexp of each row). Backward:
 /// ∂y[i]/∂x[i, j] = exp(x[i, j] − y[i]) (the softmax of the row).
 /// </summary>
-internal sealed class LogSumExpColumnsOperation<T>(Var<T> x) : Operation<T>("logsumexp", x) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class LogSumExpColumnsOperation<T>(Var<T> x) : Operation<T>(OperationName, x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "logsumexp";
+
     protected override void Forward(Tensor<T> output)
     {
         var x = Inputs[0];

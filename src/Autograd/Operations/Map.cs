@@ -19,34 +19,34 @@ public static partial class Ops
     }
 
     /// <summary>y = −x.</summary>
-    public static Var<T> Negate<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Negate>(x);
+    public static Var<T> Negate<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, NegateOperator>(x);
 
     /// <summary>y = eˣ.</summary>
-    public static Var<T> Exp<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Exp>(x);
+    public static Var<T> Exp<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, ExpOperator>(x);
 
     /// <summary>y = ln x.</summary>
-    public static Var<T> Log<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Log>(x);
+    public static Var<T> Log<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, LogOperator>(x);
 
     /// <summary>y = max(x, 0) (gradient 0 at x = 0, as PyTorch).</summary>
-    public static Var<T> Relu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Relu>(x);
+    public static Var<T> Relu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, ReluOperator>(x);
 
     /// <summary>y = 1 / (1 + e⁻ˣ).</summary>
-    public static Var<T> Sigmoid<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Sigmoid>(x);
+    public static Var<T> Sigmoid<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, SigmoidOperator>(x);
 
     /// <summary>y = tanh x.</summary>
-    public static Var<T> Tanh<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Tanh>(x);
+    public static Var<T> Tanh<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, TanhOperator>(x);
 
     /// <summary>y = log(1 + eˣ), computed stably.</summary>
-    public static Var<T> Softplus<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Softplus>(x);
+    public static Var<T> Softplus<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, SoftplusOperator>(x);
 
     /// <summary>y = x for x &gt; 0, eˣ − 1 otherwise (α = 1).</summary>
-    public static Var<T> Elu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Elu>(x);
+    public static Var<T> Elu<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, EluOperator>(x);
 
     /// <summary>y = x².</summary>
-    public static Var<T> Square<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Square>(x);
+    public static Var<T> Square<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, SquareOperator>(x);
 
     /// <summary>y = √x.</summary>
-    public static Var<T> Sqrt<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, Sqrt>(x);
+    public static Var<T> Sqrt<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Map<T, SqrtOperator>(x);
 }
 
 /// <summary>y = f(x) elementwise; backward: ∂L/∂x = G ⊙ f′(x), with f′ from the operator (given x and y).</summary>

@@ -14,7 +14,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> MatMul<T>(Var<T> a, Var<T> b, bool transposeA = false, bool transposeB = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "matmul";
+        const string name = MatMulOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, a, b);
         TensorChecks.Matrix(name, "a", a.Value);
         TensorChecks.Matrix(name, "b", b.Value);
@@ -31,8 +31,11 @@ public static partial class Ops
 
 /// <summary>C = op(A) · op(B); backward: ∂L/∂op(A) = G · op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ · G, with G = ∂L/∂C.</summary>
 internal sealed class MatMulOperation<T>(Var<T> left, Var<T> right, bool transposeA, bool transposeB, int m, int n, int k)
-    : Operation<T>("matmul", left, right) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, left, right) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "matmul";
+
     protected override void Forward(Tensor<T> output)
     {
         // C = op(A) · op(B)

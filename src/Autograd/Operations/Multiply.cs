@@ -3,7 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -12,7 +12,7 @@ public static partial class Ops
     /// <summary>Elementwise product c = a ⊙ b, broadcasting a row, a column or a scalar operand.</summary>
     public static Var<T> Multiply<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "multiply";
+        const string name = MultiplyOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
         return context.Run(new MultiplyOperation<T>(a, b, layout), layout.OutputShape);
@@ -24,8 +24,11 @@ public static partial class Ops
 /// where ' lays an operand over the output and reduce sums over the axes the target operand was broadcast along.
 /// </summary>
 internal sealed class MultiplyOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("multiply", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, a, b) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "multiply";
+
     protected override void Forward(Tensor<T> output)
     {
         Var<T> a = Inputs[0], b = Inputs[1];

@@ -2,9 +2,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using AddOperator = ScratchVae.Kernels.Operators.Add;
-using ExpOperator = ScratchVae.Kernels.Operators.Exp;
-using MultiplyOperator = ScratchVae.Kernels.Operators.Multiply;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -16,7 +14,7 @@ public static partial class Ops
     /// </summary>
     public static Var<T> Reparameterize<T>(Var<T> mu, Var<T> logVar, Tensor<T> eps) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "reparameterize";
+        const string name = ReparameterizeOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, mu, logVar);
         TensorChecks.Alive(name, nameof(eps), eps);
         if (logVar.Shape != mu.Shape || eps.Shape != mu.Shape)
@@ -49,10 +47,13 @@ public static partial class Ops
 /// </summary>
 internal sealed class ReparameterizeOperation<T> : Operation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "reparameterize";
+
     private readonly Tensor<T> _eps;
     private readonly Tensor<T> _noise;
 
-    public ReparameterizeOperation(Var<T> mu, Var<T> logVar, Tensor<T> eps) : base("reparameterize", mu, logVar)
+    public ReparameterizeOperation(Var<T> mu, Var<T> logVar, Tensor<T> eps) : base(OperationName, mu, logVar)
     {
         // A reference of our own to ε's buffer (freed on release; the caller's tensor stays theirs).
         _eps = Save(eps.Reshape(eps.Shape));

@@ -9,7 +9,7 @@ public static partial class Ops
     /// <summary>The same elements under another shape; shares the value's buffer (no copy).</summary>
     public static Var<T> Reshape<T>(Var<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "reshape";
+        const string name = ReshapeOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x);
         if (shape.Length != x.Length)
             throw new ArgumentException($"{name}: cannot view {x.Shape} ({x.Length} elements) as {shape} ({shape.Length} elements).", nameof(shape));
@@ -26,8 +26,11 @@ public static partial class Ops
 /// y = x viewed under another shape (the same buffer, no copy); backward: the gradient is the same elements in
 /// x's shape, ∂L/∂x = G.
 /// </summary>
-internal sealed class ReshapeOperation<T>(Var<T> x) : Operation<T>("reshape", x) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class ReshapeOperation<T>(Var<T> x) : Operation<T>(OperationName, x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "reshape";
+
     protected override void Forward(Tensor<T> output)
     {
         // Nothing to compute: the output is a view sharing the input's buffer (Ops.Reshape makes it, not

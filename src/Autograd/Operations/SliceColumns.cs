@@ -10,7 +10,7 @@ public static partial class Ops
     /// <summary>The columns <paramref name="start"/> … start + count − 1 of a matrix, as a new matrix [M, count].</summary>
     public static Var<T> SliceColumns<T>(Var<T> x, int start, int count) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "slice";
+        const string name = SliceColumnsOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, x);
         TensorChecks.Matrix(name, "x", x.Value);
         int rows = x.Shape[0], columns = x.Shape[1];
@@ -24,8 +24,11 @@ public static partial class Ops
 /// y[i, j] = x[i, start + j], the columns start … start + count − 1; backward: ∂L/∂x[i, start + j] = G[i, j], and 0
 /// in the columns not taken.
 /// </summary>
-internal sealed class SliceColumnsOperation<T>(Var<T> x, int start, int count) : Operation<T>("slice", x) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class SliceColumnsOperation<T>(Var<T> x, int start, int count) : Operation<T>(OperationName, x) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "slice";
+
     protected override void Forward(Tensor<T> output)
     {
         var x = Inputs[0];

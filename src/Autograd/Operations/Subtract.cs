@@ -3,8 +3,7 @@
 using System.Numerics;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
-using NegateOperator = ScratchVae.Kernels.Operators.Negate;
-using SubtractOperator = ScratchVae.Kernels.Operators.Subtract;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Autograd;
 
@@ -13,7 +12,7 @@ public static partial class Ops
     /// <summary>Elementwise difference c = a − b, broadcasting a row, a column or a scalar operand.</summary>
     public static Var<T> Subtract<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string name = "subtract";
+        const string name = SubtractOperation<T>.OperationName;
         var context = ForwardContext<T>.Begin(name, a, b);
         var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
         return context.Run(new SubtractOperation<T>(a, b, layout), layout.OutputShape);
@@ -25,8 +24,11 @@ public static partial class Ops
 /// reduce sums G = ∂L/∂c over the axes that operand was broadcast along.
 /// </summary>
 internal sealed class SubtractOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>("subtract", a, b) where T : unmanaged, IFloatingPointIeee754<T>
+    : Operation<T>(OperationName, a, b) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The operation's name, on the tape and in its errors.</summary>
+    public const string OperationName = "subtract";
+
     protected override void Forward(Tensor<T> output)
     {
         Var<T> a = Inputs[0], b = Inputs[1];

@@ -9,18 +9,19 @@ namespace ScratchVae.Autograd;
 public static partial class Ops
 {
     /// <summary>The sum of all elements, a scalar: y = Σᵢ x[i].</summary>
-    public static Var<T> Sum<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(x, axis: null, keepDimension: false, mean: false, "sum");
+    public static Var<T> Sum<T>(Var<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce(x, axis: null, keepDimension: false, mean: false);
 
     /// <summary>
     /// The sum over one axis of a matrix [M, N]: axis 0 gives y[j] = Σᵢ x[i, j] ([N], or [1, N] with
     /// <paramref name="keepDimension"/>); axis 1 gives y[i] = Σⱼ x[i, j] ([M], or [M, 1]). Negative axes count from the end.
     /// </summary>
     public static Var<T> Sum<T>(Var<T> x, int axis, bool keepDimension = false) where T : unmanaged, IFloatingPointIeee754<T>
-        => Reduce(x, axis, keepDimension, mean: false, "sum");
+        => Reduce(x, axis, keepDimension, mean: false);
 
     /// <summary>Sum or mean over everything (axis null) or one axis; the mean divides by the number of terms.</summary>
-    private static Var<T> Reduce<T>(Var<T> x, int? axis, bool keepDimension, bool mean, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Var<T> Reduce<T>(Var<T> x, int? axis, bool keepDimension, bool mean) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        string name = mean ? "mean" : "sum";
         var context = ForwardContext<T>.Begin(name, x);
         var backend = context.Backend;
         int rows, columns, terms;

@@ -145,7 +145,7 @@ public sealed partial class IlgpuBackend : IBackend
             // A failed compilation leaves half-built IR in the context that breaks every later compilation in it
             // (ILGPU 1.5.3); clearing the context's caches drops it, so the other kernels keep working.
             _accelerator.Context.ClearCache(ClearCacheMode.Everything);
-            string what = operatorType is null ? $"{definition.Name}<{DTypes.Name<T>()}>" : $"{definition.Name}<{DTypes.Name<T>()}, {operatorType.Name}>";
+            string what = operatorType is null ? $"{definition.Name}<{DTypes.Name<T>()}>" : $"{definition.Name}<{DTypes.Name<T>()}, {Operators.OperatorName.Of(operatorType)}>";
             string hint = exception.ToString().Contains("System.Type", StringComparison.Ordinal)
                 ? " GPU code cannot use typeof(T) or the generic-math conversions that test it (T.CreateTruncating, T.CreateChecked, …):"
                   + " build constants from T.One and T.Zero, or pass them in as arguments."

@@ -5,6 +5,7 @@ using ScratchVae.Tensors;
 using ScratchVae.Vae.Data;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Vae.Demonstrations;
 
@@ -99,7 +100,7 @@ public static class InitializationDemo
         var h = Var<float>.Constant(probe);
         for (int i = 0; i < layers; i++)
         {
-            h = encoderLayers.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
+            h = encoderLayers.Hidden[i].Forward<ReluOperator>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }
@@ -109,7 +110,7 @@ public static class InitializationDemo
         h = mu;
         for (int i = 0; i < layers; i++)
         {
-            h = decoderLayers.Hidden[i].Forward<ScratchVae.Kernels.Operators.Relu>(h);
+            h = decoderLayers.Hidden[i].Forward<ReluOperator>(h);
             dead += DeadColumns(h.Value);
             total += h.Shape[1];
         }

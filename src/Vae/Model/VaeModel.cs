@@ -4,7 +4,7 @@ using System.Numerics;
 using ScratchVae.Autograd;
 using ScratchVae.Autograd.Layers;
 using ScratchVae.Tensors;
-using SigmoidOperator = ScratchVae.Kernels.Operators.Sigmoid;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Vae.Model;
 
@@ -243,9 +243,9 @@ public static class HiddenActivation
         ArgumentNullException.ThrowIfNull(layer);
         return activation switch
         {
-            Activation.Relu => layer.Forward<ScratchVae.Kernels.Operators.Relu>(x),
-            Activation.Tanh => layer.Forward<ScratchVae.Kernels.Operators.Tanh>(x),
-            Activation.Elu => layer.Forward<ScratchVae.Kernels.Operators.Elu>(x),
+            Activation.Relu => layer.Forward<ReluOperator>(x),
+            Activation.Tanh => layer.Forward<TanhOperator>(x),
+            Activation.Elu => layer.Forward<EluOperator>(x),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
         };
     }
@@ -257,9 +257,9 @@ public static class HiddenActivation
         var y = layer(x);
         return activation switch
         {
-            Activation.Relu => Ops.Map<T, ScratchVae.Kernels.Operators.Relu>(y),
-            Activation.Tanh => Ops.Map<T, ScratchVae.Kernels.Operators.Tanh>(y),
-            Activation.Elu => Ops.Map<T, ScratchVae.Kernels.Operators.Elu>(y),
+            Activation.Relu => Ops.Map<T, ReluOperator>(y),
+            Activation.Tanh => Ops.Map<T, TanhOperator>(y),
+            Activation.Elu => Ops.Map<T, EluOperator>(y),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
         };
     }

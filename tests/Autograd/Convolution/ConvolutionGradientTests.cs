@@ -3,6 +3,7 @@ using ScratchVae.Autograd.Checking;
 using ScratchVae.Autograd.Layers;
 using ScratchVae.Tensors;
 using ScratchVae.Tests.Autograd.Support;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Tests.Autograd.Convolution;
 
@@ -110,7 +111,7 @@ public class ConvolutionGradientTests(string deviceName)
     {
         var init = new Initializer(_device, 3);
         using var model = new Sequential<double>(
-            new Conv2d<double>(2, 3, 4, init, stride: 2, padding: 1), new Activation<double, ScratchVae.Kernels.Operators.Tanh>(),
+            new Conv2d<double>(2, 3, 4, init, stride: 2, padding: 1), new Activation<double, TanhOperator>(),
             new ConvTranspose2d<double>(3, 1, 4, init, stride: 2, padding: 1));
         using var x = Tensor<double>.Normal(new Shape(2, 2, 6, 5), 11, device: _device);
         var result = GradCheck.AssertModule(model, () =>

@@ -14,7 +14,7 @@ internal sealed class TwoHeads<T> : Module<T> where T : unmanaged, System.Numeri
     public TwoHeads(Initializer init, int inputs = 3, int hidden = 4, int outputs = 2)
     {
         Scale = AddParameter("scale", Tensor<T>.Full(Shape.Vector(outputs), T.One, init.Device));
-        Body = AddModule("body", new Sequential<T>(new Linear<T>(inputs, hidden, init), new Activation<T, Tanh>(), new Linear<T>(hidden, hidden, init)));
+        Body = AddModule("body", new Sequential<T>(new Linear<T>(inputs, hidden, init), new Activation<T, TanhOperator>(), new Linear<T>(hidden, hidden, init)));
         Left = AddModule("left", new Linear<T>(hidden, outputs, init));
         Right = AddModule("right", new Linear<T>(hidden, outputs, init, bias: false));
     }
@@ -27,7 +27,7 @@ internal sealed class TwoHeads<T> : Module<T> where T : unmanaged, System.Numeri
     public Var<T> Forward(Var<T> x)
     {
         var h = Body.Forward(x);
-        return (Left.Forward(h) + Right.Forward<Sigmoid>(h)) * Scale;
+        return (Left.Forward(h) + Right.Forward<SigmoidOperator>(h)) * Scale;
     }
 }
 
@@ -79,7 +79,7 @@ public class ModuleTests(string deviceName)
         var b = layer.Bias!.Value.ToArray();
         using var scope = Tape.NoGrad();
         var y = layer.Forward(Var<double>.Constant(input)).Value.ToArray();
-        var relu = layer.Forward<Relu>(Var<double>.Constant(input)).Value.ToArray();
+        var relu = layer.Forward<ReluOperator>(Var<double>.Constant(input)).Value.ToArray();
         for (int r = 0; r < 2; r++)
             for (int o = 0; o < 3; o++)
             {
@@ -146,7 +146,7 @@ public class ModuleTests(string deviceName)
     public void SequentialFusesLinearAndActivationWithTheSameValuesAsApart()
     {
         var init = new Initializer(_device, 2);
-        using var model = new Sequential<double>(new Linear<double>(6, 5, init), new Activation<double, Elu>(), new Linear<double>(5, 4, init), new Activation<double, Tanh>(), new Flatten<double>());
+        using var model = new Sequential<double>(new Linear<double>(6, 5, init), new Activation<double, EluOperator>(), new Linear<double>(5, 4, init), new Activation<double, TanhOperator>(), new Flatten<double>());
         using var input = Tensor<double>.Uniform(Shape.Matrix(3, 6), 5, device: _device);
         using var scope = Tape.NoGrad();
         var x = Var<double>.Constant(input);
@@ -178,7 +178,7 @@ public class ModuleTests(string deviceName)
     public void ActivationLayersAreTheirOperatorsAndPassTheGradientCheck()
     {
         using var input = Tensor<double>.FromArray([-1.3, -0.4, 0.2, 0.9, 1.7, 2.5], Shape.Matrix(2, 3), _device);
-        Layer<double>[] layers = [new Activation<double, Relu>(), new Activation<double, Tanh>(), new Activation<double, Elu>(), new Activation<double, Sigmoid>(), new Activation<double, Softplus>()];
+        Layer<double>[] layers = [new Activation<double, ReluOperator>(), new Activation<double, TanhOperator>(), new Activation<double, EluOperator>(), new Activation<double, SigmoidOperator>(), new Activation<double, SoftplusOperator>()];
         Func<double, double>[] references = [v => Math.Max(v, 0), Math.Tanh, v => v > 0 ? v : Math.Exp(v) - 1, v => 1 / (1 + Math.Exp(-v)), v => Math.Log(1 + Math.Exp(v))];
         var x = input.ToArray();
         for (int k = 0; k < layers.Length; k++)

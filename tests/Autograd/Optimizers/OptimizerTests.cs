@@ -3,6 +3,7 @@ using ScratchVae.Autograd.Layers;
 using ScratchVae.Autograd.Optimizers;
 using ScratchVae.Tensors;
 using ScratchVae.Tests.Autograd.Support;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Tests.Autograd.Optimizers;
 
@@ -152,7 +153,7 @@ public class OptimizerTests(string deviceName)
     public void AStepAllocatesNoManagedMemoryOnceWarm()
     {
         if (_device.Name != "host") Assert.Ignore("measured on the host, where every primitive runs on the calling thread's pool without launch records");
-        using var model = new Sequential<float>(new Linear<float>(64, 32, new Initializer(_device, 2)), new Activation<float, ScratchVae.Kernels.Operators.Relu>(), new Linear<float>(32, 8, new Initializer(_device, 3)));
+        using var model = new Sequential<float>(new Linear<float>(64, 32, new Initializer(_device, 2)), new Activation<float, ReluOperator>(), new Linear<float>(32, 8, new Initializer(_device, 3)));
         using var x = Tensor<float>.Uniform(Shape.Matrix(16, 64), 4, device: _device);
         Optimizer<float>[] optimizers =
         [

@@ -9,6 +9,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ScratchVae.Kernels.Host.Parallel;
 using ScratchVae.Kernels.Host.Simd;
+using ScratchVae.Kernels.Operators;
 
 namespace ScratchVae.Kernels.Host.Convolution;
 
@@ -233,7 +234,7 @@ internal static unsafe class PatchLoops
             for (int plane = index * planesPerChunk; plane < end; plane++)
             {
                 T* row = x + (long)plane * pixels;
-                ElementwiseLoops.ZipWithScalar<T, Operators.Add>(row, bias[plane % channels], row, pixels, accumulate: false);
+                ElementwiseLoops.ZipWithScalar<T, AddOperator>(row, bias[plane % channels], row, pixels, accumulate: false);
             }
         }
     }

@@ -45,7 +45,7 @@ public static unsafe class PackedGemm
                     BlockedGemm<float, FloatKernel512>.Multiply(pool, transposeA, transposeB, m, n, k, fa, pa, pb, fb, pc);
                     return;
                 case GemmInstructionSet.Vector256:
-                    BlockedGemm<float, FloatKernel256>.Multiply(pool, transposeA, transposeB, m, n, k, fa, pa, pb, fb, pc);
+                    BlockedGemm<float, Kernel256<float>>.Multiply(pool, transposeA, transposeB, m, n, k, fa, pa, pb, fb, pc);
                     return;
             }
         }
@@ -59,7 +59,7 @@ public static unsafe class PackedGemm
                     BlockedGemm<double, DoubleKernel512>.Multiply(pool, transposeA, transposeB, m, n, k, da, pa, pb, db, pc);
                     return;
                 case GemmInstructionSet.Vector256:
-                    BlockedGemm<double, DoubleKernel256>.Multiply(pool, transposeA, transposeB, m, n, k, da, pa, pb, db, pc);
+                    BlockedGemm<double, Kernel256<double>>.Multiply(pool, transposeA, transposeB, m, n, k, da, pa, pb, db, pc);
                     return;
             }
         }
@@ -82,7 +82,7 @@ public static unsafe class PackedGemm
         if (typeof(T) == typeof(double))
         {
             if (resolved == GemmInstructionSet.Vector512) return BlockedGemm<double, DoubleKernel512>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
-            if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<double, DoubleKernel256>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
+            if (resolved == GemmInstructionSet.Vector256) return BlockedGemm<double, Kernel256<double>>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
         }
         return BlockedGemm<T, ScalarKernel<T>>.Plan(transposeA, transposeB, m, n, k, threads).ToString();
     }
@@ -98,7 +98,7 @@ public static unsafe class PackedGemm
             => Resolve(instructionSet) switch
             {
                 GemmInstructionSet.Vector512 => BlockedGemm<float, FloatKernel512>.Plan(transposeA, transposeB, m, n, k, threads),
-                GemmInstructionSet.Vector256 => BlockedGemm<float, FloatKernel256>.Plan(transposeA, transposeB, m, n, k, threads),
+                GemmInstructionSet.Vector256 => BlockedGemm<float, Kernel256<float>>.Plan(transposeA, transposeB, m, n, k, threads),
                 _ => BlockedGemm<float, ScalarKernel<float>>.Plan(transposeA, transposeB, m, n, k, threads),
             };
 
@@ -129,7 +129,7 @@ public static unsafe class PackedGemm
             switch (Resolve(instructionSet))
             {
                 case GemmInstructionSet.Vector512: BlockedGemm<float, FloatKernel512>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
-                case GemmInstructionSet.Vector256: BlockedGemm<float, FloatKernel256>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
+                case GemmInstructionSet.Vector256: BlockedGemm<float, Kernel256<float>>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
                 default: BlockedGemm<float, ScalarKernel<float>>.Run(pool, plan, transposeA, transposeB, m, n, k, 1f, a, b, 0f, c); break;
             }
         }
@@ -138,7 +138,7 @@ public static unsafe class PackedGemm
             => Resolve(instructionSet) switch
             {
                 GemmInstructionSet.Vector512 => (FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.CostModel, FloatKernel512.SupportsRowStridedA),
-                GemmInstructionSet.Vector256 => (FloatKernel256.Rows, FloatKernel256.Columns, FloatKernel256.CostModel, FloatKernel256.SupportsRowStridedA),
+                GemmInstructionSet.Vector256 => (Kernel256<float>.Rows, Kernel256<float>.Columns, Kernel256<float>.CostModel, Kernel256<float>.SupportsRowStridedA),
                 _ => (ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.CostModel, ScalarKernel<float>.SupportsRowStridedA),
             };
     }

@@ -8,7 +8,7 @@ namespace ScratchVae.Kernels.Operators;
 /// algorithm: a GPU compiler would otherwise turn <c>MathF.Tanh</c> into the hardware's approximation (PTX
 /// <c>tanh.approx.f32</c>, off by up to 2·10⁻⁵ relative on an H100).
 /// </summary>
-public readonly struct Tanh : IUnaryOperator
+public readonly struct TanhOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "tanh";

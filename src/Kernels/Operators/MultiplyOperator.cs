@@ -3,16 +3,16 @@ using System.Runtime.Intrinsics;
 
 namespace ScratchVae.Kernels.Operators;
 
-/// <summary>c = a-b.</summary>
-public readonly struct Subtract : IBinaryOperator
+/// <summary>c = a*b.</summary>
+public readonly struct MultiplyOperator : IBinaryOperator
 {
     /// <inheritdoc />
-    public static string Name => "subtract";
+    public static string Name => "multiply";
     /// <inheritdoc />
-    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a-b;
+    public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a*b;
     /// <inheritdoc />
     public static bool IsVectorized => true;
     /// <inheritdoc />
     public static Vector512<T> Apply<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-        => a - b;
+        => a * b;
 }

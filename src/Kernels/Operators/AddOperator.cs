@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>c = a+b.</summary>
-public readonly struct Add : IBinaryOperator
+public readonly struct AddOperator : IBinaryOperator
 {
     /// <inheritdoc />
     public static string Name => "add";

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>c = max(a, b) (NaN-propagating is not required; inputs are finite).</summary>
-public readonly struct Maximum : IBinaryOperator
+public readonly struct MaximumOperator : IBinaryOperator
 {
     /// <inheritdoc />
     public static string Name => "maximum";

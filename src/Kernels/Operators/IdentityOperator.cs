@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>f(x) = x (a linear layer with no activation).</summary>
-public readonly struct Identity : IUnaryOperator
+public readonly struct IdentityOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "identity";

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>f(x) = e^x; f'(x) = y.</summary>
-public readonly struct Exp : IUnaryOperator
+public readonly struct ExpOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "exp";

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>c = a/b.</summary>
-public readonly struct Divide : IBinaryOperator
+public readonly struct DivideOperator : IBinaryOperator
 {
     /// <inheritdoc />
     public static string Name => "divide";

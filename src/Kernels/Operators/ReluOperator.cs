@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>f(x) = max(x, 0); f'(x) = 1 for x &gt; 0, else 0 (PyTorch's convention at 0).</summary>
-public readonly struct Relu : IUnaryOperator
+public readonly struct ReluOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "relu";

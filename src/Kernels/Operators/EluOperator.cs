@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ScratchVae.Kernels.Operators;
 
 /// <summary>f(x) = x for x &gt; 0, e^x − 1 otherwise (α = 1, as torch.nn.ELU); f'(x) = 1 or y + 1.</summary>
-public readonly struct Elu : IUnaryOperator
+public readonly struct EluOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "elu";

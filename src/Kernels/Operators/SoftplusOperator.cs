@@ -7,7 +7,7 @@ namespace ScratchVae.Kernels.Operators;
 /// f(x) = log(1 + e^x), computed stably as max(x, 0) + log(1 + e^−|x|) so that large |x| neither
 /// overflows nor loses the linear part; f'(x) = sigmoid(x).
 /// </summary>
-public readonly struct Softplus : IUnaryOperator
+public readonly struct SoftplusOperator : IUnaryOperator
 {
     /// <inheritdoc />
     public static string Name => "softplus";
