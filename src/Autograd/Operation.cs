@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Reflection;
 using ScratchVae.Kernels;
 using ScratchVae.Tensors;
 
@@ -69,11 +68,8 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
     /// <paramref name="output"/> (a tensor of the output's shape, on <see cref="Device"/>), and refreshes whatever the
     /// operation saved for its backward rule. The eager pass (<see cref="ForwardContext{T}.Run"/>) and every
     /// <see cref="Tape.Replay"/> run this same code, so a replay gives the bits a fresh forward pass would.
-    /// Operations that do not override it work eagerly (pass their output to <see cref="ForwardContext{T}.Finish"/>)
-    /// but cannot be replayed.
     /// </summary>
-    protected virtual void Forward(Tensor<T> output) =>
-        throw new NotSupportedException($"The operation '{Name}' ({GetType().Name}) does not override Forward, so it cannot compute or recompute its value.");
+    protected abstract void Forward(Tensor<T> output);
 
     /// <summary>Runs <see cref="Forward"/> for the eager pass.</summary>
     internal void RunForward(Tensor<T> output) => Forward(output);
@@ -95,10 +91,6 @@ public abstract class Operation<T> : ITapeEntry where T : unmanaged, IFloatingPo
 
     void ITapeEntry.CheckReplayable(int position)
     {
-        var forward = GetType().GetMethod(nameof(Forward), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(Tensor<T>)]);
-        if (forward is null || forward.DeclaringType == typeof(Operation<T>))
-            throw new NotSupportedException(
-                $"Replay: operation {position} on the tape, '{Name}' ({GetType().Name}, output {Output.Shape}), does not override Forward, so it cannot be recomputed.");
         for (int i = 0; i < _inputs.Length; i++)
         {
             var input = _inputs[i];

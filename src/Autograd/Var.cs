@@ -177,24 +177,39 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
-    /// Where the gradient of this value is written during backward pass <paramref name="pass"/>: allocated on first
-    /// use; overwritten by the first contribution of a pass and added to by the next ones (parameters always add,
-    /// since they keep their gradient until zeroed). Null when this value requires no gradient.
+    /// Where the gradient of this value is written during backward pass <paramref name="pass"/>, or null when this
+    /// value requires no gradient. The rule is that backward <b>adds</b>: ∂L/∂x is the sum of what every consumer
+    /// of x contributes. The sum starts from zero, and instead of zero-filling the buffer first, the first
+    /// contribution overwrites it (<see cref="FirstContribution"/>); the target says which, as GEMM's β.
     /// </summary>
     internal GradientTarget<T>? TargetFor(int pass)
     {
         if (!RequiresGrad) return null;
         ThrowIfDisposed();
+        bool first = FirstContribution(pass);
+        return new GradientTarget<T>(_gradient!.Buffer, accumulate: !first);
+    }
+
+    /// <summary>
+    /// The first-contribution optimisation: true when the contribution about to be written is the first term of this
+    /// gradient's sum in pass <paramref name="pass"/>, so that writing it over the buffer equals adding it to zeros
+    /// and saves a zero-filling pass over memory. It is the first when the buffer was just allocated (it is allocated
+    /// here, on first use), when an intermediate value's buffer was last written by an earlier pass, or when a
+    /// parameter's gradient was cleared (<see cref="ClearGradient"/>) since; otherwise a parameter keeps adding
+    /// across passes, as PyTorch's .grad does. The call marks the pass, so every later contribution in it adds.
+    /// </summary>
+    private bool FirstContribution(int pass)
+    {
         if (_gradient is null)
         {
             _gradient = Tensor<T>.Empty(Shape, Device);
             _gradientPass = pass;
-            return new GradientTarget<T>(_gradient.Buffer, accumulate: false);
+            return true;
         }
-        bool accumulate = IsLeaf ? !_gradientCleared : _gradientPass == pass;
+        bool first = IsLeaf ? _gradientCleared : _gradientPass != pass;
         _gradientCleared = false;
         _gradientPass = pass;
-        return new GradientTarget<T>(_gradient.Buffer, accumulate);
+        return first;
     }
 
     /// <summary>The gradient buffer written during <paramref name="pass"/>, or null when this pass has not reached this value.</summary>

@@ -41,13 +41,10 @@ public readonly struct LocallyWrongTanh : IUnaryOperator
 /// <summary>y = 2x whose backward overwrites the input's gradient instead of adding to it: wrong whenever x is used elsewhere too.</summary>
 internal sealed class OverwritingDoubleOperation(Var<double> x) : Operation<double>("overwriting-double", x)
 {
-    public static Var<double> Apply(Var<double> x)
-    {
-        var context = ForwardContext<double>.Begin("overwriting-double", x);
-        var y = Tensor<double>.Empty(x.Shape, context.Device);
-        context.Backend.Axpby(2.0, x.Value.Buffer, 0.0, y.Buffer, y.Length);
-        return context.Finish(y, context.RecordsGradient ? new OverwritingDoubleOperation(x) : null);
-    }
+    public static Var<double> Apply(Var<double> x) =>
+        ForwardContext<double>.Begin("overwriting-double", x).Run(new OverwritingDoubleOperation(x), x.Shape);
+
+    protected override void Forward(Tensor<double> output) => Backend.Axpby(2.0, Inputs[0].Value.Buffer, 0.0, output.Buffer, output.Length);
 
     protected override void Backward(Tensor<double> outputGradient)
     {
