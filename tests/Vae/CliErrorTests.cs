@@ -72,6 +72,18 @@ public class CliErrorTests
     }
 
     [Test]
+    public void APictureFileThatIsNotPngIsRefusedByEveryPictureVerb()
+    {
+        foreach (var verb in new[] { "sample", "reconstruct", "interpolate", "manifold", "latent-scatter" })
+            foreach (var name in new[] { "x.jpg", "x.svg", "samples", "x.png.txt" })
+            {
+                string path = _folder[name];
+                AssertFails(Cli.Run(verb, "--checkpoint", _folder.Path, "--out", path), 2, "--out must name a .png file", name);
+                Assert.That(File.Exists(path), Is.False, $"{verb} --out {name}");
+            }
+    }
+
+    [Test]
     public void AMissingCheckpointIsRefusedByEveryVerbThatReadsOne()
     {
         string missing = _folder["no-such-checkpoint"];

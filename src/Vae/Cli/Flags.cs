@@ -71,6 +71,18 @@ public sealed class Flags
     public string Required(string name) =>
         _values.TryGetValue(name, out var v) && v is not null ? v : throw new UsageException($"{_verb}: --{name} is required.");
 
+    /// <summary>
+    /// The picture file a verb writes, which must be given and end in .png (any case): the pictures are PNG, and a
+    /// file named .jpg or .gif holding PNG data would mislead whatever opens it.
+    /// </summary>
+    public string PictureFile(string name)
+    {
+        string path = Required(name);
+        if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"{_verb}: --{name} must name a .png file (the pictures are PNG), not '{path}'.");
+        return path;
+    }
+
     /// <summary>One of <paramref name="choices"/>.</summary>
     public string Choice(string name, string fallback, params string[] choices)
     {

@@ -14,7 +14,7 @@ public static class InterpolateCommand
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("interpolate", args, Valued, []);
-        string output = flags.Required("out");
+        string output = flags.PictureFile("out");
         int steps = flags.Int("steps", 10, 2, 1000);
         using var checkpoint = LoadedCheckpoint.Open(flags);
         var test = checkpoint.LoadData(flags).Test;

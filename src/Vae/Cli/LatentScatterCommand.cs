@@ -16,7 +16,7 @@ public static class LatentScatterCommand
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("latent-scatter", args, Valued, []);
-        string output = flags.Required("out");
+        string output = flags.PictureFile("out");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;
         if (latent < 2) throw new UsageException($"latent-scatter: the model in {checkpoint.Folder} has {latent} latent dimension; a scatter plot needs at least 2.");

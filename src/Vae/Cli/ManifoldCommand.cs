@@ -14,7 +14,7 @@ public static class ManifoldCommand
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("manifold", args, Valued, []);
-        string output = flags.Required("out");
+        string output = flags.PictureFile("out");
         int grid = flags.Int("grid", 20, 1, 200);
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;

@@ -11,7 +11,7 @@ public static class ReconstructCommand
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("reconstruct", args, Valued, []);
-        string output = flags.Required("out");
+        string output = flags.PictureFile("out");
         int count = flags.Int("count", 16, 1, 10_000);
         using var checkpoint = LoadedCheckpoint.Open(flags);
         var test = checkpoint.LoadData(flags).Test;

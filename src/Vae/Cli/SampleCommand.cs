@@ -12,7 +12,7 @@ public static class SampleCommand
     public static int Run(string[] args)
     {
         var flags = Flags.Parse("sample", args, Valued, []);
-        string output = flags.Required("out");
+        string output = flags.PictureFile("out");
         int count = flags.Int("count", 64, 1, 10_000);
         using var checkpoint = LoadedCheckpoint.Open(flags);
         // The default seed is the checkpoint's, so 64 samples reproduce the samples.png that training wrote.
