@@ -63,7 +63,7 @@ public static class Program
                 [--init pytorch|xavier|kaiming] [--optimizer adam|adamw|sgd] [--lr 1e-3] [--weight-decay L]
                 [--beta1 0.9 --beta2 0.999 --eps 1e-8 (adam, adamw)] [--momentum 0 --dampening 0 --nesterov (sgd)]
                 [--schedule constant|step|cosine] [--warmup STEPS] [--step-size 1000 --gamma 0.1 (step)] [--min-lr 0 (cosine)]
-                [--clip-norm N] [--device auto|host|cuda|opencl|ilgpu-cpu] [--seed 1] [--threads N]
+                [--clip-norm N] [--kl-warmup EPOCHS] [--free-bits NATS] [--device auto|host|cuda|opencl|ilgpu-cpu] [--seed 1] [--threads N]
                 [--out DIR] [--resume] [--limit N] [--no-images] [--log-steps N]
           eval --checkpoint DIR [--data D] [--iw-samples 5000] [--batch B] [--seed S] [--limit N] [--device D] [--threads N]
                 prints test_loss (mean −ELBO per test example, as training reports it) and iw_log_likelihood

@@ -41,6 +41,8 @@ public static class EvalCommand
         var (loss, reconstruction, kl) = trainer.Evaluate(data.Test);
         Console.WriteLine(FormattableString.Invariant($"test_loss {loss:F4}"));
         Console.WriteLine(FormattableString.Invariant($"test_recon {reconstruction:F4} test_kl {kl:F4}"));
+        var variances = ActiveUnits.Variances(trainer.Model, data.Test, batchSize);
+        Console.WriteLine(FormattableString.Invariant($"active_units {ActiveUnits.Count(variances)} of {variances.Length} (Var over the test set of mu_u(x) > {ActiveUnits.Threshold})"));
 
         var bound = new ImportanceWeightedBound<float>(new VaeLatentModel<float>(trainer.Model), samples, Seeds.Derive(seed, ImportanceSamplingNoise));
         var test = data.Test;

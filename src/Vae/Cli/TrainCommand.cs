@@ -15,7 +15,7 @@ public static class TrainCommand
 {
     private static readonly string[] Valued = ["data", "architecture", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
         "activation", "init", "optimizer", "weight-decay", "beta1", "beta2", "eps", "momentum", "dampening", "schedule", "warmup",
-        "step-size", "gamma", "min-lr", "clip-norm", "device", "seed", "threads", "out", "limit", "log-steps"];
+        "step-size", "gamma", "min-lr", "clip-norm", "kl-warmup", "free-bits", "device", "seed", "threads", "out", "limit", "log-steps"];
     private static readonly string[] Switches = ["resume", "no-images", "nesterov"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -91,6 +91,8 @@ public static class TrainCommand
                 Gamma = flags.Has("gamma") ? training.Gamma : run.Gamma,
                 MinimumLearningRate = flags.Has("min-lr") ? training.MinimumLearningRate : run.MinimumLearningRate,
                 ClipNorm = flags.Has("clip-norm") ? training.ClipNorm : run.ClipNorm,
+                KlWarmupEpochs = flags.Has("kl-warmup") ? training.KlWarmupEpochs : run.KlWarmupEpochs,
+                FreeBits = flags.Has("free-bits") ? training.FreeBits : run.FreeBits,
             };
         }
         CheckArchitecture("train", model);
@@ -179,6 +181,8 @@ public static class TrainCommand
             Gamma = flags.Double("gamma", 0.1, 0, 1),
             MinimumLearningRate = flags.Double("min-lr", 0, 0, 10),
             ClipNorm = flags.Has("clip-norm") ? flags.Double("clip-norm", 1, 0, 1e12, exclusiveMin: true) : null,
+            KlWarmupEpochs = flags.Int("kl-warmup", 0, 0, 100_000),
+            FreeBits = flags.Double("free-bits", 0, 0, 1e6),
             Seed = (ulong)flags.Int("seed", 1, 0),
             Device = flags.String("device", "auto"),
             Threads = flags.OptionalInt("threads", 1),

@@ -21,7 +21,16 @@ public sealed class ElboGraph<T> : IDisposable where T : unmanaged, IFloatingPoi
     private bool _disposed;
 
     /// <summary>Creates the graph's input tensors for batches of <paramref name="rows"/> images on <paramref name="device"/>; nothing is recorded yet.</summary>
-    public ElboGraph(VaeModel<T> network, Device device, int rows)
+    public ElboGraph(VaeModel<T> network, Device device, int rows) : this(network, device, rows, warmUp: false, freeBits: 0)
+    {
+    }
+
+    /// <summary>
+    /// As <see cref="ElboGraph(VaeModel{T}, Device, int)"/>, with the loss's KL term regularised: with
+    /// <paramref name="warmUp"/>, weighted by the value of <see cref="SetKlWeight"/> (set before each <see cref="Forward"/>; β until
+    /// then); with <paramref name="freeBits"/> λ &gt; 0, each latent dimension's batch KL counted as at least B · λ.
+    /// </summary>
+    public ElboGraph(VaeModel<T> network, Device device, int rows, bool warmUp, double freeBits)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(device);
@@ -30,6 +39,30 @@ public sealed class ElboGraph<T> : IDisposable where T : unmanaged, IFloatingPoi
         Rows = rows;
         Images = Tensor<T>.Empty(Shape.Matrix(rows, network.Options.InputSize), device);
         Noise = Tensor<T>.Empty(Shape.Matrix(rows, network.Options.LatentSize), device);
+        if (!double.IsFinite(freeBits) || freeBits < 0) throw new ArgumentOutOfRangeException(nameof(freeBits), freeBits, "Free bits must be finite and ≥ 0.");
+        FreeBits = freeBits;
+        if (warmUp)
+        {
+            _klWeight = Tensor<T>.Empty(Shape.Scalar, device);
+            SetKlWeight(network.Options.Beta);
+        }
+    }
+
+    private readonly Tensor<T>? _klWeight;
+
+    /// <summary>λ of free bits (0: none).</summary>
+    public double FreeBits { get; }
+
+    /// <summary>True when the KL's weight is <see cref="SetKlWeight"/>'s (KL warm-up).</summary>
+    public bool HasKlWeight => _klWeight is not null;
+
+    /// <summary>Sets the KL term's weight the next <see cref="Forward"/> uses (a graph made with warm-up only).</summary>
+    public void SetKlWeight(double weight)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_klWeight is null) throw new InvalidOperationException("ElboGraph.SetKlWeight: the graph was made without KL warm-up.");
+        if (!double.IsFinite(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The KL weight must be finite and ≥ 0.");
+        _klWeight.Backend.Fill(_klWeight.Buffer, 0, 1, T.CreateChecked(weight));
     }
 
     /// <summary>The batch size B.</summary>
@@ -77,7 +110,9 @@ public sealed class ElboGraph<T> : IDisposable where T : unmanaged, IFloatingPoi
         try
         {
             var x = Var<T>.Constant(Images);
-            _terms = _network.NegativeElbo(x, Noise);
+            var regularization = _klWeight is null && FreeBits == 0 ? null
+                : new KlRegularization<T>(_klWeight is null ? null : Var<T>.Constant(_klWeight), FreeBits);
+            _terms = _network.NegativeElbo(x, Noise, regularization);
             tape.EndRecording();
         }
         catch
@@ -98,5 +133,6 @@ public sealed class ElboGraph<T> : IDisposable where T : unmanaged, IFloatingPoi
         _tape?.Dispose();
         Images.Dispose();
         Noise.Dispose();
+        _klWeight?.Dispose();
     }
 }

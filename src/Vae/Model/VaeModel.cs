@@ -15,6 +15,16 @@ namespace ScratchVae.Vae.Model;
 public sealed record ElboTerms<T>(Var<T> Loss, Var<T> Reconstruction, Var<T> Kl) where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
+/// How the KL term enters the training loss when it is not plain β · KL: KL warm-up (a weight the trainer refills
+/// before each step, Bowman et al. 2016) and free bits (Kingma et al. 2016: each latent dimension's KL, summed over
+/// the batch, counts as at least B · λ, so the optimiser gains nothing from pushing a dimension below λ nats an
+/// example). The reported <see cref="ElboTerms{T}.Kl"/> stays the true KL.
+/// </summary>
+/// <param name="Weight">A one-element constant holding the KL's weight (β · the warm-up factor); null: β.</param>
+/// <param name="FreeBits">λ, nats per example and latent dimension; 0: none.</param>
+public sealed record KlRegularization<T>(Var<T>? Weight, double FreeBits) where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
 /// The VAE as a module: the encoder q(z|x), the reparameterization, the decoder p(x|z) and the negative ELBO, built
 /// from the engine's layers. Its parameters are named and laid out as PyTorch's layers, in this order: for the fully
 /// connected architecture encoder.hidden.0 … n, encoder.mu, encoder.logvar, decoder.hidden.0 … n, decoder.out, each
@@ -94,11 +104,17 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
     /// z = mu + exp(logVar / 2) ⊙ ε (the reparameterization trick: z is a differentiable function of mu and logVar,
     /// the randomness sits in ε), and −ELBO = Σᵢ [−log p(xᵢ | zᵢ)] + β Σᵢ KL(q(z | xᵢ) ‖ N(0, I)).
     /// </summary>
-    public ElboTerms<T> NegativeElbo(Var<T> x, Tensor<T> eps)
+    public ElboTerms<T> NegativeElbo(Var<T> x, Tensor<T> eps) => NegativeElbo(x, eps, regularization: null);
+
+    /// <summary>
+    /// As <see cref="NegativeElbo(Var{T}, Tensor{T})"/>, with the KL term of the loss regularised by
+    /// <paramref name="regularization"/> (KL warm-up, free bits; null: β · KL).
+    /// </summary>
+    public ElboTerms<T> NegativeElbo(Var<T> x, Tensor<T> eps, KlRegularization<T>? regularization)
     {
         var (mu, logVar) = Encode(x);
         var z = Ops.Reparameterize(mu, logVar, eps);
-        return Terms(x, mu, logVar, z);
+        return Terms(x, mu, logVar, z, regularization);
     }
 
     /// <summary>The negative ELBO with ε drawn from the Philox normal stream (seed, counterOffset).</summary>
@@ -106,18 +122,34 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
     {
         var (mu, logVar) = Encode(x);
         var z = Ops.Reparameterize(mu, logVar, seed, counterOffset);
-        return Terms(x, mu, logVar, z);
+        return Terms(x, mu, logVar, z, regularization: null);
     }
 
-    private ElboTerms<T> Terms(Var<T> x, Var<T> mu, Var<T> logVar, Var<T> z)
+    private ElboTerms<T> Terms(Var<T> x, Var<T> mu, Var<T> logVar, Var<T> z, KlRegularization<T>? regularization)
     {
         var logits = Decode(z);
         // Reconstruction = −Σᵢ log p(xᵢ | zᵢ)
         var reconstruction = -Ops.Sum(LogLikelihood(logits, x));
         // KL = Σᵢ −½ Σⱼ (1 + logVarᵢⱼ − muᵢⱼ² − exp(logVarᵢⱼ))
         var kl = Ops.Sum(Ops.KlDivergenceToStandardNormal(mu, logVar));
-        var loss = Options.Beta == 1.0 ? reconstruction + kl : reconstruction + kl * Options.Beta;
+        var penalty = regularization is { FreeBits: > 0 } ? FreeBitsKl(mu, logVar, regularization.FreeBits) : kl;
+        Var<T> loss;
+        if (regularization?.Weight is { } weight) loss = reconstruction + penalty * weight;
+        else loss = Options.Beta == 1.0 ? reconstruction + penalty : reconstruction + penalty * Options.Beta;
         return new ElboTerms<T>(loss, reconstruction, kl);
+    }
+
+    /// <summary>
+    /// Free bits: Σⱼ max(B · λ, KLⱼ), where KLⱼ = Σᵢ −½ (1 + logVarᵢⱼ − muᵢⱼ² − exp(logVarᵢⱼ)) is latent dimension j's KL
+    /// summed over the batch of B. max(a, c) is written c + relu(a − c): below the floor the gradient is 0, which is
+    /// the point (the dimension is free to carry λ nats an example).
+    /// </summary>
+    private static Var<T> FreeBitsKl(Var<T> mu, Var<T> logVar, double freeBits)
+    {
+        var perElement = Ops.Affine(Ops.Exp(logVar) + Ops.Square(mu) - logVar, 0.5, -0.5);
+        var perDimension = Ops.Sum(perElement, axis: 0);
+        double floor = mu.Shape[0] * freeBits;
+        return Ops.Sum(Ops.Affine(Ops.Relu(Ops.Affine(perDimension, 1.0, -floor)), 1.0, floor));
     }
 
     /// <summary>Copies every parameter to host arrays, in order.</summary>

@@ -39,6 +39,10 @@ public sealed record TrainOptions
     public double MinimumLearningRate { get; init; }
     /// <summary>Clip the gradients to this global norm before each step (null: no clipping).</summary>
     public double? ClipNorm { get; init; }
+    /// <summary>KL warm-up: the KL term's weight rises linearly, step by step, from 0 to β over this many epochs (0: β from the start).</summary>
+    public int KlWarmupEpochs { get; init; }
+    /// <summary>Free bits λ, nats per example and latent dimension: a dimension's KL counts as at least λ in the loss (0: none).</summary>
+    public double FreeBits { get; init; }
     /// <summary>Seeds initialisation, shuffling and the noise ε.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>"auto", "host", "cuda", "opencl" or "ilgpu-cpu".</summary>
@@ -74,6 +78,8 @@ public sealed record TrainOptions
         Range("step_size", StepSize, 1, int.MaxValue);
         Range("gamma", Gamma, 0, 1);
         Range("minimum_learning_rate", MinimumLearningRate, 0, 10);
+        Range("kl_warmup_epochs", KlWarmupEpochs, 0, 100_000);
+        Range("free_bits", FreeBits, 0, 1e6);
         if (ClipNorm is double clip) Range("clip_norm", clip, 0, 1e12, exclusiveMin: true);
         if (Threads is int threads) Range("threads", threads, 1, 4096);
         if (Limit is int limit) Range("limit", limit, 1, int.MaxValue);

@@ -168,7 +168,7 @@ public sealed class Trainer : IDisposable
             }
             int rows = Math.Min(batchSize, train.Count - start);
             // −ELBO of the batch with ε from the training noise stream at this step's offset, its gradients, one step.
-            var terms = NegativeElbo(train, order, start, rows, _trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep);
+            var terms = NegativeElbo(train, order, start, rows, _trainingNoiseSeed, (ulong)Optimizer.StepCount * _noiseBlocksPerStep, KlWeight(Optimizer.StepCount + 1, train.Count));
             double loss = terms.Loss.Value.Item();
             if (!double.IsFinite(loss)) throw new NonFiniteLossException("training", epoch, Optimizer.StepCount + 1, loss, Model.Options, Optimizer.LearningRate);
             terms.Loss.Backward();
@@ -187,6 +187,17 @@ public sealed class Trainer : IDisposable
         History.Add(metrics);
         (BatchesDone, _partialLossSum, _partialSeconds) = (0, 0, 0);
         return metrics;
+    }
+
+    /// <summary>
+    /// The KL term's weight at optimizer step <paramref name="step"/> (1, 2, …): β · min(1, step / (W · S)) with W the
+    /// warm-up epochs and S the steps of an epoch (so it reaches β at the last step of epoch W); β without warm-up.
+    /// </summary>
+    public double KlWeight(int step, int trainingImages)
+    {
+        if (Options.KlWarmupEpochs <= 0) return Model.Options.Beta;
+        long stepsPerEpoch = (trainingImages + Options.BatchSize - 1) / Options.BatchSize;
+        return Model.Options.Beta * Math.Min(1.0, step / (double)(Options.KlWarmupEpochs * stepsPerEpoch));
     }
 
     /// <summary>The batches of the current, unfinished epoch already taken (0 between epochs).</summary>
@@ -209,10 +220,12 @@ public sealed class Trainer : IDisposable
         for (int start = 0, batch = 0; start < set.Count; start += batchSize, batch++)
         {
             int rows = Math.Min(batchSize, set.Count - start);
-            var terms = NegativeElbo(set, order: null, start, rows, _evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep);
-            loss += terms.Loss.Value.Item();
-            reconstruction += terms.Reconstruction.Value.Item();
-            kl += terms.Kl.Value.Item();
+            var terms = NegativeElbo(set, order: null, start, rows, _evaluationNoiseSeed, (ulong)batch * _noiseBlocksPerStep, Model.Options.Beta);
+            double batchReconstruction = terms.Reconstruction.Value.Item(), batchKl = terms.Kl.Value.Item();
+            // With free bits the graph's loss is the training objective, not the bound: the test loss is the β-ELBO itself.
+            loss += Options.FreeBits > 0 ? batchReconstruction + Model.Options.Beta * batchKl : terms.Loss.Value.Item();
+            reconstruction += batchReconstruction;
+            kl += batchKl;
         }
         return (loss / set.Count, reconstruction / set.Count, kl / set.Count);
     }
@@ -222,17 +235,18 @@ public sealed class Trainer : IDisposable
     /// with ε from the Philox stream (<paramref name="noiseSeed"/>, <paramref name="noiseOffset"/>): the recorded graph
     /// for this batch size (recorded on first use, replayed after that) run on the staged batch and fresh noise.
     /// </summary>
-    private ElboTerms<float> NegativeElbo(ImageDataSet set, int[]? order, int start, int rows, ulong noiseSeed, ulong noiseOffset)
+    private ElboTerms<float> NegativeElbo(ImageDataSet set, int[]? order, int start, int rows, ulong noiseSeed, ulong noiseOffset, double klWeight)
     {
         if (!_graphs.TryGetValue(rows, out var graph))
         {
-            graph = new ElboGraph<float>(Model, Device, rows);
+            graph = new ElboGraph<float>(Model, Device, rows, warmUp: Options.KlWarmupEpochs > 0, freeBits: Options.FreeBits);
             _graphs.Add(rows, graph);
         }
         int width = set.PixelsPerImage;
         for (int r = 0; r < rows; r++) set.CopyImage(order is null ? start + r : order[start + r], _staging.AsSpan(r * width, width));
         graph.SetImages(_staging.AsSpan(0, rows * width));
         graph.DrawNoise(noiseSeed, noiseOffset);
+        if (graph.HasKlWeight) graph.SetKlWeight(klWeight);
         return graph.Forward();
     }
 
