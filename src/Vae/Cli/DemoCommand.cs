@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures (e.g. scratchvae demo init --steps 200).";
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring (e.g. scratchvae demo init --steps 200).";
     private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -27,8 +27,28 @@ public static class DemoCommand
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
+            "ring" => Ring(Flags.Parse("demo ring", args[1..], ["out", "count", "seed"], [])),
             _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
         };
+    }
+
+    private static int Ring(Flags flags)
+    {
+        string output = flags.String("out", "docs/images/ring.png");
+        if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"demo ring: --out must name a .png file (the pictures are PNG), not '{output}'.");
+        int count = flags.Int("count", 2000, 1, 10_000_000);
+        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        var (z, g) = RingDemo.Sample(count, seed);
+        var (zMean, zDeviation) = RingDemo.Radius(z);
+        var (gMean, gDeviation) = RingDemo.Radius(g);
+        Console.WriteLine($"demo ring: {count} samples z ~ N(0, I) in 2-D (seed {seed}) and g(z) = z/10 + z/|z| (Doersch 2016, figure 2)");
+        Console.WriteLine(Invariant($"radius |z|:    mean {zMean:F4} (closed form sqrt(pi/2) = {Math.Sqrt(Math.PI / 2):F4}), standard deviation {zDeviation:F4} (sqrt(2 - pi/2) = {Math.Sqrt(2 - Math.PI / 2):F4})"));
+        Console.WriteLine(Invariant($"radius |g(z)|: mean {gMean:F4} (closed form {RingDemo.ExpectedMeanRadius:F4}), standard deviation {gDeviation:F4} ({RingDemo.ExpectedRadiusDeviation:F4}): a ring"));
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        RingDemo.Draw(z, g).Save(output);
+        Console.WriteLine($"wrote {output}");
+        return 0;
     }
 
     // The flags every demonstration takes (DemoOptions), read into a demonstration's own options.
