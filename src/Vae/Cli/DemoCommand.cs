@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring (e.g. scratchvae demo init --steps 200).";
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps (e.g. scratchvae demo init --steps 200).";
     private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -27,9 +27,33 @@ public static class DemoCommand
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
+            "gaps" => Gaps(Flags.Parse("demo gaps", args[1..], ["model", "images", "steps", "lr", "elbo-samples", "iw-samples", "seed", "device", "threads"], [])),
             "ring" => Ring(Flags.Parse("demo ring", args[1..], ["out", "count", "seed"], [])),
             _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
         };
+    }
+
+    private static int Gaps(Flags flags)
+    {
+        string folder = flags.Required("model");
+        int images = flags.Int("images", 100, 1, 10_000);
+        int steps = flags.Int("steps", 500, 0, 1_000_000);
+        double lr = flags.Double("lr", 1e-2, 0, 10, exclusiveMin: true);
+        int elboSamples = flags.Int("elbo-samples", 100, 1, 1_000_000);
+        int iwSamples = flags.Int("iw-samples", 1000, 1, 10_000_000);
+        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var info = Checkpoint.ReadInfo(folder);
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        var test = DataSources.Load(info.Training.Data).Test;
+        Console.WriteLine($"demo gaps: model {folder} (epoch {info.Epoch}, {info.Model.Describe()}), first {Math.Min(images, test.Count)} test images, device {device.Name}");
+        Console.WriteLine(Invariant($"q* per image: (mu, log sigma^2) from the encoder's, {steps} Adam steps at lr {lr}, the decoder fixed; ELBOs over {elboSamples} draws of eps, log p(x) from {iwSamples} importance samples"));
+        var gaps = GapsDemo.Measure(model, test, images, steps, lr, elboSamples, iwSamples, seed);
+        Console.WriteLine(Invariant($"ELBO with the encoder's q(z|x): {gaps.AmortisedElbo:F2} nats"));
+        Console.WriteLine(Invariant($"ELBO with q* per image:         {gaps.OptimisedElbo:F2} nats"));
+        Console.WriteLine(Invariant($"log p(x) (importance-weighted): {gaps.LogLikelihood:F2} nats"));
+        Console.WriteLine(Invariant($"amortisation gap {gaps.AmortisationGap:F2} nats, approximation gap {gaps.ApproximationGap:F2} nats (total {gaps.LogLikelihood - gaps.AmortisedElbo:F2})"));
+        return 0;
     }
 
     private static int Ring(Flags flags)
