@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps (e.g. scratchvae demo init --steps 200).";
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps, estimators (e.g. scratchvae demo init --steps 200).";
     private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -27,10 +27,30 @@ public static class DemoCommand
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
+            "estimators" => Estimators(Flags.Parse("demo estimators", args[1..], ["model", "images", "draws", "seed", "device", "threads"], [])),
             "gaps" => Gaps(Flags.Parse("demo gaps", args[1..], ["model", "images", "steps", "lr", "elbo-samples", "iw-samples", "seed", "device", "threads"], [])),
             "ring" => Ring(Flags.Parse("demo ring", args[1..], ["out", "count", "seed"], [])),
             _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
         };
+    }
+
+    private static int Estimators(Flags flags)
+    {
+        string folder = flags.Required("model");
+        int images = flags.Int("images", 20, 1, 10_000);
+        int draws = flags.Int("draws", 1000, 2, 1_000_000);
+        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var info = Checkpoint.ReadInfo(folder);
+        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        var test = DataSources.Load(info.Training.Data).Test;
+        var c = EstimatorsDemo.Compare(model, test, images, draws, seed);
+        Console.WriteLine($"demo estimators: model {folder} (epoch {info.Epoch}, {info.Model.Describe()}), first {c.Images} test images, {c.Draws} draws of eps, device {device.Name}");
+        Console.WriteLine("d/d mu of E_q[log p(x|z)] at the encoder's q(z|x), per (image, latent) coordinate; mean and one draw's variance, averaged:");
+        Console.WriteLine($"{"estimator",-32} {"mean",12} {"variance",14} {"variance / pathwise",20}");
+        foreach (var (name, figures) in new[] { ("pathwise (reparameterization)", c.Pathwise), ("score function (REINFORCE)", c.ScoreFunction), ("score function, baseline", c.ScoreFunctionWithBaseline) })
+            Console.WriteLine(Invariant($"{name,-32} {figures.Mean,12:F4} {figures.Variance,14:F2} {figures.Variance / c.Pathwise.Variance,20:F1}"));
+        return 0;
     }
 
     private static int Gaps(Flags flags)
