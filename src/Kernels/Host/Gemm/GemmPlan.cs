@@ -347,6 +347,45 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         return RoundUp(CeilingDivide(length, blocks), granule);
     }
 
+    /// <summary>
+    /// The rectangles of the m × n C that a run of this plan computes, one entry per unit of work the drivers hand out
+    /// (rows RowStart … RowEnd − 1, columns ColumnStart … ColumnEnd − 1, in C's own coordinates also for a
+    /// <see cref="TransposedC"/> plan): the grid's parts (BlockedGemm.RunPart), the <paramref name="tileColumns"/>-wide
+    /// column slivers of a <see cref="ClaimsColumns"/> plan (RunClaimed), the <see cref="RowsPerClaim"/>-row slices of a
+    /// <see cref="ClaimsRows"/> plan (RunClaimedRows), or the MC × NC blocks of a <see cref="SharedB"/> plan (RunShared).
+    /// For tests, which check that they cover every element of C exactly once; no driver calls it.
+    /// </summary>
+    internal List<(int RowStart, int RowEnd, int ColumnStart, int ColumnEnd)> Assignments(int m, int n, int tileColumns)
+    {
+        // The plan's figures describe the product it computes: Cᵀ (n × m) for a C-transposed plan.
+        var (rows, columns) = TransposedC ? (n, m) : (m, n);
+        var product = new List<(int, int, int, int)>();
+        if (SharedB)
+        {
+            for (int jc = 0; jc < columns; jc += ColumnBlock)
+            for (int ic = 0; ic < rows; ic += RowBlock)
+                product.Add((ic, Math.Min(rows, ic + RowBlock), jc, Math.Min(columns, jc + ColumnBlock)));
+        }
+        else if (ClaimsColumns)
+        {
+            for (int jc = 0; jc < columns; jc += tileColumns) product.Add((0, rows, jc, Math.Min(columns, jc + tileColumns)));
+        }
+        else if (ClaimsRows)
+        {
+            for (int ic = 0; ic < rows; ic += RowsPerClaim) product.Add((ic, Math.Min(rows, ic + RowsPerClaim), 0, columns));
+        }
+        else
+        {
+            for (int index = 0; index < Parts; index++)
+            {
+                int rowStart = index / ColumnParts * RowsPerPart, columnStart = index % ColumnParts * ColumnsPerPart;
+                product.Add((rowStart, Math.Min(rows, rowStart + RowsPerPart), columnStart, Math.Min(columns, columnStart + ColumnsPerPart)));
+            }
+        }
+        if (!TransposedC) return product;
+        return product.ConvertAll(part => (part.Item3, part.Item4, part.Item1, part.Item2));
+    }
+
     /// <summary>⌈x / y⌉ for positive x and y.</summary>
     internal static int CeilingDivide(int x, int y) => (x + y - 1) / y;
 
