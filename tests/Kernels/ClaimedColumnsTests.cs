@@ -78,7 +78,8 @@ public sealed unsafe class ClaimedColumnsTests
     public void TheIntelPlannerClaimsColumnsWhereAIsReadInPlace(bool transposeA, bool transposeB, int m, int n, int k, bool expected)
     {
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never claim columns");
-        string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
-        Assert.That(plan.EndsWith("column slivers claimed"), Is.EqualTo(expected), plan);
+        GemmPlan plan = PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
+        Assert.That(plan.ClaimsColumns, Is.EqualTo(expected), plan.ToString());
+        GemmPlanPropertyTests.AssertCoversEveryElementOnce(plan, m, n, FloatKernel512.Columns, plan.ToString());
     }
 }

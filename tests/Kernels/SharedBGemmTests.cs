@@ -38,11 +38,11 @@ public sealed unsafe class SharedBGemmTests
     [Test]
     public void SmallerGemmsAndTheVaeShapesDoNotShare()
     {
-        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, false, 256, 256, 256, 2), Does.Not.StartWith("shared"));
-        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, true, 128, 400, 784, 2), Does.Not.StartWith("shared"));
-        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Vector256, false, false, 1024, 1024, 1024, 1), Does.Not.StartWith("shared"),
+        Assert.That(PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector256, false, false, 256, 256, 256, 2).SharedB, Is.False);
+        Assert.That(PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector256, false, true, 128, 400, 784, 2).SharedB, Is.False);
+        Assert.That(PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector256, false, false, 1024, 1024, 1024, 1).SharedB, Is.False,
             "one thread has nothing to share");
-        Assert.That(PackedGemm.DescribePlan(GemmInstructionSet.Scalar, false, false, 1024, 1024, 1024, 2), Does.Not.StartWith("shared"),
+        Assert.That(PackedGemm.FloatPlans.Model(GemmInstructionSet.Scalar, false, false, 1024, 1024, 1024, 2).SharedB, Is.False,
             "the scalar kernel's 4-wide panels are not whole vectors, so threads could not pack them side by side");
     }
 
@@ -51,15 +51,20 @@ public sealed unsafe class SharedBGemmTests
         GemmInstructionSet instructionSet = GemmInstructionSet.Vector256, bool forceSharedPlan = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string plan = PackedGemm.DescribePlan<T>(instructionSet, transposeA, transposeB, m, n, k, threads);
+        GemmPlan chosen = typeof(T) == typeof(float) ? PackedGemm.FloatPlans.Model(instructionSet, transposeA, transposeB, m, n, k, threads)
+            : BlockedGemm<double, Kernel256<double>>.Plan(transposeA, transposeB, m, n, k, threads);
+        Assert.That(typeof(T) == typeof(float) || instructionSet == GemmInstructionSet.Vector256, Is.True, "double runs the Vector256 kernel here");
         bool forced = false;
-        if (!plan.StartsWith("shared B", StringComparison.Ordinal) && forceSharedPlan)
+        if (!chosen.SharedB && forceSharedPlan)
         {
             Assert.That(typeof(T) == typeof(float) && alphaValue == 1 && betaValue == 0, Is.True, "a forced shared plan runs float with alpha 1, beta 0");
-            plan = PackedGemm.FloatPlans.SharedB(instructionSet, m, n, k, threads).ToString();
+            chosen = PackedGemm.FloatPlans.SharedB(instructionSet, m, n, k, threads);
             forced = true;
         }
-        Assert.That(plan, Does.StartWith("shared B"), "the shape no longer gets a shared-B plan; pick one that does");
+        Assert.That(chosen.SharedB, Is.True, "the shape no longer gets a shared-B plan; pick one that does");
+        int tileColumns = instructionSet == GemmInstructionSet.Vector512 ? FloatKernel512.Columns : 2 * System.Runtime.Intrinsics.Vector256<T>.Count;
+        GemmPlanPropertyTests.AssertCoversEveryElementOnce(chosen, m, n, tileColumns, chosen.ToString());
+        string plan = chosen.ToString();
 
         var random = new Random(m + n + k);
         T[] a = Random<T>(random, m * k), b = Random<T>(random, k * n);

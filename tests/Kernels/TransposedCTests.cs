@@ -118,9 +118,10 @@ public sealed unsafe class TransposedCTests
     public void TheIntelPlannerTransposesTheDecodersOutputLayer(bool transposeA, bool transposeB, int m, int n, int k, bool expected)
     {
         if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never transpose C");
-        string plan = PackedGemm.DescribePlan(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
-        Assert.That(plan.StartsWith("C transposed"), Is.EqualTo(expected), plan);
-        if (expected) Assert.That(plan, Does.EndWith("row slices claimed"), "the transposed plan's parts claim row slices");
+        GemmPlan plan = PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
+        Assert.That(plan.TransposedC, Is.EqualTo(expected), plan.ToString());
+        if (expected) Assert.That(plan.ClaimsRows, Is.True, $"the transposed plan's parts claim row slices: {plan}");
+        GemmPlanPropertyTests.AssertCoversEveryElementOnce(plan, m, n, FloatKernel512.Columns, plan.ToString());
     }
 
     [Test]
