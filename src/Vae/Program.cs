@@ -80,7 +80,7 @@ public static class Program
                 checks the VAE loss's gradient w.r.t. every parameter against finite differences in float64;
                 auto uses random projections from --pixels 784 (or above 20,000 parameters) up
           worked-example                   the 4-pixel, 2-latent VAE of docs/vae-math.md: every value and gradient
-          demo init|reparameterization|prior-sampling|pictures|ring|gaps|estimators [...]   the measured demonstrations of docs/demonstrations.md
+          demo init|reparameterization|prior-sampling|pictures|ring|gaps|estimators|beta-sweep [...]   the measured demonstrations of docs/demonstrations.md
           devices [--gemm] [--threads N]   list every device (type, name, memory, usable or why not);
                                            with --gemm, time a short GEMM on each usable device and
                                            check it against the host result

@@ -14,7 +14,7 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps, estimators (e.g. scratchvae demo init --steps 200).";
+    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps, estimators, beta-sweep (e.g. scratchvae demo init --steps 200).";
     private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -27,11 +27,47 @@ public static class DemoCommand
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
+            "beta-sweep" => BetaSweep(Flags.Parse("demo beta-sweep", args[1..], ["betas", "epochs", "seeds", "latent", "data", "limit", "out", "device", "threads"], [])),
             "estimators" => Estimators(Flags.Parse("demo estimators", args[1..], ["model", "images", "draws", "seed", "device", "threads"], [])),
             "gaps" => Gaps(Flags.Parse("demo gaps", args[1..], ["model", "images", "steps", "lr", "elbo-samples", "iw-samples", "seed", "device", "threads"], [])),
             "ring" => Ring(Flags.Parse("demo ring", args[1..], ["out", "count", "seed"], [])),
             _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
         };
+    }
+
+    private static int BetaSweep(Flags flags)
+    {
+        string text = flags.String("betas", "0.5,1,2,4");
+        var betas = new List<double>();
+        foreach (string part in text.Split(','))
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double beta) || !double.IsFinite(beta) || beta < 0 || beta > 1e6)
+                throw new UsageException($"demo beta-sweep: --betas must be a comma-separated list of numbers in [0, 1e6], not '{text}'.");
+            else betas.Add(beta);
+        int epochs = flags.Int("epochs", 10, 1, 100_000);
+        int seedCount = flags.Int("seeds", 3, 1, 100);
+        int latent = flags.Int("latent", 20, 1, 4096);
+        string output = flags.String("out", "docs/images/beta-sweep.png");
+        if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"demo beta-sweep: --out must name a .png file (the pictures are PNG), not '{output}'.");
+        var (data, device) = Open(flags);
+        var model = new VaeOptions { InputSize = data.Train.PixelsPerImage, HiddenSizes = [400], LatentSize = latent };
+        var training = new TrainOptions { Epochs = epochs, Device = device.Name };
+        var seeds = Enumerable.Range(1, seedCount).Select(s => (ulong)s).ToArray();
+        Console.WriteLine($"demo beta-sweep: {data.Name} ({data.Train.Count} train, {data.Test.Count} test), {model.Describe()}, {epochs} epochs, Adam 1e-3, batch 128, seeds 1..{seedCount}, device {device.Name}");
+        Console.WriteLine($"{"beta",6} {"seed",5} {"rate (KL)",10} {"distortion",11} {"-ELBO at beta=1",16} {"active units",13}");
+        var samples = new List<(double Beta, float[] Means)>();
+        var points = BetaSweepDemo.Run(betas, seeds, model, training, data, device,
+            p => Console.WriteLine(Invariant($"{p.Beta,6:0.##} {p.Seed,5} {p.Rate,10:F2} {p.Distortion,11:F2} {p.Rate + p.Distortion,16:F2} {p.ActiveUnits,13}")),
+            (beta, trained) => samples.Add((beta, BetaSweepDemo.PriorSamples(trained, 8, 77))));
+        foreach (var group in points.GroupBy(p => p.Beta))
+            Console.WriteLine(Invariant($"beta {group.Key:0.##}: rate {group.Min(p => p.Rate):F2}-{group.Max(p => p.Rate):F2}, distortion {group.Min(p => p.Distortion):F2}-{group.Max(p => p.Distortion):F2}, active units {string.Join("/", group.Select(p => p.ActiveUnits))}"));
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        BetaSweepDemo.DrawCurve(points).Save(output);
+        string samplesPath = output[..^4] + "-samples.png";
+        int side = (int)Math.Round(Math.Sqrt(model.InputSize));
+        BetaSweepDemo.DrawSamples(samples, side, model.InputSize / side, 8).Save(samplesPath);
+        Console.WriteLine($"wrote {output} and {samplesPath} (8 prior samples per beta, seed 1's model, the same z in every row)");
+        return 0;
     }
 
     private static int Estimators(Flags flags)
