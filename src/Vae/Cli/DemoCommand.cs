@@ -46,8 +46,7 @@ public static class DemoCommand
         int epochs = flags.Int("epochs", 10, 1, 100_000);
         int seedCount = flags.Int("seeds", 3, 1, 100);
         int latent = flags.Int("latent", 20, 1, 4096);
-        string output = flags.String("out", "docs/images/beta-sweep.png");
-        if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"demo beta-sweep: --out must name a .png file (the pictures are PNG), not '{output}'.");
+        string output = flags.PictureFile("out", "docs/images/beta-sweep.png");
         var (data, device) = Open(flags);
         var model = new VaeOptions { InputSize = data.Train.PixelsPerImage, HiddenSizes = [400], LatentSize = latent };
         var training = new TrainOptions { Epochs = epochs, Device = device.Name };
@@ -60,8 +59,7 @@ public static class DemoCommand
             (beta, trained) => samples.Add((beta, BetaSweepDemo.PriorSamples(trained, 8, 77))));
         foreach (var group in points.GroupBy(p => p.Beta))
             Console.WriteLine(Invariant($"beta {group.Key:0.##}: rate {group.Min(p => p.Rate):F2}-{group.Max(p => p.Rate):F2}, distortion {group.Min(p => p.Distortion):F2}-{group.Max(p => p.Distortion):F2}, active units {string.Join("/", group.Select(p => p.ActiveUnits))}"));
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null) Directory.CreateDirectory(directory);
+        CreateFolderOf(output);
         BetaSweepDemo.DrawCurve(points).Save(output);
         string samplesPath = output[..^4] + "-samples.png";
         int side = (int)Math.Round(Math.Sqrt(model.InputSize));
@@ -76,9 +74,8 @@ public static class DemoCommand
         int images = flags.Int("images", 20, 1, 10_000);
         int draws = flags.Int("draws", 1000, 2, 1_000_000);
         ulong seed = (ulong)flags.Int("seed", 1, 0);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
-        var info = Checkpoint.ReadInfo(folder);
-        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        using var checkpoint = OpenModel(flags, folder, out var device);
+        var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
         var c = EstimatorsDemo.Compare(model, test, images, draws, seed);
         Console.WriteLine($"demo estimators: model {folder} (epoch {info.Epoch}, {info.Model.Describe()}), first {c.Images} test images, {c.Draws} draws of eps, device {device.Name}");
@@ -98,9 +95,8 @@ public static class DemoCommand
         int elboSamples = flags.Int("elbo-samples", 100, 1, 1_000_000);
         int iwSamples = flags.Int("iw-samples", 1000, 1, 10_000_000);
         ulong seed = (ulong)flags.Int("seed", 1, 0);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
-        var info = Checkpoint.ReadInfo(folder);
-        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        using var checkpoint = OpenModel(flags, folder, out var device);
+        var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
         Console.WriteLine($"demo gaps: model {folder} (epoch {info.Epoch}, {info.Model.Describe()}), first {Math.Min(images, test.Count)} test images, device {device.Name}");
         Console.WriteLine(Invariant($"q* per image: (mu, log sigma^2) from the encoder's, {steps} Adam steps at lr {lr}, the decoder fixed; ELBOs over {elboSamples} draws of eps, log p(x) from {iwSamples} importance samples"));
@@ -114,8 +110,7 @@ public static class DemoCommand
 
     private static int Ring(Flags flags)
     {
-        string output = flags.String("out", "docs/images/ring.png");
-        if (!output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"demo ring: --out must name a .png file (the pictures are PNG), not '{output}'.");
+        string output = flags.PictureFile("out", "docs/images/ring.png");
         int count = flags.Int("count", 2000, 1, 10_000_000);
         ulong seed = (ulong)flags.Int("seed", 1, 0);
         var (z, g) = RingDemo.Sample(count, seed);
@@ -124,8 +119,7 @@ public static class DemoCommand
         Console.WriteLine($"demo ring: {count} samples z ~ N(0, I) in 2-D (seed {seed}) and g(z) = z/10 + z/|z| (Doersch 2016, figure 2)");
         Console.WriteLine(Invariant($"radius |z|:    mean {zMean:F4} (closed form sqrt(pi/2) = {Math.Sqrt(Math.PI / 2):F4}), standard deviation {zDeviation:F4} (sqrt(2 - pi/2) = {Math.Sqrt(2 - Math.PI / 2):F4})"));
         Console.WriteLine(Invariant($"radius |g(z)|: mean {gMean:F4} (closed form {RingDemo.ExpectedMeanRadius:F4}), standard deviation {gDeviation:F4} ({RingDemo.ExpectedRadiusDeviation:F4}): a ring"));
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null) Directory.CreateDirectory(directory);
+        CreateFolderOf(output);
         RingDemo.Draw(z, g).Save(output);
         Console.WriteLine($"wrote {output}");
         return 0;
@@ -183,9 +177,8 @@ public static class DemoCommand
         int images = flags.Int("images", 20, 1, 10_000);
         int samples = flags.Int("samples", 10_000, 10, 10_000_000);
         ulong seed = (ulong)flags.Int("seed", 1, 0);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
-        var info = Checkpoint.ReadInfo(folder);
-        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        using var checkpoint = OpenModel(flags, folder, out var device);
+        var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
         images = Math.Min(images, test.Count);
         var counts = new List<int>();
@@ -214,9 +207,8 @@ public static class DemoCommand
         string prefix = flags.String("prefix", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
         int grid = flags.Int("grid", 15, 2, 64);
         double extent = flags.Double("extent", 2.5, 0, 100, exclusiveMin: true);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
-        var info = Checkpoint.ReadInfo(folder);
-        using var model = new VaeModel<float>(info.Model, device, Checkpoint.ReadWeights(folder, info));
+        using var checkpoint = OpenModel(flags, folder, out var device);
+        var (info, model) = (checkpoint.Info, checkpoint.Model);
         var data = DataSources.Load(info.Training.Data);
         Directory.CreateDirectory(output);
         var written = new List<string>();
@@ -238,6 +230,20 @@ public static class DemoCommand
         }
         Console.WriteLine($"model {folder}: epoch {info.Epoch}, latent {info.Model.LatentSize}; wrote {string.Join(", ", written)}");
         return 0;
+    }
+
+    // The trained model of --model, on the device of --device/--threads.
+    private static LoadedCheckpoint OpenModel(Flags flags, string folder, out Tensors.Device device)
+    {
+        device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        return LoadedCheckpoint.Open(folder, device);
+    }
+
+    // Creates the folder a picture is written into.
+    private static void CreateFolderOf(string path)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
     }
 
     private static (DataSplit Data, Tensors.Device Device) Open(Flags flags)

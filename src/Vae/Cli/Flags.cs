@@ -75,9 +75,13 @@ public sealed class Flags
     /// The picture file a verb writes, which must be given and end in .png (any case): the pictures are PNG, and a
     /// file named .jpg or .gif holding PNG data would mislead whatever opens it.
     /// </summary>
-    public string PictureFile(string name)
+    public string PictureFile(string name) => CheckPictureFile(name, Required(name));
+
+    /// <summary>As <see cref="PictureFile(string)"/>, with <paramref name="fallback"/> when the flag is not given.</summary>
+    public string PictureFile(string name, string fallback) => CheckPictureFile(name, String(name, fallback));
+
+    private string CheckPictureFile(string name, string path)
     {
-        string path = Required(name);
         if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"{_verb}: --{name} must name a .png file (the pictures are PNG), not '{path}'.");
         return path;

@@ -33,6 +33,15 @@ public static class DemoSupport
         return Tensor<float>.FromArray(set.Pixels.AsSpan(0, count * set.PixelsPerImage), Shape.Matrix(count, set.PixelsPerImage), device);
     }
 
+    /// <summary>The encoder's q(z|x) of every row of <paramref name="x"/>: μ and log σ² [N, Z], row-major, on the host.</summary>
+    public static (float[] Mu, float[] LogVar) Posterior(VaeModel<float> model, Tensor<float> x)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = Tape.NoGrad();
+        var (mu, logVar) = model.Encode(Var<float>.Constant(x));
+        return (mu.Value.ToArray(), logVar.Value.ToArray());
+    }
+
     /// <summary>
     /// The mean negative ELBO, reconstruction and KL per example over <paramref name="probe"/>, with one z per example
     /// drawn from the evaluation stream of <paramref name="seed"/> (so every model is measured with the same ε).

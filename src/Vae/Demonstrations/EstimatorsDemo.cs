@@ -37,15 +37,10 @@ public static class EstimatorsDemo
         ArgumentNullException.ThrowIfNull(set);
         count = Math.Min(count, set.Count);
         if (count < 1 || draws < 2) throw new ArgumentException("The comparison needs at least one image and two draws.");
-        int pixels = model.Options.InputSize, latent = model.Options.LatentSize, coordinates = count * latent;
+        int latent = model.Options.LatentSize, coordinates = count * latent;
         var device = model.Device;
-        using var x = Tensor<float>.FromArray(set.Pixels.AsSpan(0, count * pixels), Shape.Matrix(count, pixels), device);
-        float[] mu, logVar;
-        using (Tape.NoGrad())
-        {
-            var (m, v) = model.Encode(Var<float>.Constant(x));
-            (mu, logVar) = (m.Value.ToArray(), v.Value.ToArray());
-        }
+        using var x = DemoSupport.Probe(set, count, device);
+        var (mu, logVar) = DemoSupport.Posterior(model, x);
         using var muParameter = new Parameter<float>(Tensor<float>.FromArray(mu, Shape.Matrix(count, latent), device), "mu");
         using var logVarTensor = Tensor<float>.FromArray(logVar, Shape.Matrix(count, latent), device);
         using var eps = Tensor<float>.Empty(Shape.Matrix(count, latent), device);

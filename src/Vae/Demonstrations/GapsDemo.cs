@@ -43,16 +43,10 @@ public static class GapsDemo
         ArgumentNullException.ThrowIfNull(set);
         count = Math.Min(count, set.Count);
         if (count < 1 || steps < 0 || elboSamples < 1 || iwSamples < 1) throw new ArgumentException("The gaps need at least one image, sample and importance sample, and no negative step count.");
-        int pixels = model.Options.InputSize, latent = model.Options.LatentSize;
+        int latent = model.Options.LatentSize;
         var device = model.Device;
-        using var x = Tensor<float>.FromArray(set.Pixels.AsSpan(0, count * pixels), Shape.Matrix(count, pixels), device);
-
-        float[] mu0, logVar0;
-        using (Tape.NoGrad())
-        {
-            var (mu, logVar) = model.Encode(Var<float>.Constant(x));
-            (mu0, logVar0) = (mu.Value.ToArray(), logVar.Value.ToArray());
-        }
+        using var x = DemoSupport.Probe(set, count, device);
+        var (mu0, logVar0) = DemoSupport.Posterior(model, x);
         double amortised = Elbo(model, x, mu0, logVar0, elboSamples, seed);
 
         using var muParameter = new Parameter<float>(Tensor<float>.FromArray(mu0, Shape.Matrix(count, latent), device), "mu");
