@@ -82,4 +82,9 @@ public enum LinearInitialization
     KaimingUniform,
     /// <summary>He/Kaiming normal for ReLU: W ~ N(0, 2 / fan_in), b = 0.</summary>
     KaimingNormal,
+    /// <summary>
+    /// The naive choice, W ~ N(0, 1) whatever the fan-in, b = 0: a unit's pre-activation then has a variance of Σ xᵢ²,
+    /// which grows with the layer's width. A baseline that shows why the schemes above scale by the fan.
+    /// </summary>
+    StandardNormal,
 }

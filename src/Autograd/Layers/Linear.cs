@@ -34,6 +34,7 @@ public sealed class Linear<T> : Layer<T> where T : unmanaged, IFloatingPointIeee
             LinearInitialization.XavierNormal => init.Normal<T>(weightShape, Math.Sqrt(2.0 / (inputs + outputs))),
             LinearInitialization.KaimingUniform => init.Uniform<T>(weightShape, Math.Sqrt(6.0 / inputs)),
             LinearInitialization.KaimingNormal => init.Normal<T>(weightShape, Math.Sqrt(2.0 / inputs)),
+            LinearInitialization.StandardNormal => init.Normal<T>(weightShape, 1.0),
             _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown initialisation."),
         };
         Weight = AddParameter("weight", weight);

@@ -23,7 +23,7 @@ public static class DemoCommand
         if (args.Length == 0) throw new UsageException(Usage);
         return args[0] switch
         {
-            "init" => Initialization(Flags.Parse("demo init", args[1..], TrainingFlags, [])),
+            "init" => Initialization(Flags.Parse("demo init", args[1..], [.. TrainingFlags, "seeds", "sgd-lr"], [])),
             "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
@@ -140,15 +140,35 @@ public static class DemoCommand
 
     private static int Initialization(Flags flags)
     {
-        var options = WithSharedFlags(flags, new InitializationDemoOptions());
+        var options = WithSharedFlags(flags, new InitializationDemoOptions()) with
+        {
+            Seeds = flags.Int("seeds", 3, 1, 100),
+            SgdLearningRate = flags.Double("sgd-lr", 1e-4, 0, 10, exclusiveMin: true),
+        };
         var (data, device) = Open(flags);
         Console.WriteLine($"demo init: {data.Name} ({data.Train.Count} train, probe of {Math.Min(options.ProbeCount, data.Test.Count)} test images), " +
-                          $"{data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, Adam lr {Invariant(options.LearningRate)}, seed {options.Seed}, device {device.Name}");
-        Console.WriteLine("dead = hidden ReLU units that output 0 for every probe image (decoder: for z = mu(x))");
-        Console.WriteLine($"{"init",-8} {"step",6} {"encoder dead",13} {"decoder dead",13} {"loss (nats)",12}");
-        InitializationDemo.Run(options, data, device, m =>
-            Console.WriteLine(Invariant($"{m.Initialization.ToString().ToLowerInvariant(),-8} {m.Step,6} {100 * m.EncoderDead,12:F1}% {100 * m.DecoderDead,12:F1}% {m.Loss,12:F2}")));
+                          $"{data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, Adam lr {Invariant(options.LearningRate)}, " +
+                          $"SGD lr {Invariant(options.SgdLearningRate)} (loss summed over the batch), seeds {options.Seed}..{options.Seed + (ulong)options.Seeds - 1}, device {device.Name}");
+        Console.WriteLine("dead = hidden ReLU units that output 0 for every probe image (decoder: for z = mu + sigma*eps, the z it is trained on)");
+        Console.WriteLine($"each figure: mean over the seeds (smallest-largest)");
+        Console.WriteLine($"{"init",-8} {"optimizer",-9} {"step",5} {"encoder dead",20} {"decoder dead",20} {"loss (nats)",24}");
+        foreach (var initialization in options.Initializations)
+            foreach (var optimizer in options.Optimizers)
+            {
+                var measurements = InitializationDemo.Run(options with { Initializations = [initialization], Optimizers = [optimizer] }, data, device);
+                foreach (var row in InitializationDemo.Summarise(measurements))
+                {
+                    string diverged = row.Diverged == 0 ? "" : $"  diverged: {row.Diverged} of {row.Seeds} seeds";
+                    Console.WriteLine(Invariant($"{Name(row.Initialization),-8} {Name(row.Optimizer),-9} {row.Step,5} {Percent(row.EncoderDead),20} {Percent(row.DecoderDead),20} {Nats(row.Loss),24}{diverged}"));
+                }
+                if (measurements.FirstOrDefault(m => m.Diverged) is { } first)
+                    Console.WriteLine(Invariant($"{"",-8} {"",-9} the loss is not finite from step {first.Step} (seed {first.Seed}): the encoder's log sigma^2 reaches {first.LargestLogVariance:G4}, and exp(log sigma^2) overflows float32 above 88.7"));
+            }
         return 0;
+
+        static string Percent(Spread? s) => s is { } v ? Invariant($"{100 * v.Mean:F1}% ({100 * v.Min:F1}-{100 * v.Max:F1})") : "-";
+        static string Nats(Spread? s) => s is { } v ? Invariant($"{v.Mean:F2} ({v.Min:F2}-{v.Max:F2})") : "-";
+        static string Name(Enum value) => value.ToString().ToLowerInvariant();
     }
 
     private static int Reparameterization(Flags flags)

@@ -48,6 +48,7 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
         {
             Initialization.Xavier => LinearInitialization.XavierUniform,
             Initialization.Kaiming => LinearInitialization.KaimingUniform,
+            Initialization.Normal => LinearInitialization.StandardNormal,
             _ => LinearInitialization.PyTorch,
         };
         if (options.Architecture == Architecture.Conv)

@@ -37,6 +37,8 @@ public enum Initialization
     Xavier,
     /// <summary>He/Kaiming uniform for ReLU: weight ~ U(±√(6/fan_in)), bias 0.</summary>
     Kaiming,
+    /// <summary>The naive baseline: weight ~ N(0, 1) whatever the layer's size, bias 0 (see <c>demo init</c>).</summary>
+    Normal,
 }
 
 /// <summary>What the encoder and decoder are made of.</summary>

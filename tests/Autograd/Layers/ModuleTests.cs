@@ -112,7 +112,12 @@ public class ModuleTests(string deviceName)
                 LinearInitialization.KaimingUniform => Math.Sqrt(6.0 / inputs),
                 _ => double.NaN,
             };
-            double normalDeviation = scheme == LinearInitialization.XavierNormal ? Math.Sqrt(2.0 / (inputs + outputs)) : Math.Sqrt(2.0 / inputs);
+            double normalDeviation = scheme switch
+            {
+                LinearInitialization.XavierNormal => Math.Sqrt(2.0 / (inputs + outputs)),
+                LinearInitialization.StandardNormal => 1.0,
+                _ => Math.Sqrt(2.0 / inputs),
+            };
             for (int i = 0; i < w.Length; i++)
             {
                 double expected = double.IsNaN(uniformBound)
