@@ -24,7 +24,7 @@ public static class DemoCommand
         return args[0] switch
         {
             "init" => Initialization(Flags.Parse("demo init", args[1..], [.. TrainingFlags, "seeds", "sgd-lr"], [])),
-            "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], TrainingFlags, [])),
+            "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], [.. TrainingFlags, "seeds"], [])),
             "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
             "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
             "beta-sweep" => BetaSweep(Flags.Parse("demo beta-sweep", args[1..], ["betas", "epochs", "seeds", "latent", "data", "limit", "out", "device", "threads"], [])),
@@ -173,22 +173,35 @@ public static class DemoCommand
 
     private static int Reparameterization(Flags flags)
     {
-        var options = WithSharedFlags(flags, new ReparameterizationDemoOptions());
+        var options = WithSharedFlags(flags, new ReparameterizationDemoOptions()) with { Seeds = flags.Int("seeds", 3, 1, 100) };
         var (data, device) = Open(flags);
-        Console.WriteLine($"demo reparameterization: {data.Name}, {data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, seed {options.Seed}, device {device.Name}");
+        Console.WriteLine($"demo reparameterization: {data.Name}, {data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, seeds {options.Seed}..{options.Seed + (ulong)options.Seeds - 1}, device {device.Name}");
         var result = ReparameterizationDemo.Run(options, data, device);
-        Console.WriteLine("gradient norms at initialisation, one batch, each loss term alone:");
-        Console.WriteLine($"{"z",-30} {"term",-15} {"encoder",12} {"enc.hidden",12} {"enc.mu",12} {"enc.logvar",12} {"decoder",12}");
+        Console.WriteLine($"gradient norms at initialisation (seed {options.Seed}), one batch, each loss term alone:");
+        Console.WriteLine($"{"encoder gradient",-34} {"term",-15} {"encoder",12} {"enc.hidden",12} {"enc.mu",12} {"enc.logvar",12} {"decoder",12}");
         foreach (var n in result.Norms)
-            Console.WriteLine(Invariant($"{(n.Trick ? "mu + sigma*eps (trick)" : "sampled, constant (no trick)"),-30} {n.Term,-15} {n.Encoder,12:G6} {n.EncoderHidden,12:G6} {n.EncoderMu,12:G6} {n.EncoderLogVar,12:G6} {n.Decoder,12:G6}"));
+            Console.WriteLine(Invariant($"{Describe(n.Way),-34} {n.Term,-15} {n.Encoder,12:G6} {n.EncoderHidden,12:G6} {n.EncoderMu,12:G6} {n.EncoderLogVar,12:G6} {n.Decoder,12:G6}"));
         if (result.Training.Count > 0 && options.Steps > 0)
         {
-            Console.WriteLine($"after {options.Steps} Adam steps (lr {Invariant(options.LearningRate)}), per probe image ({Math.Min(options.ProbeCount, data.Test.Count)} test images):");
-            Console.WriteLine($"{"training",-20} {"loss",10} {"recon",10} {"kl",10}");
-            foreach (var t in result.Training)
-                Console.WriteLine(Invariant($"{(t.Trick ? "with the trick" : "without the trick"),-20} {t.Loss,10:F2} {t.Reconstruction,10:F2} {t.Kl,10:F3}"));
+            Console.WriteLine($"after {options.Steps} Adam steps (lr {Invariant(options.LearningRate)}), per probe image ({Math.Min(options.ProbeCount, data.Test.Count)} test images), mean over the seeds (smallest-largest):");
+            Console.WriteLine($"{"encoder gradient",-34} {"loss",24} {"recon",24} {"kl",22}");
+            foreach (var way in options.Ways)
+            {
+                var (loss, reconstruction, kl) = result.Summary(way);
+                Console.WriteLine(Invariant($"{Describe(way),-34} {Format(loss, "F2"),24} {Format(reconstruction, "F2"),24} {Format(kl, "F3"),22}"));
+            }
         }
         return 0;
+
+        static string Describe(EncoderGradient way) => way switch
+        {
+            EncoderGradient.Pathwise => "pathwise: z = mu + sigma*eps",
+            EncoderGradient.ScoreFunction => "score function (REINFORCE)",
+            EncoderGradient.ScoreFunctionWithBaseline => "score function, baseline",
+            _ => "none: z sampled, then constant",
+        };
+        static string Format(Spread s, string format) =>
+            $"{s.Mean.ToString(format, CultureInfo.InvariantCulture)} ({s.Min.ToString(format, CultureInfo.InvariantCulture)}-{s.Max.ToString(format, CultureInfo.InvariantCulture)})";
     }
 
     private static int PriorSampling(Flags flags)
