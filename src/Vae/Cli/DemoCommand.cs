@@ -10,43 +10,117 @@ using ScratchVae.Vae.Training;
 namespace ScratchVae.Vae.Cli;
 
 /// <summary>
-/// <c>scratchvae demo init|reparameterization|pictures</c>: the measured demonstrations of docs/demonstrations.md.
+/// <c>scratchvae demo NAME</c>: the measured demonstrations of docs/demonstrations.md, one sub-verb each.
 /// </summary>
 public static class DemoCommand
 {
-    private const string Usage = "demo: name one of: init, reparameterization, prior-sampling, pictures, ring, gaps, estimators, beta-sweep (e.g. scratchvae demo init --steps 200).";
-    private static readonly string[] TrainingFlags = ["steps", "batch", "hidden", "latent", "lr", "seed", "probe", "data", "limit", "device", "threads"];
+    // The flags of the demonstrations that train small models themselves (DemoOptions).
+    private static readonly Flag[] TrainingFlags =
+    [
+        Flag.Int("steps", "Adam steps of training", 200, min: 0, max: 1_000_000),
+        CommonFlags.Batch,
+        Flag.Int("hidden", "hidden width of the 784-H-Z model", 400, min: 1, max: 1 << 16),
+        CommonFlags.Latent,
+        CommonFlags.LearningRate,
+        CommonFlags.Seed,
+        Flag.Int("probe", "test images the figures are measured on", 1000, min: 1),
+        CommonFlags.TrainingData,
+        CommonFlags.Limit,
+        CommonFlags.Device,
+        CommonFlags.Threads,
+    ];
 
-    /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    // The device flags of the demonstrations that read a checkpoint.
+    private static readonly Flag[] DeviceFlags = [CommonFlags.Device, CommonFlags.Threads];
+
+    // The seeds of the demonstrations that repeat their training: --seed, --seed + 1, ….
+    private static readonly Flag SeedCount = Flag.Int("seeds", "seeds per configuration, from --seed up (the figures give their mean and spread)", 3, min: 1, max: 100);
+
+    // The seed of a demonstration that measures a trained model: its noise only.
+    private static readonly Flag NoiseSeed = CommonFlags.Seed with { Help = "the seed of the noise" };
+
+    /// <summary>The verb <c>demo</c> and the flag table of each demonstration.</summary>
+    public static Verb Verb { get; } = new("demo", "the measured demonstrations of docs/demonstrations.md", [], null)
     {
-        if (args.Length == 0) throw new UsageException(Usage);
-        return args[0] switch
-        {
-            "init" => Initialization(Flags.Parse("demo init", args[1..], [.. TrainingFlags, "seeds", "sgd-lr"], [])),
-            "reparameterization" => Reparameterization(Flags.Parse("demo reparameterization", args[1..], [.. TrainingFlags, "seeds"], [])),
-            "prior-sampling" => PriorSampling(Flags.Parse("demo prior-sampling", args[1..], ["model", "images", "samples", "device", "threads", "seed"], [])),
-            "pictures" => Pictures(Flags.Parse("demo pictures", args[1..], ["model", "out", "prefix", "device", "threads", "grid", "extent"], [])),
-            "beta-sweep" => BetaSweep(Flags.Parse("demo beta-sweep", args[1..], ["betas", "epochs", "seeds", "latent", "data", "limit", "out", "device", "threads"], [])),
-            "estimators" => Estimators(Flags.Parse("demo estimators", args[1..], ["model", "images", "draws", "seed", "device", "threads"], [])),
-            "gaps" => Gaps(Flags.Parse("demo gaps", args[1..], ["model", "images", "steps", "lr", "elbo-samples", "iw-samples", "seed", "device", "threads"], [])),
-            "ring" => Ring(Flags.Parse("demo ring", args[1..], ["out", "count", "seed"], [])),
-            _ => throw new UsageException($"demo: unknown demonstration '{args[0]}'. {Usage}"),
-        };
-    }
+        SubVerbNoun = "demonstration",
+        SubVerbs =
+        [
+            new("demo init", "dead ReLU units and the loss over training for four initialisations, each with Adam and a plain-SGD control",
+            [
+                .. TrainingFlags,
+                SeedCount,
+                Flag.Double("sgd-lr", "the learning rate of the plain-SGD control (the loss summed over the batch)", 1e-4, min: 0, max: 10, exclusiveMin: true),
+            ], Initialization),
+            new("demo reparameterization", "gradient norms and training with the reparameterization trick, the score function (with and without a baseline) and no encoder gradient",
+                [.. TrainingFlags, SeedCount], Reparameterization),
+            new("demo prior-sampling", "log p(x) estimated from samples of the prior, against the ELBO: why the encoder is needed",
+            [
+                CommonFlags.DemoCheckpoint,
+                Flag.Int("images", "test images", 20, min: 1, max: 10_000),
+                Flag.Int("samples", "the largest number of prior samples (10, 100, … up to it)", 10_000, min: 10, max: 10_000_000),
+                NoiseSeed,
+                .. DeviceFlags,
+            ], PriorSampling),
+            new("demo pictures", "the pictures of a trained model: samples, reconstructions, curves, and for Z = 2 the manifold and the latent scatter",
+            [
+                CommonFlags.DemoCheckpoint,
+                Flag.Path("out", "the folder the pictures go to", "docs/images"),
+                Flag.String("prefix", "the start of each picture's name (PREFIX-samples.png, …)", placeholder: "P") with { DefaultNote = "the checkpoint folder's name" },
+                Flag.Int("grid", "points per side of the manifold", 15, min: 2, max: 64),
+                Flag.Double("extent", "the manifold spans z from −E to E", 2.5, min: 0, max: 100, exclusiveMin: true),
+                .. DeviceFlags,
+            ], Pictures),
+            new("demo ring", "maps samples of N(0, I) in 2-D onto a ring, g(z) = z/10 + z/|z| (Doersch 2016, figure 2)",
+            [
+                Flag.Path("out", "the picture to write", "docs/images/ring.png", "FILE.png"),
+                Flag.Int("count", "samples", 2000, min: 1, max: 10_000_000),
+                CommonFlags.Seed with { Help = "the seed of the samples" },
+            ], Ring),
+            new("demo gaps", "the amortisation and approximation gaps: the encoder's ELBO, an ELBO optimised per image, and log p(x)",
+            [
+                CommonFlags.DemoCheckpoint,
+                Flag.Int("images", "test images", 100, min: 1, max: 10_000),
+                Flag.Int("steps", "Adam steps of the per-image optimisation", 500, min: 0, max: 1_000_000),
+                CommonFlags.LearningRate with { Default = Flag.Number(1e-2), Help = "the learning rate of the per-image optimisation" },
+                Flag.Int("elbo-samples", "draws of ε per ELBO", 100, min: 1, max: 1_000_000),
+                Flag.Int("iw-samples", "importance samples of log p(x)", 1000, min: 1, max: 10_000_000),
+                NoiseSeed,
+                .. DeviceFlags,
+            ], Gaps),
+            new("demo estimators", "the variance of the pathwise (reparameterization) and score-function gradient estimators",
+            [
+                CommonFlags.DemoCheckpoint,
+                Flag.Int("images", "test images", 20, min: 1, max: 10_000),
+                Flag.Int("draws", "draws of ε per estimate", 1000, min: 2, max: 1_000_000),
+                NoiseSeed,
+                .. DeviceFlags,
+            ], Estimators),
+            new("demo beta-sweep", "one model per β and seed: distortion against rate, and prior samples per β",
+            [
+                Flag.List("betas", "the values of β", "0.5,1,2,4", "B[,B…]"),
+                Flag.Int("epochs", "epochs per model", 10, min: 1, max: 100_000),
+                Flag.Int("seeds", "seeds per β (1, 2, …)", 3, min: 1, max: 100),
+                CommonFlags.Latent,
+                CommonFlags.TrainingData,
+                CommonFlags.Limit,
+                Flag.Path("out", "the curve to write (the samples go to NAME-samples.png beside it)", "docs/images/beta-sweep.png", "FILE.png"),
+                .. DeviceFlags,
+            ], BetaSweep),
+        ],
+    };
 
     private static int BetaSweep(Flags flags)
     {
-        string text = flags.String("betas", "0.5,1,2,4");
+        string text = flags.String("betas");
         var betas = new List<double>();
         foreach (string part in text.Split(','))
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double beta) || !double.IsFinite(beta) || beta < 0 || beta > 1e6)
                 throw new UsageException($"demo beta-sweep: --betas must be a comma-separated list of numbers in [0, 1e6], not '{text}'.");
             else betas.Add(beta);
-        int epochs = flags.Int("epochs", 10, 1, 100_000);
-        int seedCount = flags.Int("seeds", 3, 1, 100);
-        int latent = flags.Int("latent", 20, 1, 4096);
-        string output = flags.PictureFile("out", "docs/images/beta-sweep.png");
+        int epochs = flags.Int("epochs");
+        int seedCount = flags.Int("seeds");
+        int latent = flags.Int("latent");
+        string output = flags.PictureFile("out");
         var (data, device) = Open(flags);
         var model = new VaeOptions { InputSize = data.Train.PixelsPerImage, HiddenSizes = [400], LatentSize = latent };
         var training = new TrainOptions { Epochs = epochs, Device = device.Name };
@@ -70,10 +144,10 @@ public static class DemoCommand
 
     private static int Estimators(Flags flags)
     {
-        string folder = flags.Required("model");
-        int images = flags.Int("images", 20, 1, 10_000);
-        int draws = flags.Int("draws", 1000, 2, 1_000_000);
-        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        string folder = flags.Required("checkpoint");
+        int images = flags.Int("images");
+        int draws = flags.Int("draws");
+        ulong seed = (ulong)flags.Int("seed");
         using var checkpoint = OpenModel(flags, folder, out var device);
         var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
@@ -88,13 +162,13 @@ public static class DemoCommand
 
     private static int Gaps(Flags flags)
     {
-        string folder = flags.Required("model");
-        int images = flags.Int("images", 100, 1, 10_000);
-        int steps = flags.Int("steps", 500, 0, 1_000_000);
-        double lr = flags.Double("lr", 1e-2, 0, 10, exclusiveMin: true);
-        int elboSamples = flags.Int("elbo-samples", 100, 1, 1_000_000);
-        int iwSamples = flags.Int("iw-samples", 1000, 1, 10_000_000);
-        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        string folder = flags.Required("checkpoint");
+        int images = flags.Int("images");
+        int steps = flags.Int("steps");
+        double lr = flags.Double("lr");
+        int elboSamples = flags.Int("elbo-samples");
+        int iwSamples = flags.Int("iw-samples");
+        ulong seed = (ulong)flags.Int("seed");
         using var checkpoint = OpenModel(flags, folder, out var device);
         var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
@@ -110,9 +184,9 @@ public static class DemoCommand
 
     private static int Ring(Flags flags)
     {
-        string output = flags.PictureFile("out", "docs/images/ring.png");
-        int count = flags.Int("count", 2000, 1, 10_000_000);
-        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        string output = flags.PictureFile("out");
+        int count = flags.Int("count");
+        ulong seed = (ulong)flags.Int("seed");
         var (z, g) = RingDemo.Sample(count, seed);
         var (zMean, zDeviation) = RingDemo.Radius(z);
         var (gMean, gDeviation) = RingDemo.Radius(g);
@@ -129,21 +203,21 @@ public static class DemoCommand
     private static TOptions WithSharedFlags<TOptions>(Flags flags, TOptions options) where TOptions : DemoOptions
         => (TOptions)(options with
         {
-            Steps = flags.Int("steps", 200, 0, 1_000_000),
-            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
-            Hidden = flags.Int("hidden", 400, 1, 1 << 16),
-            Latent = flags.Int("latent", 20, 1, 1 << 12),
-            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
-            Seed = (ulong)flags.Int("seed", 1, 0),
-            ProbeCount = flags.Int("probe", 1000, 1),
+            Steps = flags.Int("steps"),
+            BatchSize = flags.Int("batch"),
+            Hidden = flags.Int("hidden"),
+            Latent = flags.Int("latent"),
+            LearningRate = flags.Double("lr"),
+            Seed = (ulong)flags.Int("seed"),
+            ProbeCount = flags.Int("probe"),
         });
 
     private static int Initialization(Flags flags)
     {
         var options = WithSharedFlags(flags, new InitializationDemoOptions()) with
         {
-            Seeds = flags.Int("seeds", 3, 1, 100),
-            SgdLearningRate = flags.Double("sgd-lr", 1e-4, 0, 10, exclusiveMin: true),
+            Seeds = flags.Int("seeds"),
+            SgdLearningRate = flags.Double("sgd-lr"),
         };
         var (data, device) = Open(flags);
         Console.WriteLine($"demo init: {data.Name} ({data.Train.Count} train, probe of {Math.Min(options.ProbeCount, data.Test.Count)} test images), " +
@@ -173,7 +247,7 @@ public static class DemoCommand
 
     private static int Reparameterization(Flags flags)
     {
-        var options = WithSharedFlags(flags, new ReparameterizationDemoOptions()) with { Seeds = flags.Int("seeds", 3, 1, 100) };
+        var options = WithSharedFlags(flags, new ReparameterizationDemoOptions()) with { Seeds = flags.Int("seeds") };
         var (data, device) = Open(flags);
         Console.WriteLine($"demo reparameterization: {data.Name}, {data.Train.PixelsPerImage}-{options.Hidden}-{options.Latent} ReLU, batch {options.BatchSize}, seeds {options.Seed}..{options.Seed + (ulong)options.Seeds - 1}, device {device.Name}");
         var result = ReparameterizationDemo.Run(options, data, device);
@@ -206,10 +280,10 @@ public static class DemoCommand
 
     private static int PriorSampling(Flags flags)
     {
-        string folder = flags.Required("model");
-        int images = flags.Int("images", 20, 1, 10_000);
-        int samples = flags.Int("samples", 10_000, 10, 10_000_000);
-        ulong seed = (ulong)flags.Int("seed", 1, 0);
+        string folder = flags.Required("checkpoint");
+        int images = flags.Int("images");
+        int samples = flags.Int("samples");
+        ulong seed = (ulong)flags.Int("seed");
         using var checkpoint = OpenModel(flags, folder, out var device);
         var (info, model) = (checkpoint.Info, checkpoint.Model);
         var test = DataSources.Load(info.Training.Data).Test;
@@ -235,11 +309,11 @@ public static class DemoCommand
 
     private static int Pictures(Flags flags)
     {
-        string folder = flags.Required("model");
-        string output = flags.String("out", "docs/images");
+        string folder = flags.Required("checkpoint");
+        string output = flags.String("out");
         string prefix = flags.String("prefix", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
-        int grid = flags.Int("grid", 15, 2, 64);
-        double extent = flags.Double("extent", 2.5, 0, 100, exclusiveMin: true);
+        int grid = flags.Int("grid");
+        double extent = flags.Double("extent");
         using var checkpoint = OpenModel(flags, folder, out var device);
         var (info, model) = (checkpoint.Info, checkpoint.Model);
         var data = DataSources.Load(info.Training.Data);
@@ -265,10 +339,10 @@ public static class DemoCommand
         return 0;
     }
 
-    // The trained model of --model, on the device of --device/--threads.
+    // The trained model of --checkpoint, on the device of --device/--threads.
     private static LoadedCheckpoint OpenModel(Flags flags, string folder, out Tensors.Device device)
     {
-        device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
         return LoadedCheckpoint.Open(folder, device);
     }
 
@@ -281,9 +355,9 @@ public static class DemoCommand
 
     private static (DataSplit Data, Tensors.Device Device) Open(Flags flags)
     {
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
-        var data = DataSources.Load(flags.String("data", "mnist"));
-        if (flags.OptionalInt("limit", 1) is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
+        var device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
+        var data = DataSources.Load(flags.String("data"));
+        if (flags.OptionalInt("limit") is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
         return (data, device);
     }
 

@@ -15,24 +15,18 @@ public static class DevicesCommand
         ("128x784x400 (X·Wt)", 128, 400, 784, true),
     ];
 
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("devices", "lists every device (type, name, memory, usable or why not)",
+        [
+            Flag.Switch("gemm", "also time a short GEMM on each usable device and check it against the host's result"),
+            CommonFlags.Threads with { Help = "threads of the host backend for --gemm" },
+        ], Run);
+
     /// <summary>Runs the verb.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        bool gemm = false;
-        int? threads = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--gemm": gemm = true; break;
-                case "--threads":
-                    if (i + 1 >= args.Length || !int.TryParse(args[++i], out int n) || n < 1)
-                        throw new UsageException("--threads needs a whole number ≥ 1.");
-                    threads = n;
-                    break;
-                default: throw new UsageException($"devices: unknown flag '{args[i]}'.");
-            }
-        }
+        bool gemm = flags.Has("gemm");
+        int? threads = flags.OptionalInt("threads");
 
         var devices = Device.List();
         Console.WriteLine($"{"device",-12} {"type",-10} {"memory",10}  {"usable",-6}  description / reason");

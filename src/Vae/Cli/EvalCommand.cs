@@ -15,19 +15,30 @@ public static class EvalCommand
     /// <summary>The purpose key of the importance-sampling noise under the user seed (see <see cref="Seeds"/>; 1–5 are taken).</summary>
     public const ulong ImportanceSamplingNoise = 6;
 
-    private static readonly string[] Valued = ["checkpoint", "data", "iw-samples", "device", "threads", "limit", "batch", "seed"];
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("eval",
+        "prints the test loss (mean −ELBO per test example, as training reports it), the active units and the importance-weighted log p(x)",
+        [
+            CommonFlags.Checkpoint,
+            CommonFlags.CheckpointData,
+            Flag.Int("iw-samples", "importance samples K per test example of the bound log p(x) ≥ L_K (Burda et al. 2016)", 5000, min: 1, max: 10_000_000),
+            CommonFlags.Batch with { Default = null, DefaultNote = "the checkpoint's", Help = "test examples per batch" },
+            CommonFlags.Seed with { Default = null, DefaultNote = "the checkpoint's", Help = "the seed of the evaluation noise" },
+            CommonFlags.Limit with { Help = "use only the first N test images" },
+            CommonFlags.Device,
+            CommonFlags.Threads,
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("eval", args, Valued, []);
         string folder = flags.Required("checkpoint");
-        int samples = flags.Int("iw-samples", 5000, 1, 10_000_000);
+        int samples = flags.Int("iw-samples");
         var info = Checkpoint.ReadInfo(folder);
-        int batchSize = flags.Int("batch", info.Training.BatchSize, 1, 1 << 16);
-        ulong seed = flags.Has("seed") ? (ulong)flags.Int("seed", 1, 0) : info.Training.Seed;
+        int batchSize = flags.Int("batch", info.Training.BatchSize);
+        ulong seed = flags.Has("seed") ? (ulong)flags.Int("seed") : info.Training.Seed;
         var weights = Checkpoint.ReadWeights(folder, info);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
         var data = LoadedCheckpoint.LoadData(flags, info, folder);
 
         // The test loss through the trainer's own evaluation: the same noise stream and batching as the per-epoch

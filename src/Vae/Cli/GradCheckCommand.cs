@@ -19,29 +19,39 @@ public static class GradCheckCommand
     /// <summary>Above this many parameters the automatic mode switches to random projections.</summary>
     public const int FullModeParameterLimit = 20_000;
 
-    private static readonly string[] Valued = ["device", "threads", "hidden", "latent", "batch", "pixels", "seed", "mode", "projections",
-        "likelihood", "variance", "beta", "activation", "init", "architecture"];
+    /// <summary>The verb and its flag table: train's architecture flags, with small sizes by default.</summary>
+    public static Verb Verb { get; } = new("gradcheck",
+        "checks the VAE loss's gradient w.r.t. every parameter against finite differences, in float64, on a small random model",
+        [
+            CommonFlags.Device with { Default = "host" },
+            CommonFlags.Threads,
+            .. TrainCommand.ModelFlags.Select(flag => flag.Name switch
+            {
+                "hidden" => flag with { Default = "5" },
+                "latent" => flag with { Default = "2" },
+                _ => flag,
+            }),
+            Flag.Int("pixels", "input size D of the random inputs (conv: a square, its side a multiple of 4)", min: 1, max: 1 << 16) with { DefaultNote = "6; 64 with --architecture conv" },
+            CommonFlags.Batch with { Default = "4", Max = 4096, Help = "examples in the random batch" },
+            CommonFlags.Seed with { Help = "the seed of the weights, the inputs and ε" },
+            Flag.Choice("mode", "the full Jacobian, random projections ⟨u, J v⟩, or auto: projections from --pixels 784 or 20,000 parameters up", "auto", "auto", "full", "projection"),
+            Flag.Int("projections", "random projections in projection mode", 8, min: 1, max: 10_000),
+        ], Run);
 
     /// <summary>Runs the verb; returns 0 when the check passes and 1 when it fails.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("gradcheck", args, Valued, []);
         // The convolutional architecture needs square images with a side that is a multiple of 4: 8 × 8 by default.
-        bool convolutional = flags.Has("architecture") && flags.Choice("architecture", "mlp", "mlp", "conv") == "conv";
-        int pixels = flags.Int("pixels", convolutional ? 64 : 6, 1, 1 << 16);
-        int batch = flags.Int("batch", 4, 1, 4096);
-        ulong seed = (ulong)flags.Int("seed", 1, 0);
-        int projections = flags.Int("projections", 8, 1, 10_000);
-        string modeName = flags.Choice("mode", "auto", "auto", "full", "projection");
-        // The architecture flags as train reads them, with small defaults for the sizes.
-        var options = TrainCommand.ModelOptions(flags) with
-        {
-            InputSize = pixels,
-            HiddenSizes = TrainCommand.HiddenSizes(flags, "hidden", [5]),
-            LatentSize = flags.Int("latent", 2, 1, 1 << 12),
-        };
+        bool convolutional = flags.Choice("architecture") == "conv";
+        int pixels = flags.Int("pixels", convolutional ? 64 : 6);
+        int batch = flags.Int("batch");
+        ulong seed = (ulong)flags.Int("seed");
+        int projections = flags.Int("projections");
+        string modeName = flags.Choice("mode");
+        // The architecture flags as train reads them, with the small defaults of this verb's table.
+        var options = TrainCommand.ModelOptions(flags) with { InputSize = pixels };
         TrainCommand.CheckArchitecture("gradcheck", options);
-        var device = CommandSupport.OpenDevice(flags.String("device", "host"), flags.OptionalInt("threads", 1));
+        var device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
 
         using var model = new VaeModel<double>(options, device, Seeds.Derive(seed, Seeds.Initialization));
         int parameterCount = (int)model.ParameterCount;

@@ -10,12 +10,20 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class LatentScatterCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "data", "limit", "device", "threads"];
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("latent-scatter", "plots mu(x) of the test set, dimensions 0 and 1, coloured by label",
+        [
+            CommonFlags.Checkpoint,
+            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            CommonFlags.CheckpointData,
+            CommonFlags.Limit with { Help = "use only the first N test images" },
+            CommonFlags.Device,
+            CommonFlags.Threads,
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("latent-scatter", args, Valued, []);
         string output = flags.PictureFile("out");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;

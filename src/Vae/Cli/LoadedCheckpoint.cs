@@ -42,7 +42,7 @@ public sealed class LoadedCheckpoint : IDisposable
         string folder = flags.Required("checkpoint");
         // Read the configuration before opening a device, so a missing folder is reported as such on every machine.
         Checkpoint.ReadInfo(folder);
-        var device = CommandSupport.OpenDevice(flags.String("device", "auto"), flags.OptionalInt("threads", 1));
+        var device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
         return Open(folder, device);
     }
 
@@ -67,7 +67,7 @@ public sealed class LoadedCheckpoint : IDisposable
         var data = DataSources.Load(flags.String("data", info.Training.Data), anySize: true);
         if (data.Test.PixelsPerImage != info.Model.InputSize)
             throw new DataFormatException(data.Name, $"its images have {data.Test.PixelsPerImage} pixels ({data.Test.Height}×{data.Test.Width}) but the model in {folder} expects {info.Model.InputSize}");
-        if (flags.OptionalInt("limit", 1) is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
+        if (flags.OptionalInt("limit") is int limit) data = data with { Train = data.Train.Take(limit), Test = data.Test.Take(limit) };
         if (data.Test.Count == 0) throw new DataFormatException(data.Name, "it has no test images");
         return data;
     }

@@ -8,14 +8,21 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class ManifoldCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "grid", "device", "threads"];
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("manifold", "decodes a grid of latent points z = Φ⁻¹(even grid in (0, 1)²) over dimensions 0 and 1",
+        [
+            CommonFlags.Checkpoint,
+            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            Flag.Int("grid", "points per side", 20, min: 1, max: 200),
+            CommonFlags.Device,
+            CommonFlags.Threads,
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("manifold", args, Valued, []);
         string output = flags.PictureFile("out");
-        int grid = flags.Int("grid", 20, 1, 200);
+        int grid = flags.Int("grid");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;
         if (latent < 2) throw new UsageException($"manifold: the model in {checkpoint.Folder} has {latent} latent dimension; a 2-D manifold needs at least 2.");

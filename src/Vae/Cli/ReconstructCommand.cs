@@ -5,14 +5,23 @@ namespace ScratchVae.Vae.Cli;
 /// <summary><c>scratchvae reconstruct --checkpoint DIR --out FILE.png</c>: test images beside their reconstructions decode(mu(x)).</summary>
 public static class ReconstructCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "data", "count", "limit", "device", "threads"];
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("reconstruct", "pictures test images, each followed by its reconstruction decode(mu(x))",
+        [
+            CommonFlags.Checkpoint,
+            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            CommonFlags.CheckpointData,
+            Flag.Int("count", "test images", 16, min: 1, max: 10_000),
+            CommonFlags.Limit with { Help = "use only the first N test images" },
+            CommonFlags.Device,
+            CommonFlags.Threads,
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("reconstruct", args, Valued, []);
         string output = flags.PictureFile("out");
-        int count = flags.Int("count", 16, 1, 10_000);
+        int count = flags.Int("count");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         var test = checkpoint.LoadData(flags).Test;
         count = Math.Min(count, test.Count);

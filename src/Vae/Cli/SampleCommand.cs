@@ -6,17 +6,25 @@ namespace ScratchVae.Vae.Cli;
 /// <summary><c>scratchvae sample --checkpoint DIR --out FILE.png</c>: decoded samples z ~ N(0, I) from the prior.</summary>
 public static class SampleCommand
 {
-    private static readonly string[] Valued = ["checkpoint", "out", "count", "seed", "device", "threads"];
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("sample", "decodes samples z ~ N(0, I) of the prior into a picture",
+        [
+            CommonFlags.Checkpoint,
+            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            Flag.Int("count", "samples (8 per row for 64, else ⌈√count⌉)", 64, min: 1, max: 10_000),
+            CommonFlags.Seed with { Default = null, DefaultNote = "the checkpoint's", Help = "the seed of z (the checkpoint's reproduces the samples.png of training)" },
+            CommonFlags.Device,
+            CommonFlags.Threads,
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("sample", args, Valued, []);
         string output = flags.PictureFile("out");
-        int count = flags.Int("count", 64, 1, 10_000);
+        int count = flags.Int("count");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         // The default seed is the checkpoint's, so 64 samples reproduce the samples.png that training wrote.
-        ulong seed = flags.Has("seed") ? (ulong)flags.Int("seed", 1, 0) : checkpoint.Info.Training.Seed;
+        ulong seed = flags.Has("seed") ? (ulong)flags.Int("seed") : checkpoint.Info.Training.Seed;
         var (height, width) = checkpoint.ImageSize();
         int columns = count == 64 ? 8 : (int)Math.Ceiling(Math.Sqrt(count));
         Console.WriteLine(checkpoint.Describe());

@@ -13,22 +13,65 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class TrainCommand
 {
-    private static readonly string[] Valued = ["data", "architecture", "epochs", "batch", "lr", "hidden", "latent", "likelihood", "variance", "beta",
-        "activation", "init", "optimizer", "weight-decay", "beta1", "beta2", "eps", "momentum", "dampening", "schedule", "warmup",
-        "step-size", "gamma", "min-lr", "clip-norm", "kl-warmup", "free-bits", "device", "seed", "threads", "out", "limit", "log-steps"];
-    private static readonly string[] Switches = ["resume", "no-images", "nesterov"];
+    /// <summary>The architecture flags, shared with gradcheck (which gives --hidden and --latent small defaults).</summary>
+    public static IReadOnlyList<Flag> ModelFlags { get; } =
+    [
+        Flag.Choice("architecture", "fully connected (PyTorch's examples/vae) or convolutional (the README's table)", "mlp", "mlp", "conv"),
+        Flag.List("hidden", "hidden widths of the encoder in order, the decoder mirrored (conv: one width)", "400", "W[,W…]"),
+        CommonFlags.Latent,
+        Flag.Choice("likelihood", "p(x|z): Bernoulli per pixel, or Gaussian with a fixed variance (squared error)", "bernoulli", "bernoulli", "gaussian"),
+        Flag.Double("variance", "σ² of the Gaussian likelihood", 1, min: 0, max: 1e6, exclusiveMin: true),
+        Flag.Double("beta", "weight β of the KL term (a β-VAE)", 1, min: 0, max: 1e6),
+        Flag.Choice("activation", "of the hidden layers", "relu", "relu", "tanh", "elu"),
+        Flag.Choice("init", "of the linear layers: PyTorch's default, Xavier/Glorot or He/Kaiming", "pytorch", "pytorch", "xavier", "kaiming"),
+    ];
+
+    /// <summary>The verb and its flag table.</summary>
+    public static Verb Verb { get; } = new("train",
+        "trains a VAE: one line per epoch, a checkpoint folder after each (weights, optimizer state, configuration, metrics, pictures)",
+        [
+            CommonFlags.TrainingData,
+            ModelFlags[0],
+            Flag.Int("epochs", "passes over the training set", 10, min: 1, max: 100_000),
+            CommonFlags.Batch,
+            .. ModelFlags.Skip(1),
+            Flag.Choice("optimizer", "torch.optim's Adam, AdamW or SGD", "adam", TrainingOptimizer.Names),
+            CommonFlags.LearningRate,
+            Flag.Double("weight-decay", "L2 penalty (adam, sgd) or decoupled weight decay (adamw)", min: 0, max: 10) with { DefaultNote = "0.01 with adamw, else 0" },
+            Flag.Double("beta1", "Adam's β₁, the first moment's decay (adam, adamw)", 0.9, min: 0, max: 0.999999),
+            Flag.Double("beta2", "Adam's β₂, the second moment's decay (adam, adamw)", 0.999, min: 0, max: 0.999999),
+            Flag.Double("eps", "Adam's ε, added to the root of the second moment (adam, adamw)", 1e-8, min: 0, max: 1),
+            Flag.Double("momentum", "SGD's momentum (sgd)", 0, min: 0, max: 0.999999),
+            Flag.Double("dampening", "SGD's dampening of the momentum (sgd)", 0, min: 0, max: 1),
+            Flag.Switch("nesterov", "Nesterov momentum (sgd; needs --momentum > 0 and no --dampening)"),
+            Flag.Choice("schedule", "the learning rate over the optimizer steps", "constant", TrainingOptimizer.Schedules),
+            Flag.Int("warmup", "optimizer steps of linear warm-up from lr/10", 0, min: 0),
+            Flag.Int("step-size", "optimizer steps between decays (--schedule step)", 1000, min: 1),
+            Flag.Double("gamma", "factor of each decay (--schedule step)", 0.1, min: 0, max: 1),
+            Flag.Double("min-lr", "the learning rate at the end (--schedule cosine)", 0, min: 0, max: 10) with { Aliases = ["eta-min"] },
+            Flag.Double("clip-norm", "clips the gradients to this global norm", min: 0, max: 1e12, exclusiveMin: true) with { DefaultNote = "no clipping", Aliases = ["max-norm"] },
+            Flag.Int("kl-warmup", "epochs over which the KL weight rises linearly from 0 to β", 0, min: 0, max: 100_000),
+            Flag.Double("free-bits", "each latent dimension's KL counts as at least this many nats per example", 0, min: 0, max: 1e6),
+            CommonFlags.Device,
+            CommonFlags.Seed,
+            CommonFlags.Threads,
+            Flag.Path("out", "the checkpoint folder to write (and to --resume)", "runs/latest"),
+            Flag.Switch("resume", "continue the run in --out where it stopped, with its architecture and settings"),
+            CommonFlags.Limit,
+            Flag.Switch("no-images", "do not write samples.png, reconstructions.png and loss.png"),
+            Flag.Int("log-steps", "also print 'step S loss L' for the first N optimizer steps", 0, min: 0),
+        ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        var flags = Flags.Parse("train", args, Valued, Switches);
         var model = ModelOptions(flags);
         var training = TrainingOptions(flags);
-        string output = flags.String("out", "runs/latest");
+        string output = flags.String("out");
         if (string.IsNullOrWhiteSpace(output)) throw new UsageException("train: --out needs a folder name.");
         bool resume = flags.Has("resume");
         bool images = !flags.Has("no-images");
-        int logSteps = flags.Int("log-steps", 0, 0);
+        int logSteps = flags.Int("log-steps");
 
         var device = CommandSupport.OpenDevice(training.Device, training.Threads);
         var data = DataSources.Load(training.Data);
@@ -163,30 +206,30 @@ public static class TrainCommand
     {
         var training = new TrainOptions
         {
-            Data = flags.String("data", "mnist"),
-            Epochs = flags.Int("epochs", 10, 1, 100_000),
-            BatchSize = flags.Int("batch", 128, 1, 1 << 16),
-            Optimizer = flags.Choice("optimizer", "adam", TrainingOptimizer.Names),
-            LearningRate = flags.Double("lr", 1e-3, 0, 10, exclusiveMin: true),
-            WeightDecay = flags.Has("weight-decay") ? flags.Double("weight-decay", 0, 0, 10) : null,
-            Beta1 = flags.Double("beta1", 0.9, 0, 0.999999),
-            Beta2 = flags.Double("beta2", 0.999, 0, 0.999999),
-            Epsilon = flags.Double("eps", 1e-8, 0, 1),
-            Momentum = flags.Double("momentum", 0, 0, 0.999999),
-            Dampening = flags.Double("dampening", 0, 0, 1),
+            Data = flags.String("data"),
+            Epochs = flags.Int("epochs"),
+            BatchSize = flags.Int("batch"),
+            Optimizer = flags.Choice("optimizer"),
+            LearningRate = flags.Double("lr"),
+            WeightDecay = flags.OptionalDouble("weight-decay"),
+            Beta1 = flags.Double("beta1"),
+            Beta2 = flags.Double("beta2"),
+            Epsilon = flags.Double("eps"),
+            Momentum = flags.Double("momentum"),
+            Dampening = flags.Double("dampening"),
             Nesterov = flags.Has("nesterov"),
-            Schedule = flags.Choice("schedule", "constant", TrainingOptimizer.Schedules),
-            WarmupSteps = flags.Int("warmup", 0, 0),
-            StepSize = flags.Int("step-size", 1000, 1),
-            Gamma = flags.Double("gamma", 0.1, 0, 1),
-            MinimumLearningRate = flags.Double("min-lr", 0, 0, 10),
-            ClipNorm = flags.Has("clip-norm") ? flags.Double("clip-norm", 1, 0, 1e12, exclusiveMin: true) : null,
-            KlWarmupEpochs = flags.Int("kl-warmup", 0, 0, 100_000),
-            FreeBits = flags.Double("free-bits", 0, 0, 1e6),
-            Seed = (ulong)flags.Int("seed", 1, 0),
-            Device = flags.String("device", "auto"),
-            Threads = flags.OptionalInt("threads", 1),
-            Limit = flags.OptionalInt("limit", 1),
+            Schedule = flags.Choice("schedule"),
+            WarmupSteps = flags.Int("warmup"),
+            StepSize = flags.Int("step-size"),
+            Gamma = flags.Double("gamma"),
+            MinimumLearningRate = flags.Double("min-lr"),
+            ClipNorm = flags.OptionalDouble("clip-norm"),
+            KlWarmupEpochs = flags.Int("kl-warmup"),
+            FreeBits = flags.Double("free-bits"),
+            Seed = (ulong)flags.Int("seed"),
+            Device = flags.String("device"),
+            Threads = flags.OptionalInt("threads"),
+            Limit = flags.OptionalInt("limit"),
         };
         if (training.Optimizer != "sgd")
             foreach (string sgdOnly in new[] { "momentum", "dampening", "nesterov" })
@@ -208,14 +251,14 @@ public static class TrainCommand
     {
         return new VaeOptions
         {
-            Architecture = flags.Choice("architecture", "mlp", "mlp", "conv") == "conv" ? Architecture.Conv : Architecture.Mlp,
-            HiddenSizes = HiddenSizes(flags, "hidden", [400]),
-            LatentSize = flags.Int("latent", 20, 1, 1 << 12),
-            Likelihood = flags.Choice("likelihood", "bernoulli", "bernoulli", "gaussian") == "gaussian" ? Likelihood.Gaussian : Likelihood.Bernoulli,
-            GaussianVariance = flags.Double("variance", 1.0, 0, 1e6, exclusiveMin: true),
-            Beta = flags.Double("beta", 1.0, 0, 1e6),
-            Activation = flags.Choice("activation", "relu", "relu", "tanh", "elu") switch { "tanh" => Activation.Tanh, "elu" => Activation.Elu, _ => Activation.Relu },
-            Initialization = flags.Choice("init", "pytorch", "pytorch", "xavier", "kaiming") switch { "xavier" => Initialization.Xavier, "kaiming" => Initialization.Kaiming, _ => Initialization.PyTorch },
+            Architecture = flags.Choice("architecture") == "conv" ? Architecture.Conv : Architecture.Mlp,
+            HiddenSizes = HiddenSizes(flags, "hidden"),
+            LatentSize = flags.Int("latent"),
+            Likelihood = flags.Choice("likelihood") == "gaussian" ? Likelihood.Gaussian : Likelihood.Bernoulli,
+            GaussianVariance = flags.Double("variance"),
+            Beta = flags.Double("beta"),
+            Activation = flags.Choice("activation") switch { "tanh" => Activation.Tanh, "elu" => Activation.Elu, _ => Activation.Relu },
+            Initialization = flags.Choice("init") switch { "xavier" => Initialization.Xavier, "kaiming" => Initialization.Kaiming, _ => Initialization.PyTorch },
         };
     }
 
@@ -231,19 +274,18 @@ public static class TrainCommand
 
     /// <summary>
     /// A comma-separated list of hidden widths, e.g. <c>--hidden 1024,768,512</c> (the encoder's layers, in order; the
-    /// decoder mirrors them), or <paramref name="fallback"/> when the flag is absent.
+    /// decoder mirrors them), or the table's default when the flag is absent.
     /// </summary>
-    public static int[] HiddenSizes(Flags flags, string name, int[] fallback)
+    public static int[] HiddenSizes(Flags flags, string name)
     {
-        if (!flags.Has(name)) return fallback;
-        string text = flags.String(name, "");
+        string text = flags.String(name);
         var parts = text.Split(',');
-        if (parts.Length > 64) throw new UsageException($"--{name} lists {parts.Length} layers; at most 64 are allowed.");
+        if (parts.Length > 64) throw new UsageException($"{flags.Verb.Name}: --{name} lists {parts.Length} layers; at most 64 are allowed.");
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 1 << 16)
-                throw new UsageException($"--{name} needs whole numbers from 1 to {1 << 16} separated by commas (e.g. 1024,768,512), not '{text}'.");
+                throw new UsageException($"{flags.Verb.Name}: --{name} needs whole numbers from 1 to {1 << 16} separated by commas (e.g. 1024,768,512), not '{text}'.");
         }
         return sizes;
     }

@@ -8,10 +8,12 @@ namespace ScratchVae.Vae.Cli;
 /// </summary>
 public static class WorkedExampleCommand
 {
+    /// <summary>The verb; it has no flags.</summary>
+    public static Verb Verb { get; } = new("worked-example", "prints every value and gradient of the 4-pixel, 2-latent VAE of docs/vae-math.md", [], Run);
+
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        Flags.Parse("worked-example", args, [], []);
         foreach (string line in WorkedExample.Report(WorkedExample.Compute())) Console.WriteLine(line);
         return 0;
     }
