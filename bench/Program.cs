@@ -1,42 +1,59 @@
 using BenchmarkDotNet.Running;
 using ScratchVae.Bench.Elementwise;
 using ScratchVae.Bench.Gemm;
+using ScratchVae.Vae.Cli;
 
 // ScratchVae benchmarks. Usage:
-//   dotnet run -c Release --project bench -- <suite> [--quick] [suite options | BenchmarkDotNet options]
-// Each suite has a BenchmarkDotNet class set (long, careful runs) and a quick mode that prints a table in seconds.
-// To add a suite (maps, sampling, vae, …), add one entry to the table below.
-var suites = new (string Name, string Description, Type[] Benchmarks, Func<string[], int> Quick)[]
+//   dotnet run -c Release --project bench -- <suite> [--quick] [suite flags | BenchmarkDotNet options]
+// Each suite is a verb with a flag table (the same Flag rows as the scratchvae command line: parsing, --help) and a
+// quick mode that prints a table in seconds; some also have BenchmarkDotNet classes (long, careful runs), which run
+// without --quick. To add a suite, give it a Verb and add one entry to the table below.
+var suites = new (Verb Verb, Type[] Benchmarks)[]
 {
-    ("gemm", "matrix multiply, squares and the VAE's shapes (quick options: --threads N --seconds S --shapes a,b --isa X --double --csv)",
-        [typeof(GemmBenchmarks)], QuickGemm.Run),
-    ("elementwise", "maps, fused passes (bias+relu, BCE, Adam) and Philox uniform/normal sampling (quick options: --length N --seconds S --backends a,b)",
-        [typeof(ElementwiseBenchmarks)], QuickElementwise.Run),
-    ("gemm-plans", "one host GEMM shape cut up several ways, the plans alternating in one process (--shape S --plans model,grid:RxC,columns:W,shared --cache warm|l3 --rounds R)",
-        [], PlanComparison.Run),
-    ("fuzz", "every file reader against mutated inputs (--count 1000000 per reader --seed S --readers idx,idx-gzip,safetensors,config.json,metrics.csv)",
-        [], ScratchVae.Bench.Fuzz.FuzzCommand.Run),
-    ("conv", "the host's convolution two ways on the conv VAE's shapes: unfolded patches into the GEMM against a direct loop (--threads N --rounds R --batch B)",
-        [], ScratchVae.Bench.Convolution.ConvolutionBenchmark.Run),
-    ("vae-step", "one VAE training step on the host, phase and primitive times, allocations (--variants plain:2,timed:2 --rounds R --steps S)", [], args => ScratchVae.Bench.Vae.TrainingStepBenchmark.Run(args)),
+    (QuickGemm.Verb, [typeof(GemmBenchmarks)]),
+    (QuickElementwise.Verb, [typeof(ElementwiseBenchmarks)]),
+    (PlanComparison.Verb, []),
+    (ScratchVae.Bench.Fuzz.FuzzCommand.Verb, []),
+    (ScratchVae.Bench.Convolution.ConvolutionBenchmark.Verb, []),
+    (ScratchVae.Bench.Vae.TrainingStepBenchmark.Verb, []),
 };
+const string program = "bench";
+var verbs = suites.Select(s => s.Verb).ToList();
+static bool IsHelp(string arg) => arg is "--help" or "-h";
 
-if (args.Length == 0 || args[0] is "-h" or "--help")
+if (args.Length == 0 || IsHelp(args[0]) || args[0] == "help")
 {
-    Console.WriteLine("usage: bench <suite> [--quick] [options]");
-    foreach (var suite in suites) Console.WriteLine($"  {suite.Name,-10} {suite.Description}");
-    return 0;
+    if (args.Length > 1 && verbs.FirstOrDefault(v => v.Name == args[1]) is { } named)
+    {
+        Console.Write(FlagHelp.ForVerb(named, program));
+        return 0;
+    }
+    Console.WriteLine($"usage: {program} SUITE [--quick] [flags]; '{program} SUITE --help' lists a suite's flags");
+    int width = verbs.Max(v => v.Name.Length);
+    foreach (var verb in verbs) Console.WriteLine($"  {verb.Name.PadRight(width)}  {verb.Summary}");
+    return args.Length == 0 ? 2 : 0;
 }
 
-var chosen = suites.FirstOrDefault(s => s.Name == args[0]);
-if (chosen.Name is null)
+try
 {
-    Console.Error.WriteLine($"unknown suite '{args[0]}'; suites: {string.Join(", ", suites.Select(s => s.Name))}");
+    var (chosen, rest) = Verbs.Resolve(verbs, args, program);
+    var benchmarks = suites.First(s => s.Verb == chosen).Benchmarks;
+    if (rest.Any(IsHelp))
+    {
+        Console.Write(FlagHelp.ForVerb(chosen, program));
+        return 0;
+    }
+    // Suites without BenchmarkDotNet classes always run their own measurement; the others do with --quick.
+    if (benchmarks.Length > 0 && !rest.Contains("--quick"))
+    {
+        BenchmarkSwitcher.FromTypes(benchmarks).Run(rest);
+        return 0;
+    }
+    return chosen.Run!(Flags.Parse(chosen, rest, program));
+}
+catch (Exception exception) when (exception is UsageException or FormatException or ArgumentException)
+{
+    // A bad flag, shape or plan: one line, no stack trace.
+    Console.Error.WriteLine($"{program}: {exception.Message}");
     return 2;
 }
-
-string[] rest = args[1..];
-// Suites without BenchmarkDotNet classes (gemm-plans, vae-step) always run their own measurement.
-if (rest.Contains("--quick") || chosen.Benchmarks.Length == 0) return chosen.Quick(rest);
-BenchmarkSwitcher.FromTypes(chosen.Benchmarks).Run(rest);
-return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ScratchVae.Kernels;
 using ScratchVae.Kernels.Host;
+using ScratchVae.Vae.Cli;
 
 namespace ScratchVae.Bench.Convolution;
 
@@ -12,11 +13,21 @@ namespace ScratchVae.Bench.Convolution;
 /// </summary>
 public static unsafe class ConvolutionBenchmark
 {
-    public static int Run(string[] args)
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("conv", "the host's convolution two ways on the conv VAE's shapes: unfolded patches into the GEMM against a direct loop",
+        [
+            BenchFlags.Quick,
+            Flag.Int("threads", "threads of the host backend", 2, min: 1),
+            Flag.Int("rounds", "alternating rounds", 7, min: 1),
+            Flag.Int("batch", "examples per convolution", 128, min: 1, max: 1 << 16),
+        ], Run);
+
+    /// <summary>Runs the comparison; returns the process exit code.</summary>
+    public static int Run(Flags flags)
     {
-        int threads = int.Parse(Option(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        int rounds = int.Parse(Option(args, "--rounds", "7"), CultureInfo.InvariantCulture);
-        int batch = int.Parse(Option(args, "--batch", "128"), CultureInfo.InvariantCulture);
+        int threads = flags.Int("threads");
+        int rounds = flags.Int("rounds");
+        int batch = flags.Int("batch");
         ConvolutionGeometry[] shapes =
         [
             ConvolutionGeometry.Square(batch, 1, 28, 28, 32, 4, 2, 1),
@@ -79,11 +90,5 @@ public static unsafe class ConvolutionBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using ScratchVae.Vae.Cli;
 
 namespace ScratchVae.Bench.Elementwise;
 
@@ -9,23 +9,21 @@ namespace ScratchVae.Bench.Elementwise;
 /// </summary>
 public static class QuickElementwise
 {
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("elementwise", "maps, fused passes (bias+relu, BCE, Adam) and Philox uniform/normal sampling",
+        [
+            BenchFlags.Quick,
+            Flag.Int("length", "floats per operand", 128 * 784, min: 1),
+            Flag.Double("seconds", "time per primitive", 0.3, min: 0, max: 3600, exclusiveMin: true),
+            Flag.List("backends", "the backends to time", null, "B[,B…]") with { DefaultNote = "every usable one but ilgpu-cpu" },
+        ], Run) { Details = BenchFlags.BenchmarkDotNetDetails };
+
     /// <summary>Runs the table.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        int length = 128 * 784;
-        double seconds = 0.3;
-        string[]? backends = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick": break;
-                case "--length": length = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--backends": backends = args[++i].Split(','); break;
-                default: Console.Error.WriteLine($"elementwise: unknown option {args[i]}"); return 2;
-            }
-        }
+        int length = flags.Int("length");
+        double seconds = flags.Double("seconds");
+        string[]? backends = flags.Has("backends") ? flags.List("backends") : null;
         backends ??= ScratchVae.Kernels.Backends.List().Where(d => d.Usable && d.Type != "ilgpu-cpu").Select(d => d.Name).ToArray();
         Console.WriteLine($"n = {length} floats per operand; GB/s = minimum bytes moved / time");
         Console.WriteLine($"{"backend",-10} {"primitive",-14} {"µs",10} {"GB/s",8}");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using ScratchVae.Fuzzing;
+using ScratchVae.Vae.Cli;
 
 namespace ScratchVae.Bench.Fuzz;
 
@@ -10,24 +10,21 @@ namespace ScratchVae.Bench.Fuzz;
 /// </summary>
 public static class FuzzCommand
 {
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("fuzz", "every file reader against mutated inputs",
+        [
+            BenchFlags.Quick with { Help = "at most 10,000 mutations per reader" },
+            Flag.Int("count", "mutations per reader", 1_000_000, min: 1),
+            Flag.Int("seed", "the seed of the mutations", 20261207, min: 0),
+            Flag.List("readers", "the readers to fuzz", null, "R[,R…]") with { DefaultNote = "all: idx, idx-gzip, safetensors, config.json, metrics.csv" },
+        ], Run);
+
     /// <summary>Runs the suite.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        int count = 1_000_000, seed = 20261207;
-        string[]? readers = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--count" when i + 1 < args.Length: count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--readers" when i + 1 < args.Length: readers = args[++i].Split(','); break;
-                case "--quick": count = Math.Min(count, 10_000); break;
-                default:
-                    Console.Error.WriteLine("usage: bench fuzz [--count 1000000] [--seed S] [--readers idx,idx-gzip,safetensors,config.json,metrics.csv]");
-                    return 2;
-            }
-        }
+        int count = flags.Int("count"), seed = flags.Int("seed");
+        if (flags.Has("quick")) count = Math.Min(count, 10_000);
+        string[]? readers = flags.Has("readers") ? flags.List("readers") : null;
         int violations = 0;
         foreach (var target in ReaderFuzzer.Targets().Where(t => readers is null || readers.Contains(t.Name)))
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using ScratchVae.Kernels.Host.Gemm;
 using ScratchVae.Kernels.Host.Parallel;
+using ScratchVae.Vae.Cli;
 
 namespace ScratchVae.Bench.Gemm;
 
@@ -24,34 +25,26 @@ namespace ScratchVae.Bench.Gemm;
 /// </summary>
 public static unsafe class PlanComparison
 {
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("gemm-plans", "one host GEMM shape cut up several ways, the plans alternating in one process",
+        [
+            BenchFlags.Quick,
+            Flag.String("shape", "the GEMM, MxNxK with :TT for the transposes", placeholder: "MxNxK:TT") with { Required = true },
+            Flag.Int("threads", "threads of the GEMM", 2, min: 1),
+            Flag.Int("rounds", "rounds of every plan", 30, min: 1),
+            Flag.Choice("cache", "warm: batches of ten back-to-back calls; l3: other data written and A read again before each call", "warm", "warm", "l3"),
+            Flag.List("plans", "model, grid:RxC[:packed-b|:inplace-b|:whole-tiles], columns:W, shared", "model,columns:64,shared", "P[,P…]"),
+            Flag.Choice("isa", "the host's micro-kernels", "Auto", Enum.GetNames<GemmInstructionSet>()),
+        ], Run);
+
     /// <summary>Runs the comparison; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        GemmShape? shape = null;
-        int threads = 2, rounds = 30;
-        string cache = "warm";
-        string plans = "model,columns:64,shared";
-        var instructionSet = GemmInstructionSet.Auto;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--quick": break;
-                case "--shape": shape = GemmShape.Parse(Next()); break;
-                case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--cache": cache = Next(); break;
-                case "--plans": plans = Next(); break;
-                case "--isa": instructionSet = Enum.Parse<GemmInstructionSet>(Next(), ignoreCase: true); break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}");
-                    return 2;
-            }
-        }
-        if (shape is null) { Console.Error.WriteLine("gemm-plans needs --shape, e.g. --shape 128x400x784:NT"); return 2; }
-        if (cache is not ("warm" or "l3")) { Console.Error.WriteLine($"--cache is warm or l3, not '{cache}'"); return 2; }
-        if (threads < 1 || rounds < 1) { Console.Error.WriteLine("--threads and --rounds must be at least 1"); return 2; }
+        var shape = GemmShape.Parse(flags.Required("shape"));
+        int threads = flags.Int("threads"), rounds = flags.Int("rounds");
+        string cache = flags.Choice("cache");
+        string plans = flags.String("plans");
+        var instructionSet = Enum.Parse<GemmInstructionSet>(flags.Choice("isa"));
 
         var (m, n, k, transposeA, transposeB) = (shape.M, shape.N, shape.K, shape.TransposeA, shape.TransposeB);
         var candidates = new List<(string Spec, GemmPlan Plan)>();

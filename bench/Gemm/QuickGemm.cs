@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ScratchVae.Kernels.Host.Gemm;
+using ScratchVae.Vae.Cli;
 
 namespace ScratchVae.Bench.Gemm;
 
@@ -16,34 +17,30 @@ namespace ScratchVae.Bench.Gemm;
 /// </summary>
 public static class QuickGemm
 {
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("gemm", "matrix multiply, squares and the VAE's shapes",
+        [
+            BenchFlags.Quick,
+            Flag.Int("threads", "threads of the GEMM", min: 1) with { DefaultNote = "all cores" },
+            Flag.Double("seconds", "time per shape", 0.5, min: 0, max: 3600, exclusiveMin: true),
+            Flag.List("shapes", "MxNxK[:TT] shapes, or the lists square, vae, all", "all", "S[,S…]"),
+            Flag.Choice("isa", "the host's micro-kernels", "Auto", Enum.GetNames<GemmInstructionSet>()),
+            Flag.Switch("double", "float64 instead of float32"),
+            Flag.Switch("csv", "comma-separated values instead of the table"),
+            Flag.Switch("plan", "print each shape's plan"),
+            Flag.Switch("peak-each", "measure the FMA peak again before each shape"),
+            Flag.String("backend", "run through a backend (host, cuda, opencl, …; an ILGPU one may end in /no-split-k)", placeholder: "NAME") with { DefaultNote = "the host GEMM directly" },
+        ], Run) { Details = BenchFlags.BenchmarkDotNetDetails };
+
     /// <summary>Runs the table; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        int threads = Environment.ProcessorCount;
-        double seconds = 0.5;
-        bool csv = false, useDouble = false, showPlan = false, peakEach = false;
-        string? backend = null;
-        var instructionSet = GemmInstructionSet.Auto;
-        IEnumerable<string> shapeTexts = GemmShapes.All;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick": break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--shapes": shapeTexts = ExpandShapes(args[++i]); break;
-                case "--isa": instructionSet = Enum.Parse<GemmInstructionSet>(args[++i], ignoreCase: true); break;
-                case "--csv": csv = true; break;
-                case "--double": useDouble = true; break;
-                case "--plan": showPlan = true; break;
-                case "--peak-each": peakEach = true; break;
-                case "--backend": backend = args[++i]; break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}");
-                    return 2;
-            }
-        }
+        int threads = flags.OptionalInt("threads") ?? Environment.ProcessorCount;
+        double seconds = flags.Double("seconds");
+        bool csv = flags.Has("csv"), useDouble = flags.Has("double"), showPlan = flags.Has("plan"), peakEach = flags.Has("peak-each");
+        string? backend = flags.OptionalString("backend");
+        var instructionSet = Enum.Parse<GemmInstructionSet>(flags.Choice("isa"));
+        IEnumerable<string> shapeTexts = ExpandShapes(flags.String("shapes"));
 
         GemmShape[] shapes = shapeTexts.Select(GemmShape.Parse).ToArray();
         using var pool = new Kernels.Host.Parallel.WorkerPool(threads);

@@ -8,6 +8,7 @@ using ScratchVae.Kernels;
 using ScratchVae.Kernels.Host;
 using ScratchVae.Kernels.Random;
 using ScratchVae.Tensors;
+using ScratchVae.Vae.Cli;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
 
@@ -62,22 +63,31 @@ internal static class TrainingStepBenchmark
 
     private static readonly string[] PhaseNames = ["upload", "forward", "backward", "adam", "zero-grad", "tape reset", "total"];
 
+    /// <summary>The suite and its flag table.</summary>
+    public static Verb Verb { get; } = new("vae-step", "one VAE training step on the host, phase and primitive times, allocations",
+        [
+            BenchFlags.Quick,
+            Flag.List("variants", "KIND:THREADS rigs run in alternation; KIND is plain or timed (per phase and primitive)", "plain:2,timed:2", "V[,V…]"),
+            Flag.Int("rounds", "rounds of every variant", 5, min: 1),
+            Flag.Int("steps", "timed steps per round", 20, min: 1),
+            Flag.Int("warmup", "untimed steps first", 10, min: 0),
+            Flag.Int("batch", "examples per step", 128, min: 1, max: 1 << 16),
+            Flag.Int("hidden", "hidden width", 400, min: 1, max: 1 << 16),
+            Flag.Int("latent", "latent dimensions", 20, min: 1, max: 1 << 12),
+            Flag.Choice("architecture", "fully connected or convolutional", "mlp", "mlp", "conv"),
+        ], Run);
+
     /// <summary>Runs the benchmark with command-line options; returns the exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(Flags flags)
     {
-        string variants = Option(args, "--variants", "plain:2,timed:2");
-        int rounds = int.Parse(Option(args, "--rounds", "5"), CultureInfo.InvariantCulture);
-        int steps = int.Parse(Option(args, "--steps", "20"), CultureInfo.InvariantCulture);
-        int warmup = int.Parse(Option(args, "--warmup", "10"), CultureInfo.InvariantCulture);
-        int batch = int.Parse(Option(args, "--batch", "128"), CultureInfo.InvariantCulture);
-        int hidden = int.Parse(Option(args, "--hidden", "400"), CultureInfo.InvariantCulture);
-        int latent = int.Parse(Option(args, "--latent", "20"), CultureInfo.InvariantCulture);
-        var architecture = Option(args, "--architecture", "mlp") switch
-        {
-            "mlp" => Architecture.Mlp,
-            "conv" => Architecture.Conv,
-            var other => throw new ArgumentException($"--architecture must be mlp or conv, not '{other}'"),
-        };
+        string variants = flags.String("variants");
+        int rounds = flags.Int("rounds");
+        int steps = flags.Int("steps");
+        int warmup = flags.Int("warmup");
+        int batch = flags.Int("batch");
+        int hidden = flags.Int("hidden");
+        int latent = flags.Int("latent");
+        var architecture = flags.Choice("architecture") == "conv" ? Architecture.Conv : Architecture.Mlp;
         var options = new VaeOptions { Architecture = architecture, HiddenSizes = [hidden], LatentSize = latent };
         PrintWork(options, batch);
 
@@ -102,12 +112,6 @@ internal static class TrainingStepBenchmark
             foreach (var rig in rigs) rig.Dispose();
         }
         return 0;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 
     private static Rig MakeRig(string spec, VaeOptions options, int batch)

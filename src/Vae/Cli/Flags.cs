@@ -89,6 +89,9 @@ public sealed class Flags
     /// <summary>A string value, or <paramref name="fallback"/> (for a default the table cannot state: the checkpoint's).</summary>
     public string String(string name, string fallback) => Text(name) ?? Fallback(name, fallback);
 
+    /// <summary>A string value when given, else null (a flag whose absence means "the usual way").</summary>
+    public string? OptionalString(string name) => Text(name);
+
     /// <summary>A string value that must be given.</summary>
     public string Required(string name) => Text(name) ?? throw new UsageException($"{_verb.Name}: --{name} is required ({Flag(name).Usage}).");
 
