@@ -104,7 +104,8 @@ public static class FlagHelp
             text.AppendLine("| --- | --- | --- | --- | --- |");
             foreach (var flag in verb.Flags)
             {
-                string names = $"`{Cell(flag.Usage)}`" + string.Concat(flag.Aliases.Select(alias => $" or `--{alias}`"))
+                // A choice's names are in the range column already.
+                string names = $"`{Cell(flag.Type == FlagType.Choice ? "--" + flag.Name : flag.Usage)}`" + string.Concat(flag.Aliases.Select(alias => $" or `--{alias}`"))
                                + string.Concat(flag.Deprecated.Select(old => $" (formerly `--{old}`)"));
                 string defaultText = flag.Default is not null ? $"`{Cell(flag.Default)}`" : Cell(flag.DefaultText);
                 text.AppendLine($"| {names} | {flag.Type.ToString().ToLowerInvariant()} | {defaultText} | {Cell(flag.RangeText)} | {Cell(flag.Help)} |");

@@ -80,6 +80,9 @@ public sealed class Flags
     /// <summary>How to see a verb's flags, for error messages.</summary>
     public static string HelpHint(Verb verb, string program) => $"{program} {verb.Name} --help lists its flags";
 
+    /// <summary>The flags given, by their current names, in no particular order.</summary>
+    public IReadOnlyCollection<string> Given => _values.Keys;
+
     /// <summary>True when the switch or flag was given (under any of its names).</summary>
     public bool Has(string name) => _values.ContainsKey(Flag(name).Name);
 

@@ -16,7 +16,7 @@ public static class TrainCommand
     /// <summary>The architecture flags, shared with gradcheck (which gives --hidden and --latent small defaults).</summary>
     public static IReadOnlyList<Flag> ModelFlags { get; } =
     [
-        Flag.Choice("architecture", "fully connected (PyTorch's examples/vae) or convolutional (the README's table)", "mlp", "mlp", "conv"),
+        Flag.Choice("architecture", "fully connected (PyTorch's examples/vae) or convolutional (two strided convolutions, as the Keras VAE example)", "mlp", "mlp", "conv"),
         Flag.List("hidden", "hidden widths of the encoder in order, the decoder mirrored (conv: one width)", "400", "W[,W…]"),
         CommonFlags.Latent,
         Flag.Choice("likelihood", "p(x|z): Bernoulli per pixel, or Gaussian with a fixed variance (squared error)", "bernoulli", "bernoulli", "gaussian"),
