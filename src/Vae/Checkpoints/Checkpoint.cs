@@ -223,20 +223,22 @@ public static class Checkpoint
         }
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         if (lines[0] != EpochMetrics.CsvHeader)
-            throw new CheckpointException(path, $"the first line must be the header '{EpochMetrics.CsvHeader}'");
+            throw new CheckpointException(path, $"line 1: the first line must be the header '{EpochMetrics.CsvHeader}'");
         var metrics = new List<EpochMetrics>();
-        try
+        for (int number = 2; number <= lines.Count; number++)
         {
-            foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+            string line = lines[number - 1];
+            if (line.Length == 0) continue;
+            try
             {
                 var row = EpochMetrics.FromCsv(line);
                 if (row.Epoch != metrics.Count + 1) throw new FormatException($"the row of epoch {row.Epoch} stands where epoch {metrics.Count + 1} belongs");
                 metrics.Add(row);
             }
-        }
-        catch (FormatException exception)
-        {
-            throw new CheckpointException(path, exception.Message);
+            catch (FormatException exception)
+            {
+                throw new CheckpointException(path, $"line {number}: {exception.Message}");
+            }
         }
         return metrics;
     }

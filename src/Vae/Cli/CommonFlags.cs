@@ -28,6 +28,12 @@ public static class CommonFlags
     public static Flag Limit { get; } = Flag.Int("limit", "use only the first N training and test images", min: 1) with { DefaultNote = "all" };
 
     /// <summary><c>--seed</c>: the seed of every random stream.</summary>
+    public static Flag Scale { get; } = Flag.Int("scale", "draws the picture N times larger, text included (N × N pixels per unit)", 1, min: 1, max: Images.Canvas.MaximumScale);
+
+    /// <summary>The picture a verb writes: PNG or SVG by its extension.</summary>
+    public static Flag PictureOut { get; } = Flag.Path("out", "the picture to write: .png, or .svg with the text as text", placeholder: "FILE.png") with { Required = true };
+
+    /// <summary>The seed flag.</summary>
     public static Flag Seed { get; } = Flag.Int("seed", "the seed of the weights, the shuffling and the noise", 1, min: 0);
 
     /// <summary><c>--batch</c>, also <c>--batch-size</c> as in PyTorch's examples.</summary>

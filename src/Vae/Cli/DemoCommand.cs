@@ -2,7 +2,6 @@ using System.Globalization;
 using ScratchVae.Vae.Checkpoints;
 using ScratchVae.Vae.Data;
 using ScratchVae.Vae.Demonstrations;
-using ScratchVae.Vae.Demonstrations.Figures;
 using ScratchVae.Vae.Images;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
@@ -68,13 +67,15 @@ public static class DemoCommand
                 Flag.String("prefix", "the start of each picture's name (PREFIX-samples.png, …)", placeholder: "P") with { DefaultNote = "the checkpoint folder's name" },
                 Flag.Int("grid", "points per side of the manifold", 15, min: 2, max: 64),
                 Flag.Double("extent", "the manifold spans z from −E to E", 2.5, min: 0, max: 100, exclusiveMin: true),
+                CommonFlags.Scale,
                 .. DeviceFlags,
             ], Pictures),
             new("demo ring", "maps samples of N(0, I) in 2-D onto a ring, g(z) = z/10 + z/|z| (Doersch 2016, figure 2)",
             [
-                Flag.Path("out", "the picture to write", "docs/images/ring.png", "FILE.png"),
+                Flag.Path("out", "the picture to write: .png, or .svg with the text as text", "docs/images/ring.png", "FILE.png"),
                 Flag.Int("count", "samples", 2000, min: 1, max: 10_000_000),
                 CommonFlags.Seed with { Help = "the seed of the samples" },
+                CommonFlags.Scale,
             ], Ring),
             new("demo gaps", "the amortisation and approximation gaps: the encoder's ELBO, an ELBO optimised per image, and log p(x)",
             [
@@ -103,7 +104,8 @@ public static class DemoCommand
                 CommonFlags.Latent,
                 CommonFlags.TrainingData,
                 CommonFlags.Limit,
-                Flag.Path("out", "the curve to write (the samples go to NAME-samples.png beside it)", "docs/images/beta-sweep.png", "FILE.png"),
+                Flag.Path("out", "the curve to write, .png or .svg (the samples go to NAME-samples.EXT beside it)", "docs/images/beta-sweep.png", "FILE.png"),
+                CommonFlags.Scale,
                 .. DeviceFlags,
             ], BetaSweep),
         ],
@@ -134,10 +136,11 @@ public static class DemoCommand
         foreach (var group in points.GroupBy(p => p.Beta))
             Console.WriteLine(Invariant($"beta {group.Key:0.##}: rate {group.Min(p => p.Rate):F2}-{group.Max(p => p.Rate):F2}, distortion {group.Min(p => p.Distortion):F2}-{group.Max(p => p.Distortion):F2}, active units {string.Join("/", group.Select(p => p.ActiveUnits))}"));
         CreateFolderOf(output);
-        BetaSweepDemo.DrawCurve(points).Save(output);
-        string samplesPath = output[..^4] + "-samples.png";
+        int scale = flags.Int("scale");
+        BetaSweepDemo.DrawCurve(points).Save(output, scale);
+        string samplesPath = output[..^4] + "-samples" + output[^4..];
         int side = (int)Math.Round(Math.Sqrt(model.InputSize));
-        BetaSweepDemo.DrawSamples(samples, side, model.InputSize / side, 8).Save(samplesPath);
+        BetaSweepDemo.DrawSamples(samples, side, model.InputSize / side, 8).Save(samplesPath, scale);
         Console.WriteLine($"wrote {output} and {samplesPath} (8 prior samples per beta, seed 1's model, the same z in every row)");
         return 0;
     }
@@ -194,7 +197,7 @@ public static class DemoCommand
         Console.WriteLine(Invariant($"radius |z|:    mean {zMean:F4} (closed form sqrt(pi/2) = {Math.Sqrt(Math.PI / 2):F4}), standard deviation {zDeviation:F4} (sqrt(2 - pi/2) = {Math.Sqrt(2 - Math.PI / 2):F4})"));
         Console.WriteLine(Invariant($"radius |g(z)|: mean {gMean:F4} (closed form {RingDemo.ExpectedMeanRadius:F4}), standard deviation {gDeviation:F4} ({RingDemo.ExpectedRadiusDeviation:F4}): a ring"));
         CreateFolderOf(output);
-        RingDemo.Draw(z, g).Save(output);
+        RingDemo.Draw(z, g).Save(output, flags.Int("scale"));
         Console.WriteLine($"wrote {output}");
         return 0;
     }
@@ -326,14 +329,15 @@ public static class DemoCommand
             return path;
         }
         var test = data.Test;
-        Vae.Images.Pictures.WriteSamples(model, Target("samples"), test.Height, test.Width, Seeds.Derive(info.Training.Seed, Seeds.Pictures));
-        Vae.Images.Pictures.WriteReconstructions(model, test, Target("reconstructions"), pairs: 16);
+        int scale = flags.Int("scale");
+        Vae.Images.Pictures.WriteSamples(model, Target("samples"), test.Height, test.Width, Seeds.Derive(info.Training.Seed, Seeds.Pictures), scale: scale);
+        Vae.Images.Pictures.WriteReconstructions(model, test, Target("reconstructions"), pairs: 16, scale);
         var history = Checkpoint.ReadMetrics(folder);
-        if (history.Count > 0) CurvePicture.Write(history, Target("curves"));
+        if (history.Count > 0) CurvePicture.WriteTerms(history, Target("curves"), scale);
         if (info.Model.LatentSize == 2)
         {
-            LatentPictures.WriteManifold(model, Target("manifold"), test.Height, test.Width, grid, extent);
-            LatentPictures.WriteScatter(model, test, Target("latent"));
+            LatentPictures.WriteManifold(model, Target("manifold"), test.Height, test.Width, grid, extent, scale);
+            LatentPictures.WriteScatter(model, test, Target("latent"), scale);
         }
         Console.WriteLine($"model {folder}: epoch {info.Epoch}, latent {info.Model.LatentSize}; wrote {string.Join(", ", written)}");
         return 0;

@@ -99,15 +99,16 @@ public sealed class Flags
     public string Required(string name) => Text(name) ?? throw new UsageException($"{_verb.Name}: --{name} is required ({Flag(name).Usage}).");
 
     /// <summary>
-    /// The picture file a verb writes, which must end in .png (any case): the pictures are PNG, and a file named .jpg
-    /// or .gif holding PNG data would mislead whatever opens it. Required unless the table has a default.
+    /// The picture file a verb writes, which must end in .png or .svg (any case): the picture is saved in the format its
+    /// name says, and a file named .jpg or .gif holding PNG data would mislead whatever opens it. Required unless the
+    /// table has a default.
     /// </summary>
     public string PictureFile(string name) => CheckPictureFile(name, Flag(name).Default is null ? Required(name) : String(name));
 
     private string CheckPictureFile(string name, string path)
     {
-        if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"{_verb.Name}: --{name} must name a .png file (the pictures are PNG), not '{path}'.");
+        if (Images.PictureFormats.Of(path) == Images.PictureFormat.Unknown)
+            throw new UsageException($"{_verb.Name}: --{name} must name a .png or .svg file, not '{path}'.");
         return path;
     }
 

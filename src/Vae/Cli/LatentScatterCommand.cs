@@ -14,9 +14,10 @@ public static class LatentScatterCommand
     public static Verb Verb { get; } = new("latent-scatter", "plots mu(x) of the test set, dimensions 0 and 1, coloured by label",
         [
             CommonFlags.Checkpoint,
-            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            CommonFlags.PictureOut,
             CommonFlags.CheckpointData,
             CommonFlags.Limit with { Help = "use only the first N test images" },
+            CommonFlags.Scale,
             CommonFlags.Device,
             CommonFlags.Threads,
         ], Run);
@@ -25,6 +26,7 @@ public static class LatentScatterCommand
     public static int Run(Flags flags)
     {
         string output = flags.PictureFile("out");
+        int scale = flags.Int("scale");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;
         if (latent < 2) throw new UsageException($"latent-scatter: the model in {checkpoint.Folder} has {latent} latent dimension; a scatter plot needs at least 2.");
@@ -43,10 +45,12 @@ public static class LatentScatterCommand
             labels[i] = test.Labels[i];
         }
         int classes = Math.Max(10, labels.Length > 0 ? labels.Max() + 1 : 0);
-        var ranges = ScatterPlot.Write(output, xs, ys, labels, classes);
+        string subtitle = $"{test.Count} test images, z = μ(x)" + (latent > 2 ? $", dimensions 1 and 2 of {latent}" : "");
+        LatentPictures.DrawScatter(xs, ys, labels, classes, subtitle).Save(output, scale);
+        var axis = new Axis(-LatentPictures.ScatterLimit(xs, ys), LatentPictures.ScatterLimit(xs, ys), 0, 1);
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"wrote {output}: {test.Count} test images; x = mu[0] from {ranges.MinX:F2} to {ranges.MaxX:F2}, y = mu[1] from {ranges.MinY:F2} to {ranges.MaxY:F2}"));
-        Console.WriteLine("legend (also the swatches at the top left, in this order):");
+        Console.WriteLine(string.Create(c, $"wrote {output}: {test.Count} test images; z₁ = mu[0] across, z₂ = mu[1] up, both axes from {axis.Minimum:0.##} to {axis.Maximum:0.##}"));
+        Console.WriteLine("legend (also drawn beside the plot):");
         for (int k = 0; k < classes; k++)
         {
             var colour = Palette.Of(k);

@@ -12,8 +12,9 @@ public static class ManifoldCommand
     public static Verb Verb { get; } = new("manifold", "decodes a grid of latent points z = Φ⁻¹(even grid in (0, 1)²) over dimensions 0 and 1",
         [
             CommonFlags.Checkpoint,
-            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            CommonFlags.PictureOut,
             Flag.Int("grid", "points per side", 20, min: 1, max: 200),
+            CommonFlags.Scale,
             CommonFlags.Device,
             CommonFlags.Threads,
         ], Run);
@@ -23,6 +24,7 @@ public static class ManifoldCommand
     {
         string output = flags.PictureFile("out");
         int grid = flags.Int("grid");
+        int scale = flags.Int("scale");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         int latent = checkpoint.Info.Model.LatentSize;
         if (latent < 2) throw new UsageException($"manifold: the model in {checkpoint.Folder} has {latent} latent dimension; a 2-D manifold needs at least 2.");
@@ -30,8 +32,8 @@ public static class ManifoldCommand
         Console.WriteLine(checkpoint.Describe());
         if (latent > 2)
             Console.WriteLine($"the latent space has {latent} dimensions: dimensions 0 and 1 vary, dimensions 2 … {latent - 1} are held at 0 (the prior's mean)");
-        Pictures.WriteManifold(checkpoint.Model, output, grid, height, width);
-        Console.WriteLine($"wrote {output}: {grid}×{grid} decodings; z0 = Φ⁻¹((c + ½)/{grid}) grows left to right, z1 = Φ⁻¹(1 − (r + ½)/{grid}) grows bottom to top");
+        Pictures.WriteManifold(checkpoint.Model, output, grid, height, width, scale);
+        Console.WriteLine($"wrote {output}: {grid}×{grid} decodings; z₁ (dimension 0) = Φ⁻¹((c + ½)/{grid}) grows left to right, z₂ (dimension 1) = Φ⁻¹(1 − (r + ½)/{grid}) grows bottom to top, both written along the edges");
         return 0;
     }
 }

@@ -6,13 +6,14 @@ namespace ScratchVae.Vae.Cli;
 public static class ReconstructCommand
 {
     /// <summary>The verb and its flag table.</summary>
-    public static Verb Verb { get; } = new("reconstruct", "pictures test images, each followed by its reconstruction decode(mu(x))",
+    public static Verb Verb { get; } = new("reconstruct", "pictures test images in rows, each row above the row of its reconstructions decode(mu(x))",
         [
             CommonFlags.Checkpoint,
-            Flag.Path("out", "the picture to write", placeholder: "FILE.png") with { Required = true },
+            CommonFlags.PictureOut,
             CommonFlags.CheckpointData,
             Flag.Int("count", "test images", 16, min: 1, max: 10_000),
             CommonFlags.Limit with { Help = "use only the first N test images" },
+            CommonFlags.Scale,
             CommonFlags.Device,
             CommonFlags.Threads,
         ], Run);
@@ -22,12 +23,13 @@ public static class ReconstructCommand
     {
         string output = flags.PictureFile("out");
         int count = flags.Int("count");
+        int scale = flags.Int("scale");
         using var checkpoint = LoadedCheckpoint.Open(flags);
         var test = checkpoint.LoadData(flags).Test;
         count = Math.Min(count, test.Count);
         Console.WriteLine(checkpoint.Describe());
-        Pictures.WriteReconstructions(checkpoint.Model, test, output, count);
-        Console.WriteLine($"wrote {output}: the first {count} test images, each followed by its reconstruction decode(mu(x)), 4 pairs per row");
+        Pictures.WriteReconstructions(checkpoint.Model, test, output, count, scale);
+        Console.WriteLine($"wrote {output}: the first {count} test images, each row of up to 8 above the row of their reconstructions decode(mu(x))");
         return 0;
     }
 }

@@ -60,6 +60,7 @@ public static class TrainCommand
             CommonFlags.Limit,
             Flag.Switch("no-images", "do not write samples.png, reconstructions.png and loss.png"),
             Flag.Int("log-steps", "also print 'step S loss L' for the first N optimizer steps", 0, min: 0),
+            CommonFlags.Scale with { Help = "draws samples.png, reconstructions.png and loss.png N times larger" },
         ], Run);
 
     /// <summary>Runs the verb; returns the exit code.</summary>
@@ -71,6 +72,7 @@ public static class TrainCommand
         if (string.IsNullOrWhiteSpace(output)) throw new UsageException("train: --out needs a folder name.");
         bool resume = flags.Has("resume");
         bool images = !flags.Has("no-images");
+        int scale = flags.Int("scale");
         int logSteps = flags.Int("log-steps");
 
         var device = CommandSupport.OpenDevice(training.Device, training.Threads);
@@ -169,7 +171,7 @@ public static class TrainCommand
                 signals.Save(() =>
                 {
                     trainer.SaveCheckpoint(output);
-                    if (images) Pictures.WriteTrainingPictures(trainer, output);
+                    if (images) Pictures.WriteTrainingPictures(trainer, output, scale);
                 });
             }
             catch (NonFiniteLossException exception)

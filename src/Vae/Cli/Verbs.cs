@@ -13,6 +13,7 @@ public static class Verbs
         InterpolateCommand.Verb,
         ManifoldCommand.Verb,
         LatentScatterCommand.Verb,
+        CurvesCommand.Verb,
         GradCheckCommand.Verb,
         WorkedExampleCommand.Verb,
         DemoCommand.Verb,

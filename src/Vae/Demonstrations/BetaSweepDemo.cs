@@ -3,8 +3,8 @@ using ScratchVae.Autograd;
 using ScratchVae.Kernels.Random;
 using ScratchVae.Tensors;
 using ScratchVae.Vae.Data;
-using ScratchVae.Vae.Demonstrations.Figures;
 using ScratchVae.Vae.Evaluation;
+using ScratchVae.Vae.Images;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
 
@@ -53,7 +53,8 @@ public static class BetaSweepDemo
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0) throw new ArgumentException("There are no points to plot.", nameof(points));
         var canvas = new Canvas(width, height);
-        int left = 70, top = 40, right = width - 30, bottom = height - 50;
+        int left = 70, right = width - 30, bottom = height - 50;
+        int top = canvas.Heading("Distortion against rate, β-VAE", $"one dot per model ({points.Count}), the line through each β's mean") + 10;
         double rateMax = points.Max(p => p.Rate), distortionMin = points.Min(p => p.Distortion), distortionMax = points.Max(p => p.Distortion);
         double pad = Math.Max(1, 0.05 * (distortionMax - distortionMin));
         var frame = new Frame(canvas, left, top, right, bottom, (0, rateMax * 1.1 + 1), (distortionMin - pad, distortionMax + pad));
@@ -62,11 +63,10 @@ public static class BetaSweepDemo
         frame.Series(means.Select(m => (m.Rate, m.Distortion)).ToList(), Colour.Categories[0]);
         foreach (var p in points) canvas.FillRectangle(frame.X.Pixel(p.Rate) - 1, frame.Y.Pixel(p.Distortion) - 1, 3, 3, Colour.Categories[1]);
         foreach (var m in means)
-            canvas.Text(frame.X.Pixel(m.Rate) + 6, frame.Y.Pixel(m.Distortion) - 16, FormattableString.Invariant($"B={m.Beta:0.##}"), Colour.Black, Frame.TextScale);
-        canvas.Text(left, 10, "DISTORTION AGAINST RATE, ONE DOT PER MODEL", Colour.Black, Frame.TextScale);
-        string xTitle = "RATE: KL, NATS PER TEST IMAGE";
-        canvas.Text((left + right - PixelFont.MeasureWidth(xTitle, Frame.TextScale)) / 2, height - 18, xTitle, Colour.Black, Frame.TextScale);
-        canvas.Text(4, top - 16, "DISTORTION (NATS)", Colour.Black, Frame.TextScale);
+            canvas.Text(frame.X.Pixel(m.Rate) + 6, frame.Y.Pixel(m.Distortion) - 14, FormattableString.Invariant($"β = {m.Beta:0.##}"), Colour.Black);
+        frame.XTitle("rate: KL(q(z|x) ‖ p(z)), nats per test image");
+        frame.YTitle("distortion: −log p(x|z), nats per test image");
+        frame.Legend([new LegendEntry("mean over seeds", Colour.Categories[0]), new LegendEntry("one model", Colour.Categories[1], LegendSymbol.Square)]);
         return canvas;
     }
 
@@ -78,19 +78,19 @@ public static class BetaSweepDemo
     {
         ArgumentNullException.ThrowIfNull(rows);
         int label = 70, cell = width * scale + 4;
-        var canvas = new Canvas(label + count * cell, rows.Count * (height * scale + 4) + 4);
-        canvas.FillRectangle(0, 0, canvas.Width, canvas.Height, Colour.White);
+        int top = Canvas.HeadingHeight(true) + 4;
+        var canvas = new Canvas(Math.Max(label + count * cell, 380), top + rows.Count * (height * scale + 4) + 4);
+        canvas.Heading("Prior samples per β", "decode(z), z ∼ N(0, I), the same z in every row; dark is ink");
         for (int r = 0; r < rows.Count; r++)
         {
-            int y0 = 4 + r * (height * scale + 4);
-            canvas.Text(6, y0 + height * scale / 2 - 6, FormattableString.Invariant($"B={rows[r].Beta:0.##}"), Colour.Black, Frame.TextScale);
+            int y0 = top + r * (height * scale + 4);
+            canvas.Text(label - 10, y0 + (height * scale - BitmapFont.Ascent) / 2, FormattableString.Invariant($"β = {rows[r].Beta:0.##}"), Colour.Black, anchor: TextAnchor.End, role: TextRole.Tick);
             for (int i = 0; i < count; i++)
-                for (int py = 0; py < height; py++)
-                    for (int px = 0; px < width; px++)
-                    {
-                        byte grey = (byte)Math.Clamp(Math.Round(255 * (1 - rows[r].Means[(i * height + py) * width + px])), 0, 255);
-                        canvas.FillRectangle(label + i * cell + px * scale, y0 + py * scale, scale, scale, new Colour(grey, grey, grey));
-                    }
+            {
+                // Dark ink on white, as a page shows digits.
+                var ink = rows[r].Means.AsSpan(i * height * width, height * width).ToArray().Select(v => 1 - v).ToArray();
+                canvas.Image(label + i * cell, y0, ink, width, height, scale);
+            }
         }
         return canvas;
     }

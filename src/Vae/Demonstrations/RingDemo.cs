@@ -1,6 +1,6 @@
 // Shape legend: N points z ∈ ℝ², g(z) ∈ ℝ².
 using ScratchVae.Kernels.Random;
-using ScratchVae.Vae.Demonstrations.Figures;
+using ScratchVae.Vae.Images;
 
 namespace ScratchVae.Vae.Demonstrations;
 
@@ -52,8 +52,9 @@ public static class RingDemo
     /// <summary>Two panels on the same axes, [−3, 3]²: the samples z (left) and g(z) (right), titled.</summary>
     public static Canvas Draw(IReadOnlyList<(double X, double Y)> z, IReadOnlyList<(double X, double Y)> g, int panel = 360)
     {
-        int margin = 56, gap = 40, top = 40;
+        int margin = 56, gap = 40, top = Canvas.HeadingHeight(true) + 24;
         var canvas = new Canvas(2 * panel + gap + 2 * margin, panel + top + margin);
+        canvas.Heading("A Gaussian onto a ring", $"{z.Count} samples z ∼ N(0, I) and g(z) = z/10 + z/‖z‖ (Doersch 2016, figure 2)");
         for (int side = 0; side < 2; side++)
         {
             int left = margin + side * (panel + gap);
@@ -63,8 +64,10 @@ public static class RingDemo
             var colour = Colour.Categories[side];
             foreach (var (x, y) in points)
                 if (Math.Abs(x) <= 3 && Math.Abs(y) <= 3) canvas.FillRectangle(frame.X.Pixel(x) - 1, frame.Y.Pixel(y) - 1, 3, 3, colour);
-            string title = side == 0 ? "Z FROM N(0, I)" : "G(Z) = Z/10 + Z/NORM(Z)";
-            canvas.Text(left + (panel - PixelFont.MeasureWidth(title, Frame.TextScale)) / 2, 12, title, Colour.Black, Frame.TextScale);
+            string title = side == 0 ? "z ∼ N(0, I)" : "g(z) = z/10 + z/‖z‖";
+            canvas.Text(left + panel / 2, top - 16, title, Colour.Black, anchor: TextAnchor.Middle, role: TextRole.Label);
+            frame.XTitle(side == 0 ? "z₁" : "g₁");
+            frame.YTitle(side == 0 ? "z₂" : "g₂", left - 40);
         }
         return canvas;
     }

@@ -22,6 +22,13 @@ public static class PngWriter
         Write(path, bytes, width, height, channels: 1);
     }
 
+    /// <summary>Writes a greyscale image from bytes (one per pixel, row-major).</summary>
+    public static void WriteGray(string path, byte[] grey, int width, int height)
+    {
+        if (grey.Length != width * height) throw new ArgumentException($"PNG {path}: {grey.Length} bytes do not fill {width}×{height}.");
+        Write(path, grey, width, height, channels: 1);
+    }
+
     /// <summary>Writes an RGB image from bytes (3 per pixel, row-major).</summary>
     public static void WriteRgb(string path, byte[] rgb, int width, int height)
     {
@@ -32,9 +39,23 @@ public static class PngWriter
     /// <summary>Maps [0, 1] to 0–255 with rounding; NaN becomes 0.</summary>
     public static byte ToByte(float value) => float.IsNaN(value) ? (byte)0 : (byte)Math.Round(Math.Clamp(value, 0f, 1f) * 255f);
 
+    /// <summary>The PNG file of a greyscale image of bytes (one per pixel, row-major), in memory.</summary>
+    public static byte[] EncodeGray(byte[] grey, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(grey);
+        if (grey.Length != width * height) throw new ArgumentException($"PNG: {grey.Length} bytes do not fill {width}×{height}.");
+        return Encode("PNG", grey, width, height, channels: 1);
+    }
+
     private static void Write(string path, byte[] data, int width, int height, int channels)
     {
-        if (width < 1 || height < 1) throw new ArgumentException($"PNG {path}: size {width}×{height} is empty.");
+        byte[] file = Encode(path, data, width, height, channels);
+        AtomicFile.Write(path, stream => stream.Write(file));
+    }
+
+    private static byte[] Encode(string name, byte[] data, int width, int height, int channels)
+    {
+        if (width < 1 || height < 1) throw new ArgumentException($"PNG {name}: size {width}×{height} is empty.");
         using var raw = new MemoryStream();
         int stride = width * channels;
         for (int y = 0; y < height; y++)
@@ -51,13 +72,12 @@ public static class PngWriter
         header[8] = 8;                               // bit depth
         header[9] = (byte)(channels == 1 ? 0 : 2);   // colour type: greyscale or truecolour
         // compression 0, filter method 0, interlace 0 follow as zero bytes
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-            WriteChunk(stream, "IHDR", header);
-            WriteChunk(stream, "IDAT", compressed.ToArray());
-            WriteChunk(stream, "IEND", []);
-        });
+        using var file = new MemoryStream();
+        file.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(file, "IHDR", header);
+        WriteChunk(file, "IDAT", compressed.ToArray());
+        WriteChunk(file, "IEND", []);
+        return file.ToArray();
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] body)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ScratchVae.Vae.Demonstrations.Figures;
+namespace ScratchVae.Vae.Images;
 
 /// <summary>
 /// A linear map from data values to pixels over [<see cref="Minimum"/>, <see cref="Maximum"/>], widened to round
@@ -11,12 +11,16 @@ public sealed class Axis
     private readonly int _from;
     private readonly int _to;
 
-    /// <summary>An axis covering <paramref name="low"/> … <paramref name="high"/> drawn from pixel <paramref name="from"/> to <paramref name="to"/> (either direction).</summary>
-    public Axis(double low, double high, int from, int to, int ticks = 5)
+    /// <summary>
+    /// An axis covering <paramref name="low"/> … <paramref name="high"/> drawn from pixel <paramref name="from"/> to
+    /// <paramref name="to"/> (either direction), about <paramref name="ticks"/> steps long, none shorter than
+    /// <paramref name="minimumStep"/> (1 for epochs, say).
+    /// </summary>
+    public Axis(double low, double high, int from, int to, int ticks = 5, double minimumStep = 0)
     {
         if (!double.IsFinite(low) || !double.IsFinite(high)) (low, high) = (0, 1);
         if (high <= low) (low, high) = (low - 0.5, low + 0.5);
-        Step = NiceStep((high - low) / Math.Max(1, ticks));
+        Step = Math.Max(NiceStep((high - low) / Math.Max(1, ticks)), minimumStep);
         Minimum = Math.Floor(low / Step) * Step;
         Maximum = Math.Ceiling(high / Step) * Step;
         _from = from;
