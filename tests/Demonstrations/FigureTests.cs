@@ -1,6 +1,6 @@
 using ScratchVae.Autograd;
 using ScratchVae.Tensors;
-using ScratchVae.Vae.Demonstrations.Figures;
+using ScratchVae.Vae.Images;
 using ScratchVae.Vae.Model;
 using ScratchVae.Vae.Training;
 
@@ -58,7 +58,7 @@ public class FigureTests
     public void CurvesDrawBothSeries()
     {
         var history = Enumerable.Range(1, 5).Select(e => new EpochMetrics(e, 200 - 10 * e, 190 - 10 * e, 170 - 12 * e, 10 + e, 1)).ToList();
-        var canvas = CurvePicture.Draw(history);
+        var canvas = CurvePicture.DrawTerms(history);
         int reconstruction = 0, kl = 0;
         for (int y = 0; y < canvas.Height; y++)
             for (int x = 0; x < canvas.Width; x++)

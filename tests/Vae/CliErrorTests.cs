@@ -72,15 +72,33 @@ public class CliErrorTests
     }
 
     [Test]
-    public void APictureFileThatIsNotPngIsRefusedByEveryPictureVerb()
+    public void APictureFileThatIsNeitherPngNorSvgIsRefusedByEveryPictureVerb()
     {
-        foreach (var verb in new[] { "sample", "reconstruct", "interpolate", "manifold", "latent-scatter" })
-            foreach (var name in new[] { "x.jpg", "x.svg", "samples", "x.png.txt" })
+        foreach (var verb in new[] { "sample", "reconstruct", "interpolate", "manifold", "latent-scatter", "curves" })
+            foreach (var name in new[] { "x.jpg", "x.svgz", "samples", "x.png.txt" })
             {
                 string path = _folder[name];
-                AssertFails(Cli.Run(verb, "--checkpoint", _folder.Path, "--out", path), 2, "--out must name a .png file", name);
+                AssertFails(Cli.Run(verb, "--checkpoint", _folder.Path, "--out", path), 2, "--out must name a .png or .svg file", name);
                 Assert.That(File.Exists(path), Is.False, $"{verb} --out {name}");
             }
+    }
+
+    [Test]
+    public void CurvesNamesTheFileAndLineOfAGarbledOrMissingMetricsCsv()
+    {
+        using var folder = new TemporaryFolder();
+        string metrics = folder["metrics.csv"];
+        AssertFails(Cli.Run("curves", "--checkpoint", folder.Path, "--out", folder["c.png"]), 1, metrics, "no such file");
+        File.WriteAllText(metrics, "epoch,train_loss,test_loss,recon,kl,seconds\n1,200,190,170,20,1\n2,180,x,160,21,1\n");
+        AssertFails(Cli.Run("curves", "--checkpoint", folder.Path, "--out", folder["c.png"]), 1, metrics, "line 3:", "not a number");
+        File.WriteAllText(metrics, "epoch,loss\n");
+        AssertFails(Cli.Run("curves", "--checkpoint", folder.Path, "--out", folder["c.png"]), 1, metrics, "line 1:");
+        File.WriteAllText(metrics, "epoch,train_loss,test_loss,recon,kl,seconds\n");
+        AssertFails(Cli.Run("curves", "--checkpoint", folder.Path, "--out", folder["c.png"]), 1, metrics, "no epochs");
+        AssertFails(Cli.Run("curves", "--checkpoint", folder["absent"], "--out", folder["c.png"]), 1, "no such checkpoint folder");
+        Assert.That(File.Exists(folder["c.png"]), Is.False, "nothing is written");
+        foreach (var error in new[] { Cli.Run("curves", "--checkpoint", folder.Path, "--out", folder["c.png"]) })
+            Assert.That(error.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one line");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using ScratchVae.Tests.Vae.Support;
 using ScratchVae.Vae.Demonstrations;
+using ScratchVae.Vae.Images;
 
 namespace ScratchVae.Tests.Vae;
 
@@ -52,7 +53,7 @@ public class RingDemoTests
         byte[] png = File.ReadAllBytes(path);
         Assert.That(png.AsSpan(0, 8).ToArray(), Is.EqualTo(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }));
         int width = (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19], height = (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23];
-        Assert.That((width, height), Is.EqualTo((2 * 360 + 40 + 2 * 56, 360 + 40 + 56)));
+        Assert.That((width, height), Is.EqualTo((2 * 360 + 40 + 2 * 56, 360 + Canvas.HeadingHeight(true) + 24 + 56)));
         var refused = Cli.Run("demo", "ring", "--out", folder["ring.jpg"]);
         Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
         Assert.That(File.Exists(folder["ring.jpg"]), Is.False);

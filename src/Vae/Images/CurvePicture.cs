@@ -51,7 +51,7 @@ public static class CurvePicture
         var canvas = new Canvas(Width, Height);
         var last = history[^1];
         int top = canvas.Heading("The test loss's two terms per epoch", subtitle ?? FormattableString.Invariant(
-            $"{history.Count} epoch{(history.Count == 1 ? "" : "s")}; after the last: reconstruction {last.Reconstruction:F2}, KL {last.Kl:F2} nats per image")) + 10;
+            $"{history.Count} epoch{(history.Count == 1 ? "" : "s")}; after the last: reconstruction {last.Reconstruction:F2}, KL {last.Kl:F2} nats per image")) + 26;
         var reconstruction = history.Select(m => ((double)m.Epoch, m.Reconstruction)).ToList();
         var kl = history.Select(m => ((double)m.Epoch, m.Kl)).ToList();
         int right = Width - 70, bottom = Height - Bottom;
@@ -64,7 +64,8 @@ public static class CurvePicture
         frame.XTitle("epoch");
         frame.YTitle("reconstruction, nats per image");
         frame.RightTitle("KL, nats per image", Width - 4 - Canvas.TextHeight(Frame.TextSize), KlColour);
-        frame.Legend([new LegendEntry("reconstruction −log p(x|z) (left)", ReconstructionColour), new LegendEntry("KL(q(z|x) ‖ p(z)) (right)", KlColour)]);
+        // Above the chart: the two curves cross, so no corner of it is free.
+        Legend.DrawRow(canvas, Left, top - 18, [new LegendEntry("reconstruction −log p(x|z) (left)", ReconstructionColour), new LegendEntry("KL(q(z|x) ‖ p(z)) (right)", KlColour)]);
         return canvas;
     }
 

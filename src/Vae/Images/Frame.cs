@@ -40,6 +40,9 @@ public sealed class Frame
     /// <summary>The vertical axis (values grow upwards).</summary>
     public Axis Y { get; }
 
+    // The pixels of every point and segment drawn by Series, so that the legend can go where it hides the fewest.
+    private readonly List<(int X, int Y)> _drawn = [];
+
     /// <summary>True when the point lies inside the frame.</summary>
     public bool Contains(int x, int y) => x >= Left && x <= Right && y >= Top && y <= Bottom;
 
@@ -96,15 +99,24 @@ public sealed class Frame
         {
             int px = X.Pixel(finite[i].X), py = y.Pixel(finite[i].Y);
             Canvas.FillRectangle(px - 2, py - 2, 5, 5, colour);
-            if (i > 0) Canvas.Line(X.Pixel(finite[i - 1].X), y.Pixel(finite[i - 1].Y), px, py, colour, thickness: 2);
+            _drawn.Add((px, py));
+            if (i == 0) continue;
+            int qx = X.Pixel(finite[i - 1].X), qy = y.Pixel(finite[i - 1].Y);
+            Canvas.Line(qx, qy, px, py, colour, thickness: 2);
+            int steps = Math.Max(Math.Abs(px - qx), Math.Abs(py - qy));
+            for (int k = 1; k < steps; k++) _drawn.Add((qx + (px - qx) * k / steps, qy + (py - qy) * k / steps));
         }
     }
 
-    /// <summary>A legend in a white box in the frame's top-right corner (or top-left when <paramref name="left"/>).</summary>
-    public void Legend(IReadOnlyList<LegendEntry> entries, bool left = false)
+    /// <summary>
+    /// A legend in a white box in the corner of the frame where it covers the fewest of the series drawn so far
+    /// (top right, top left, bottom right, bottom left, the first of equals).
+    /// </summary>
+    public void Legend(IReadOnlyList<LegendEntry> entries)
     {
-        var size = Images.Legend.Measure(entries);
-        int x = left ? Left + 8 : Right - 8 - size.Width;
-        Images.Legend.Draw(Canvas, x, Top + 8, entries);
+        var (width, height) = Images.Legend.Measure(entries);
+        (int X, int Y)[] corners = [(Right - 8 - width, Top + 8), (Left + 8, Top + 8), (Right - 8 - width, Bottom - 8 - height), (Left + 8, Bottom - 8 - height)];
+        var best = corners.MinBy(c => _drawn.Count(p => p.X >= c.X - 3 && p.X <= c.X + width + 3 && p.Y >= c.Y - 3 && p.Y <= c.Y + height + 3));
+        Images.Legend.Draw(Canvas, best.X, best.Y, entries);
     }
 }

@@ -26,6 +26,30 @@ public static class Legend
         return (2 * Padding + Swatch + Gap + text, 2 * Padding + entries.Count * line - Spacing);
     }
 
+    /// <summary>The entries side by side in one unboxed line from (<paramref name="x"/>, <paramref name="y"/>), for a legend above a chart.</summary>
+    public static void DrawRow(Canvas canvas, int x, int y, IReadOnlyList<LegendEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(canvas);
+        ArgumentNullException.ThrowIfNull(entries);
+        int middle = y + BitmapFont.Ascent * Frame.TextSize / 2;
+        foreach (var entry in entries)
+        {
+            DrawSwatch(canvas, x, middle, entry);
+            canvas.Text(x + Swatch + Gap, y, entry.Label, Colour.Black, Frame.TextSize, TextAnchor.Start, TextRole.Legend);
+            x += Swatch + Gap + Canvas.MeasureText(entry.Label, Frame.TextSize) + 4 * Gap;
+        }
+    }
+
+    private static void DrawSwatch(Canvas canvas, int x, int middle, LegendEntry entry)
+    {
+        if (entry.Symbol == LegendSymbol.Line)
+        {
+            canvas.Line(x, middle, x + Swatch - 1, middle, entry.Colour, thickness: 2);
+            canvas.FillRectangle(x + Swatch / 2 - 2, middle - 2, 5, 5, entry.Colour);
+        }
+        else canvas.FillRectangle(x + Swatch / 2 - 4, middle - 3, 8, 8, entry.Colour);
+    }
+
     /// <summary>Draws the legend with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>).</summary>
     public static void Draw(Canvas canvas, int x, int y, IReadOnlyList<LegendEntry> entries)
     {
@@ -41,12 +65,7 @@ public static class Legend
         {
             int top = y + Padding + i * line, middle = top + BitmapFont.Ascent * Frame.TextSize / 2;
             var entry = entries[i];
-            if (entry.Symbol == LegendSymbol.Line)
-            {
-                canvas.Line(x + Padding, middle, x + Padding + Swatch - 1, middle, entry.Colour, thickness: 2);
-                canvas.FillRectangle(x + Padding + Swatch / 2 - 2, middle - 2, 5, 5, entry.Colour);
-            }
-            else canvas.FillRectangle(x + Padding + Swatch / 2 - 4, middle - 3, 8, 8, entry.Colour);
+            DrawSwatch(canvas, x + Padding, middle, entry);
             canvas.Text(x + Padding + Swatch + Gap, top, entry.Label, Colour.Black, Frame.TextSize, TextAnchor.Start, TextRole.Legend);
         }
     }

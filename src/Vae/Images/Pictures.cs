@@ -63,17 +63,21 @@ public static class Pictures
         return model.DecodeMeans(z).Value.ToArray();
     }
 
-    /// <summary>The layout of an interpolation: test image <paramref name="from"/>, the steps t = 0 … 1, test image <paramref name="to"/>, in one row.</summary>
-    public static TileGrid InterpolationGrid(int steps, int height, int width, int from, int to, string? subtitle = null)
+    /// <summary>
+    /// The layout of an interpolation: test image <paramref name="from"/>, the steps t = 0 … 1, test image
+    /// <paramref name="to"/>, in one row; the subtitle names the images' labels when given.
+    /// </summary>
+    public static TileGrid InterpolationGrid(int steps, int height, int width, int from, int to, int? fromLabel = null, int? toLabel = null)
     {
         var labels = new List<string> { BitmapFont.Subscript("x", from) };
         for (int k = 0; k < steps; k++) labels.Add(((double)k / (steps - 1)).ToString("0.##", CultureInfo.InvariantCulture));
         labels.Add(BitmapFont.Subscript("x", to));
         string muFrom = $"μ({BitmapFont.Subscript("x", from)})", muTo = $"μ({BitmapFont.Subscript("x", to)})";
+        string Image(int index, int? label) => $"test image {index}" + (label is int l ? $" (label {l})" : "");
         return new TileGrid(1, steps + 2, height, width)
         {
             Title = "Interpolation",
-            Subtitle = subtitle ?? $"test image {from}, decode((1 − t)·{muFrom} + t·{muTo}), test image {to}",
+            Subtitle = $"{Image(from, fromLabel)} to {Image(to, toLabel)}: decode((1 − t)·{muFrom} + t·{muTo})",
             ColumnLabels = labels,
             XTitle = "t",
         };
@@ -100,8 +104,7 @@ public static class Pictures
         var tiles = new List<float[]?> { set.Image(from).ToArray() };
         tiles.AddRange(Split(Decode(model, latents), steps));
         tiles.Add(set.Image(to).ToArray());
-        string subtitle = $"test image {from} (label {set.Labels[from]}) to test image {to} (label {set.Labels[to]}): decode((1 − t)·μ({BitmapFont.Subscript("x", from)}) + t·μ({BitmapFont.Subscript("x", to)}))";
-        return InterpolationGrid(steps, set.Height, set.Width, from, to, subtitle).Draw(tiles);
+        return InterpolationGrid(steps, set.Height, set.Width, from, to, set.Labels[from], set.Labels[to]).Draw(tiles);
     }
 
     /// <summary>Writes <see cref="DrawInterpolation"/> to <paramref name="path"/>.</summary>
