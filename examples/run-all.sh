@@ -35,5 +35,15 @@ cache=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages:
 for id in scratchvae.kernels scratchvae.tensors scratchvae.autograd scratchvae.vae; do rm -rf "${cache:?}/$id"; done
 dotnet run -c Release --project examples/UsingPackages -- --epochs 1 --limit 500
 
+step "The command line as a .NET tool: pack src/Tool, install it into a temporary tool path, run it"
+tool_packages=$(mktemp -d)
+tool_path=$(mktemp -d)
+dotnet pack src/Tool -c Release -o "$tool_packages" -v quiet
+dotnet tool install --tool-path "$tool_path" --add-source "$tool_packages" ScratchVae.Tool
+"$tool_path/scratchvae" --version
+help_text=$("$tool_path/scratchvae" train --help)
+echo "${help_text%%$'\n'*}"
+rm -rf "$tool_packages" "$tool_path"
+
 echo
 echo "examples: all passed"
