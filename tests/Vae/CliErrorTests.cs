@@ -84,6 +84,19 @@ public class CliErrorTests
     }
 
     [Test]
+    public void APictureThatCannotBeWrittenIsOneLineNamingTheFileAndNothingIsLeftBehind()
+    {
+        // A folder cannot be made under a regular file, whoever runs the test (root included).
+        string file = _folder["a-file"];
+        File.WriteAllText(file, "not a folder");
+        string target = Path.Combine(file, "ring.png");
+        var result = Cli.Run("demo", "ring", "--count", "10", "--out", target);
+        AssertFails(result, 1, $"cannot write {target}: its folder {file} cannot be created");
+        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), result.ToString());
+        Assert.That(File.ReadAllText(file), Is.EqualTo("not a folder"));
+    }
+
+    [Test]
     public void CurvesNamesTheFileAndLineOfAGarbledOrMissingMetricsCsv()
     {
         using var folder = new TemporaryFolder();

@@ -135,7 +135,6 @@ public static class DemoCommand
             (beta, trained) => samples.Add((beta, BetaSweepDemo.PriorSamples(trained, 8, 77))));
         foreach (var group in points.GroupBy(p => p.Beta))
             Console.WriteLine(Invariant($"beta {group.Key:0.##}: rate {group.Min(p => p.Rate):F2}-{group.Max(p => p.Rate):F2}, distortion {group.Min(p => p.Distortion):F2}-{group.Max(p => p.Distortion):F2}, active units {string.Join("/", group.Select(p => p.ActiveUnits))}"));
-        CreateFolderOf(output);
         int scale = flags.Int("scale");
         BetaSweepDemo.DrawCurve(points).Save(output, scale);
         string samplesPath = output[..^4] + "-samples" + output[^4..];
@@ -196,7 +195,6 @@ public static class DemoCommand
         Console.WriteLine($"demo ring: {count} samples z ~ N(0, I) in 2-D (seed {seed}) and g(z) = z/10 + z/|z| (Doersch 2016, figure 2)");
         Console.WriteLine(Invariant($"radius |z|:    mean {zMean:F4} (closed form sqrt(pi/2) = {Math.Sqrt(Math.PI / 2):F4}), standard deviation {zDeviation:F4} (sqrt(2 - pi/2) = {Math.Sqrt(2 - Math.PI / 2):F4})"));
         Console.WriteLine(Invariant($"radius |g(z)|: mean {gMean:F4} (closed form {RingDemo.ExpectedMeanRadius:F4}), standard deviation {gDeviation:F4} ({RingDemo.ExpectedRadiusDeviation:F4}): a ring"));
-        CreateFolderOf(output);
         RingDemo.Draw(z, g).Save(output, flags.Int("scale"));
         Console.WriteLine($"wrote {output}");
         return 0;
@@ -348,13 +346,6 @@ public static class DemoCommand
     {
         device = CommandSupport.OpenDevice(flags.String("device"), flags.OptionalInt("threads"));
         return LoadedCheckpoint.Open(folder, device);
-    }
-
-    // Creates the folder a picture is written into.
-    private static void CreateFolderOf(string path)
-    {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
     }
 
     private static (DataSplit Data, Tensors.Device Device) Open(Flags flags)
