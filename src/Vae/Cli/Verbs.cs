@@ -14,6 +14,7 @@ public static class Verbs
         ManifoldCommand.Verb,
         LatentScatterCommand.Verb,
         CurvesCommand.Verb,
+        ImportCommand.Verb,
         ExploreCommand.Verb,
         GradCheckCommand.Verb,
         WorkedExampleCommand.Verb,

@@ -188,16 +188,27 @@ public static class Pictures
         };
     }
 
+    /// <summary>
+    /// mu(x) [N, Z] and the reconstructions sigmoid(decode(mu(x))) [N, D] of the first <paramref name="count"/> images
+    /// of <paramref name="set"/>, in one batch on the model's device: what <c>reconstruct</c> draws (and writes with --values).
+    /// </summary>
+    public static (float[] Mu, float[] Reconstructions) Reconstruct(VaeModel<float> model, ImageDataSet set, int count)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(set);
+        using var scope = Tape.NoGrad();
+        using var inputs = Tensor<float>.FromArray(set.Pixels.AsSpan(0, count * set.PixelsPerImage), new Shape(count, set.PixelsPerImage), model.Device);
+        var (mu, _) = model.Encode(Var<float>.Constant(inputs));
+        return (mu.Value.ToArray(), model.DecodeMeans(mu).Value.ToArray());
+    }
+
     /// <summary>The first <paramref name="pairs"/> test images, each row of them above a row of their reconstructions decode(mu(x)).</summary>
     public static Canvas DrawReconstructions(VaeModel<float> model, ImageDataSet set, int pairs, int columns = 8)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(set);
         pairs = Math.Min(pairs, set.Count);
-        using var scope = Tape.NoGrad();
-        using var inputs = Tensor<float>.FromArray(set.Pixels.AsSpan(0, pairs * set.PixelsPerImage), new Shape(pairs, set.PixelsPerImage), model.Device);
-        var (mu, _) = model.Encode(Var<float>.Constant(inputs));
-        var outputs = Split(model.DecodeMeans(mu).Value.ToArray(), pairs);
+        var outputs = Split(Reconstruct(model, set, pairs).Reconstructions, pairs);
         var grid = ReconstructionGrid(pairs, set.Height, set.Width, columns);
         var tiles = new float[]?[grid.Rows * grid.Columns];
         for (int i = 0; i < pairs; i++)
