@@ -15,6 +15,7 @@ public static class Verbs
         LatentScatterCommand.Verb,
         CurvesCommand.Verb,
         ImportCommand.Verb,
+        ExportCommand.Verb,
         ExploreCommand.Verb,
         GradCheckCommand.Verb,
         WorkedExampleCommand.Verb,
