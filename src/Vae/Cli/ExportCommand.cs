@@ -36,16 +36,9 @@ public static class ExportCommand
         using var checkpoint = LoadedCheckpoint.Open(folder, Device.Host);
         Console.WriteLine(checkpoint.Describe());
         byte[] bytes = OnnxExport.Serialize(checkpoint.Model, part);
-        if (Directory.Exists(output)) throw new IOException($"export: cannot write {output}: it is a folder.");
-        try
-        {
-            AtomicFile.Write(output, stream => stream.Write(bytes));
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // AtomicFile has removed its temporary file; whatever was at the path is untouched.
-            throw new IOException($"export: cannot write {output}: {exception.Message}", exception);
-        }
+        // AtomicFile names the file and the reason when it cannot be written, and leaves whatever was there untouched.
+        if (Directory.Exists(output)) throw new IOException($"cannot write {output}: it is a folder");
+        AtomicFile.Write(output, stream => stream.Write(bytes));
         var options = checkpoint.Model.Options;
         string shapes = part == ExportPart.Encoder
             ? $"x [batch, {options.InputSize}] → mu, logvar [batch, {options.LatentSize}]"

@@ -68,8 +68,8 @@ public class ExportVerbTests
         yield return new TestCaseData(2, new[] { "--part", "encoder", "--out", "{0}/model.txt" }, "export: --out must name a .onnx file, not '").SetName("AnOutputThatIsNotOnnxIsRefused");
         yield return new TestCaseData(2, new[] { "--part", "encoder" }, "export: --out is required (--out FILE.onnx)").SetName("AMissingOutputIsRefused");
         yield return new TestCaseData(2, new[] { "--out", "{0}/model.onnx" }, "export: --part is required").SetName("AMissingPartIsRefused");
-        yield return new TestCaseData(1, new[] { "--part", "encoder", "--out", "{0}/blocker/model.onnx" }, "export: cannot write {0}/blocker/model.onnx: ").SetName("AnOutputUnderAFileIsRefused");
-        yield return new TestCaseData(1, new[] { "--part", "encoder", "--out", "{0}/folder.onnx" }, "export: cannot write {0}/folder.onnx: it is a folder").SetName("AnOutputThatIsAFolderIsRefused");
+        yield return new TestCaseData(1, new[] { "--part", "encoder", "--out", "{0}/blocker/model.onnx" }, "cannot write {0}/blocker/model.onnx: its folder {0}/blocker cannot be created").SetName("AnOutputUnderAFileIsRefused");
+        yield return new TestCaseData(1, new[] { "--part", "encoder", "--out", "{0}/folder.onnx" }, "cannot write {0}/folder.onnx: it is a folder").SetName("AnOutputThatIsAFolderIsRefused");
     }
 
     [TestCaseSource(nameof(BadInput))]
