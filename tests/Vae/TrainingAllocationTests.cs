@@ -31,16 +31,25 @@ public class TrainingAllocationTests
         return data;
     }
 
-    /// <summary>Runs warm-up steps, then measures: this thread's managed bytes per step, and the pool's counters.</summary>
+    /// <summary>
+    /// Runs warm-up steps, then measures: this thread's managed bytes per step, and the pool's counters. The bytes are
+    /// the smallest of three windows of 5 steps: an allocation the step makes shows in every window, while a one-off
+    /// of the runtime's on a loaded machine (seen once: 1,632 bytes a step over one window, with other builds running)
+    /// shows in one at most.
+    /// </summary>
     private static long MeasureSteps(Device device, Action step, out double lastLoss, Func<double> loss)
     {
         for (int i = 0; i < 3; i++) step();
         long deviceAllocations = device.Pool.DeviceAllocations;
         long bytesInUse = device.Pool.BytesInUse;
         const int steps = 5;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < steps; i++) step();
-        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / steps;
+        long perStep = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < steps; i++) step();
+            perStep = Math.Min(perStep, (GC.GetAllocatedBytesForCurrentThread() - before) / steps);
+        }
         lastLoss = loss();
         Assert.That(double.IsFinite(lastLoss) && lastLoss > 0, Is.True, $"the loss is a positive number ({lastLoss})");
         Assert.That(device.Pool.DeviceAllocations, Is.EqualTo(deviceAllocations), "no new device buffers after warm-up");
