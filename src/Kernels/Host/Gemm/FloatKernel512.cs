@@ -44,8 +44,8 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     /// transposed update. Both round as the row-major stores do.
     /// <para>
     /// The depth loop is a copy of <see cref="Run"/>'s on purpose: with one loop generic over the store layout, the
-    /// JIT kept B's depth stride in a stack slot in the row-major instance (a load and a store per depth step) and
-    /// 128x784x400:NN lost 2–4% (docs/perf-notes.md, "v-transposed-c").
+    /// JIT kept B's depth stride in a stack slot in the row-major instance (a load and a store per depth step), which
+    /// slowed the row-major products (docs/perf-notes.md, "v-transposed-c").
     /// </para>
     /// </summary>
     [MethodImpl(HotLoop.Options)]

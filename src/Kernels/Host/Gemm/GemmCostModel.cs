@@ -56,43 +56,28 @@ internal readonly record struct GemmCostModel(int FusedMultiplyAddsPerCycle, dou
     bool ClaimsColumnSlivers = false)
 {
     /// <summary>
-    /// Measured on a 2-core Zen 3 VM with the Vector256 kernels: about 27 bytes per cycle per core from L3
-    /// (0.15 cycles per float), and the one-part-per-thread rule (20% at 128x400x784:NT with cold caches).
+    /// The figures of the Vector256 kernels, measured on a Zen 3 machine: 0.15 cycles per float streamed from L3, the
+    /// one-part-per-thread rule, in-place operands, shared B blocks, a 3% allowance for more parts, 2 MiB blocks of B
+    /// (sized for L3). The measurements: docs/perf-notes.md, "The planner's measured rules".
     /// </summary>
     public static GemmCostModel Zen3(int fusedMultiplyAddsPerCycle)
         => new(fusedMultiplyAddsPerCycle, 0.15, AvoidLargePartsOnePerThread: true, ReadsOperandsInPlace: true, ShareLargeBBlocks: true, BalanceTolerance: 0.03,
             ColumnBlockBytes: 2 << 20);
 
     /// <summary>
-    /// The float Vector512 kernel's figures: on an Intel core, those measured on a 2-core Emerald Rapids Xeon VM;
-    /// elsewhere (an AMD Zen 4 splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured. On the Xeon:
+    /// The float Vector512 kernel's figures: on an Intel core, those measured on an Emerald Rapids Xeon; elsewhere (an
+    /// AMD Zen 4 splits 512-bit FMAs, 16 lanes) the Zen 3 figures, since no other was measured. Each difference from
+    /// <see cref="Zen3"/> is a rule the Xeon's measurements decided, with its reason in one line; the figures are in
+    /// docs/perf-notes.md, "The planner's measured rules":
     /// <list type="bullet">
-    /// <item>32 lanes per cycle; Adam, which only streams, moved about 9 bytes per cycle per core (0.45 cycles per float).</item>
-    /// <item>No one-part-per-thread rule: in the VAE's training step, alternating processes, the median step was 6%
-    /// shorter than with the Zen 3 figures (2.83 against 3.00 ms), mostly from 1 × 2 and 2 × 1 grids of the m = 128
-    /// shapes that pack or stream each operand once.</item>
-    /// <item>A transposed operand (the TN shapes' activations as A, the NT shapes' weights as B) always packed: in the
-    /// training step, packing the TN shapes' A gave 2.60–2.63 ms against 2.64–2.71 in place (the faster half of 8
-    /// alternating processes). Row-major operands read in place where the planner's rules allow, A since
-    /// v-inplace-a and B since v-inplace-b (docs/perf-notes.md): with A no longer packed, reading B in place was 7%
-    /// faster in the NN GEMMs alone (128x784x400: 306.6 against 285.6 GFLOP/s) and level in the training step (12
-    /// alternating processes), where, with A still packed, packing B had been 4% faster. (The Zen 3 machine had found
-    /// in place as good or better throughout.)</item>
-    /// <item>No shared B blocks and no 3% allowance for more parts: 1024³ and 512³ then get 2 × 1 grids, 2% and 4–8%
-    /// above the shared plan (`gemm-plans`, two runs of 8 rounds: 291–292 against 285–287 and 286–304 against
-    /// 274–282 GFLOP/s); the VAE's plans are unchanged.</item>
-    /// <item>Parts whose columns end on half a tile (the one-vector edge variant): n = 784 splits 400 + 384, not
-    /// 416 + 368, about 2% at the m = 128 shapes (docs/perf-notes.md, "v-halftile").</item>
-    /// <item>Packed blocks of B of at most 512 KiB, a quarter of the 2 MiB L2 (Zen 3: 2 MiB, sized for L3). Of the
-    /// shapes benchmarked only 1024³ changes, from 2 × 1 parts with 1 MiB blocks to 1 × 2 with 512 KiB, ahead in 6 of 7
-    /// comparisons (`gemm-plans`, 8–12 rounds: e.g. 297.1 against 291.4; once level).</item>
-    /// <item>An NT product whose transposing pack of B each thread would do for at least twice A's rows, at a depth of
-    /// 256 or more, computed as Cᵀ = B · Aᵀ (GemmPlan.TransposedC): 128x784x400:NT 2–4% faster in alternating
-    /// processes; 128x400x784:NT was level and 128x400x20:NT 20% slower that way, so they keep the direct product
-    /// (docs/perf-notes.md, "v-transposed-c").</item>
-    /// <item>1 × P grids that read A in place let the threads claim column slivers (GemmPlan.ClaimsColumns): one vCPU
-    /// of the Xeon VM often ran at 55–82% while the other ran at 86–91%, which a static split waits for; level in calm
-    /// rounds, 13–35% faster in slowed ones (docs/perf-notes.md, "v-claimed").</item>
+    /// <item>32 lanes per cycle (two 512-bit FMA pipes), 0.45 cycles per float streamed.</item>
+    /// <item>No one-part-per-thread rule: the 1 × 2 and 2 × 1 grids pack or stream each operand once, and won.</item>
+    /// <item>Transposed operands always packed, row-major ones read in place where the plan allows.</item>
+    /// <item>No shared B blocks and no allowance for more parts: the plain grids were faster at 512³ and 1024³.</item>
+    /// <item>Half-tile column splits: n = 784 splits 400 + 384, evening the parts.</item>
+    /// <item>Blocks of B of at most a quarter of L2 (512 KiB), not sized for L3.</item>
+    /// <item>Cᵀ = B · Aᵀ for NT products whose transposing pack would fall on the larger operand.</item>
+    /// <item>Claimed column slivers in 1 × P grids: a static split waits for a slowed core.</item>
     /// </list>
     /// </summary>
     public static GemmCostModel FloatVector512 { get; } = IsIntelProcessor

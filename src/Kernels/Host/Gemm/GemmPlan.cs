@@ -48,9 +48,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     bool ClaimsColumns = false, bool ClaimsRows = false)
 {
     /// <summary>
-    /// Rows of C per claimed slice of a <see cref="ClaimsRows"/> plan (eight register tiles of the 8-row kernels): at
-    /// 128x784x400:NT, 64-row slices kept the static plan's speed in calm runs, 32-row ones lost about 1.5% (each B
-    /// sliver then serves four tiles per pass instead of eight).
+    /// Rows of C per claimed slice of a <see cref="ClaimsRows"/> plan (eight register tiles of the 8-row kernels):
+    /// smaller slices make each B sliver serve fewer tiles per pass (perf-notes, "The planner's measured rules":
+    /// claimed slices).
     /// </summary>
     public const int RowsPerClaim = 64;
 
@@ -105,12 +105,11 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         int tileRows, int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA, bool supportsTransposedC = false)
     {
         // C = A · Bᵀ with A m × k and B n × k both row-major: the kernel reads vectors along C's rows, so B (n × k)
-        // has to be transposed into panels, each thread its n / threads rows: 7–8% of a thread's time at
-        // 128x784x400:NT. Cᵀ = B · Aᵀ reads B in place (as a row-major A) and transposes A instead, all m rows of it
-        // in every thread (its grids split B's rows), and stores each tile through 48 shuffles per K block. Measured
-        // (alternating processes, 2 threads): 128x784x400:NT 2–4% faster (each thread transposes 128 rows instead of
-        // 392), 128x400x784:NT level (128 against 200), 128x400x20:NT 20% slower (k = 20 does not repay the stores).
-        // So only where each thread's transposing pack shrinks to half or less and the depth is long.
+        // has to be transposed into panels, each thread its n / threads rows. Cᵀ = B · Aᵀ reads B in place (as a
+        // row-major A) and transposes A instead, all m rows of it in every thread (its grids split B's rows), and
+        // stores each tile through 48 shuffles per K block. That pays only where each thread's transposing pack
+        // shrinks to half or less and the depth is long enough to repay the stores (perf-notes, "The planner's
+        // measured rules": transposed C).
         if (supportsTransposedC && machine.TransposesSmallerOperand && !transposeA && transposeB
             && 2L * m * threads <= n && k >= TransposedCMinimumDepth)
         {
@@ -135,12 +134,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         //
         // One exception: a grid of large parts with fewer than two per thread has no slack at all. A thread that
         // loses its core stalls the call, and each thread packs all of its B before computing, so that memory
-        // traffic is not hidden behind the other thread's multiply-adds; the model sees neither. Measured in one
-        // process, alternating plans, at 128x400x784:NT on 2 threads: the 1 × 2 grid the model rated 8% cheaper ran
-        // 20% below 2 × 5 with the caches flushed before each call (64 against 78–80 GFLOP/s) and 0–11% below with
-        // warm caches. Such a grid is kept only when no other grid exists. (That was a Zen 3 VM; on the Xeon the
-        // 8 × 32 Vector512 kernel runs on, the same grids won in the training step, so its cost model turns the rule
-        // off: see GemmCostModel.FloatVector512.)
+        // traffic is not hidden behind the other thread's multiply-adds; the model sees neither. Such a grid is kept
+        // only when no other grid exists, where the machine's figures ask for it (GemmCostModel.AvoidLargePartsOnePerThread;
+        // perf-notes, "The planner's measured rules": one part per thread).
         int maxParts = threads == 1 ? 1 : PartsPerThread * threads;
         GemmPlan best = Select(avoidOnePartPerThread: false, out _);
         if (machine.AvoidLargePartsOnePerThread && OnePartPerThread(best))
@@ -149,12 +145,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
             if (found) best = alternative;
         }
         // A grid that splits the rows and packs both operands packs every block of B once per row part (4 times
-        // at 1024³) and A once per column part: share B instead. Measured in one process, alternating plans, on 2
-        // threads: 1024³ 101–107 against 87–89 GFLOP/s (median), 512³ 77 against 74; at 256³, where the grid is
-        // 1 × 4 with A in place and nothing is packed twice, sharing lost 17%. So it is used where it was measured
-        // to win: at least 256 rows per thread, 512 columns and a depth of 256 (none of the VAE's shapes). Packing
-        // panels side by side from several threads needs panels that are whole vectors wide (no lane spills into
-        // the next panel). (Zen 3 measurements; the Xeon's cost model turns this off: GemmCostModel.ShareLargeBBlocks.)
+        // at 1024³) and A once per column part: share B instead, where it was measured to win (at least 256 rows per
+        // thread, 512 columns and a depth of 256: none of the VAE's shapes; perf-notes, "The planner's measured
+        // rules": shared B). Packing panels side by side from several threads needs panels that are whole vectors
+        // wide (no lane spills into the next panel). GemmCostModel.ShareLargeBBlocks turns it on per machine.
         if (machine.ShareLargeBBlocks && threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
             return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize);
@@ -294,8 +288,8 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
 
     // A row-major A must be packed for kernels that cannot stride across rows. Otherwise packing pays for itself
     // only when the A block is swept by many B slivers (wide parts), where packed panels keep it dense in L2, or when
-    // A's rows are a multiple of 1 KiB apart and a block of them would crowd a fraction of the L2 sets (measured on
-    // one core at 1024³: 52 GFLOP/s in place against 85 packed). A block that is whole rows is contiguous anyway.
+    // A's rows are a multiple of 1 KiB apart and a block of them would crowd a fraction of the L2 sets (perf-notes,
+    // "The planner's measured rules": 1 KiB strides). A block that is whole rows is contiguous anyway.
     private static bool ChoosePackA(bool transposeA, bool supportsRowStridedA, int m, int k, int partRows, int partColumns,
         int depthBlock, int tileColumns, int elementSize)
     {

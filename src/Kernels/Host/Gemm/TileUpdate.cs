@@ -20,8 +20,8 @@ internal static unsafe class TileUpdate
     /// Kernels take it before their depth loop, not with a stackalloc after it: a localloc (or any call) after the
     /// loop, while the accumulators are live, counts as clobbering every vector register, and without a profile
     /// (DOTNET_TieredPGO=0 or DOTNET_TieredCompilation=0) the register allocator then kept the accumulators
-    /// in stack slots throughout the loop, storing and reloading all of them on every depth step: float GEMM ran at
-    /// 27–40 GFLOP/s instead of 90–115, double at 17 instead of 59.
+    /// in stack slots throughout the loop, storing and reloading all of them on every depth step, at a third to a half
+    /// of the speed (perf-notes, "The planner's measured rules": scratch before the loop).
     /// </para>
     /// </summary>
     public static T* Scratch<T>() where T : unmanaged
