@@ -32,8 +32,7 @@ public sealed class LoadedCheckpoint : IDisposable
     public static LoadedCheckpoint Open(string folder, Device device)
     {
         var info = Checkpoint.ReadInfo(folder);
-        var weights = Checkpoint.ReadWeights(folder, info);
-        return new LoadedCheckpoint(folder, info, new VaeModel<float>(info.Model, device, weights));
+        return new LoadedCheckpoint(folder, info, Checkpoint.LoadModel(folder, info, device));
     }
 
     /// <summary>Opens the device of the --device/--threads flags and the checkpoint of --checkpoint.</summary>

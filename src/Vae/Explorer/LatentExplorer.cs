@@ -1,7 +1,5 @@
 // Shape legend: N test images, D pixels, Z latent dimensions. z [Z]; mu, sigma [N, Z] per image.
 using System.Diagnostics;
-using ScratchVae.Autograd;
-using ScratchVae.Tensors;
 using ScratchVae.Vae.Data;
 using ScratchVae.Vae.Model;
 
@@ -75,7 +73,7 @@ public sealed class LatentExplorer
         lock (_gate)
         {
             var watch = Stopwatch.StartNew();
-            var pixels = DecodeRows([.. z.Select(v => (float)v)], 1);
+            var pixels = _model.DecodeMeans([.. z.Select(v => (float)v)]);
             return new DecodedImage(pixels, watch.Elapsed.TotalMilliseconds);
         }
     }
@@ -88,7 +86,7 @@ public sealed class LatentExplorer
         {
             var (mu, logVar) = Posterior(index);
             return new TestImageView(index, _test.Labels[index], _test.Image(index).ToArray(), mu,
-                logVar.Select(v => (float)Math.Exp(0.5 * v)).ToArray(), DecodeRows(mu, 1));
+                logVar.Select(v => (float)Math.Exp(0.5 * v)).ToArray(), _model.DecodeMeans(mu));
         }
     }
 
@@ -113,7 +111,7 @@ public sealed class LatentExplorer
                 z[k] = new float[Latent];
                 for (int j = 0; j < Latent; j++) z[k][j] = rows[k * Latent + j] = (float)((1 - t) * a[j] + t * b[j]);
             }
-            var pixels = DecodeRows(rows, steps);
+            var pixels = _model.DecodeMeans(rows);
             int d = _model.Options.InputSize;
             return (z, Enumerable.Range(0, steps).Select(k => pixels.AsSpan(k * d, d).ToArray()).ToArray());
         }
@@ -134,34 +132,17 @@ public sealed class LatentExplorer
         if (index < 0 || index >= _test.Count) throw new ExplorerRequestException($"{name} must be a test image index in 0..{_test.Count - 1}, not {index}");
     }
 
-    // The pixel means of `count` latent rows, [count, D] row-major.
-    private float[] DecodeRows(float[] rows, int count)
-    {
-        using var scope = Tape.NoGrad();
-        using var z = Tensor<float>.FromArray(rows, Shape.Matrix(count, Latent), _model.Device);
-        return _model.DecodeMeans(Var<float>.Constant(z)).Value.ToArray();
-    }
-
-    private (float[] Mu, float[] LogVar) Posterior(int index)
-    {
-        using var scope = Tape.NoGrad();
-        using var x = Tensor<float>.FromArray(_test.Image(index).ToArray(), Shape.Matrix(1, _test.PixelsPerImage), _model.Device);
-        var (mu, logVar) = _model.Encode(Var<float>.Constant(x));
-        return (mu.Value.ToArray(), logVar.Value.ToArray());
-    }
+    private (float[] Mu, float[] LogVar) Posterior(int index) => _model.Encode(_test.Image(index));
 
     // Mean over the test images of KL(N(μⱼ, σⱼ²) ‖ N(0, 1)) = ½ (μⱼ² + σⱼ² − 1 − log σⱼ²), in batches of 500.
     private double[] MeanKlPerDimension()
     {
         var sum = new double[Latent];
         const int batch = 500;
-        using var scope = Tape.NoGrad();
         for (int first = 0; first < _test.Count; first += batch)
         {
             int count = Math.Min(batch, _test.Count - first);
-            using var x = Tensor<float>.FromArray(_test.Pixels.AsSpan(first * _test.PixelsPerImage, count * _test.PixelsPerImage), Shape.Matrix(count, _test.PixelsPerImage), _model.Device);
-            var (mu, logVar) = _model.Encode(Var<float>.Constant(x));
-            float[] m = mu.Value.ToArray(), l = logVar.Value.ToArray();
+            var (m, l) = _model.Encode(_test.Pixels.AsSpan(first * _test.PixelsPerImage, count * _test.PixelsPerImage));
             for (int i = 0; i < m.Length; i++) sum[i % Latent] += 0.5 * ((double)m[i] * m[i] + Math.Exp(l[i]) - 1 - l[i]);
         }
         return sum.Select(s => s / _test.Count).ToArray();

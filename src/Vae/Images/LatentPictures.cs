@@ -54,10 +54,7 @@ public static class LatentPictures
     {
         RequireTwoDimensions(model);
         ArgumentNullException.ThrowIfNull(set);
-        using var scope = Tape.NoGrad();
-        using var inputs = Tensor<float>.FromArray(set.Pixels, Shape.Matrix(set.Count, set.PixelsPerImage), model.Device);
-        var (mu, _) = model.Encode(Var<float>.Constant(inputs));
-        return mu.Value.ToArray();
+        return model.Encode(set.Pixels).Mu;
     }
 
     /// <summary>The test set encoded to z = μ(x), one dot per image coloured by its label (<see cref="WriteScatter"/>).</summary>

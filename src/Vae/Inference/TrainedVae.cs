@@ -62,26 +62,15 @@ public sealed class TrainedVae : IDisposable
     /// <summary>q(z|x) of every image: μ and log σ², each N × Z, for <paramref name="images"/> of N × D pixels.</summary>
     public (float[] Mu, float[] LogVar) Encode(float[] images)
     {
-        int count = Rows(images, InputSize, nameof(images), "pixels per image");
-        lock (_gate)
-        {
-            using var scope = Tape.NoGrad();
-            using var x = Tensor<float>.FromArray(images, Shape.Matrix(count, InputSize), Device);
-            var (mu, logVar) = _model.Encode(Var<float>.Constant(x));
-            return (mu.Value.ToArray(), logVar.Value.ToArray());
-        }
+        ArgumentNullException.ThrowIfNull(images);
+        lock (_gate) return _model.Encode(images);
     }
 
     /// <summary>The decoder's pixel means sigmoid(logits), N × D, for <paramref name="z"/> of N × Z latent values.</summary>
     public float[] Decode(float[] z)
     {
-        int count = Rows(z, LatentSize, nameof(z), "latent values per row");
-        lock (_gate)
-        {
-            using var scope = Tape.NoGrad();
-            using var latent = Tensor<float>.FromArray(z, Shape.Matrix(count, LatentSize), Device);
-            return _model.DecodeMeans(Var<float>.Constant(latent)).Value.ToArray();
-        }
+        ArgumentNullException.ThrowIfNull(z);
+        lock (_gate) return _model.DecodeMeans(z);
     }
 
     /// <summary>decode(μ(x)) of every image: the reconstructions the <c>reconstruct</c> verb draws, N × D.</summary>
@@ -104,12 +93,4 @@ public sealed class TrainedVae : IDisposable
 
     /// <summary>Frees the model's buffers.</summary>
     public void Dispose() => _model.Dispose();
-
-    private static int Rows(float[] values, int width, string name, string what)
-    {
-        ArgumentNullException.ThrowIfNull(values, name);
-        if (values.Length == 0 || values.Length % width != 0)
-            throw new ArgumentException($"{name} has {values.Length} values, not a positive multiple of the model's {width} {what}.", name);
-        return values.Length / width;
-    }
 }

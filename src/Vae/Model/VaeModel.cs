@@ -90,6 +90,35 @@ public sealed class VaeModel<T> : Module<T> where T : unmanaged, IFloatingPointI
     /// <summary>Pixel means E[x | z] = sigmoid(logits), for pictures.</summary>
     public Var<T> DecodeMeans(Var<T> z) => Ops.Map<T, SigmoidOperator>(Decode(z));
 
+    /// <summary>
+    /// q(z|x) of N images given on the host as N × D values, row-major: μ and log σ², N × Z each, on the host. Runs
+    /// without recording (<see cref="Tape.NoGrad"/>); the length must be a positive multiple of D.
+    /// </summary>
+    public (T[] Mu, T[] LogVar) Encode(ReadOnlySpan<T> images)
+    {
+        int rows = HostRows(images.Length, Options.InputSize, "images");
+        using var scope = Tape.NoGrad();
+        using var x = Tensor<T>.FromArray(images, Shape.Matrix(rows, Options.InputSize), Device);
+        var (mu, logVar) = Encode(Var<T>.Constant(x));
+        return (mu.Value.ToArray(), logVar.Value.ToArray());
+    }
+
+    /// <summary>
+    /// The pixel means sigmoid(logits), N × D on the host, of N latent vectors given on the host as N × Z values,
+    /// row-major. Runs without recording; the length must be a positive multiple of Z.
+    /// </summary>
+    public T[] DecodeMeans(ReadOnlySpan<T> z)
+    {
+        int rows = HostRows(z.Length, Options.LatentSize, "z");
+        using var scope = Tape.NoGrad();
+        using var latent = Tensor<T>.FromArray(z, Shape.Matrix(rows, Options.LatentSize), Device);
+        return DecodeMeans(Var<T>.Constant(latent)).Value.ToArray();
+    }
+
+    private static int HostRows(int length, int width, string name) =>
+        length > 0 && length % width == 0 ? length / width
+            : throw new ArgumentException($"{name} has {length} values, not a positive multiple of the model's {width} {(name == "z" ? "latent values per row" : "pixels per image")}.", name);
+
     /// <summary>log p(x | z) per example [B], from the decoder's logits.</summary>
     public Var<T> LogLikelihood(Var<T> logits, Var<T> x) => Options.Likelihood switch
     {
