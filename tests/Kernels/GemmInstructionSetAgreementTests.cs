@@ -3,6 +3,8 @@ using NUnit.Framework;
 using ScratchVae.Kernels.Host.Gemm;
 using ScratchVae.Kernels.Host.Parallel;
 
+using ScratchVae.Tests.Support;
+
 namespace ScratchVae.Tests.Kernels;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace ScratchVae.Tests.Kernels;
 /// AVX-512 the Vector512 kernels run emulated, which is still exact IEEE arithmetic.)
 /// </summary>
 [TestFixture]
-public sealed unsafe class GemmInstructionSetAgreementTests
+public sealed unsafe class GemmInstructionSetAgreementTests : OneAndTwoWorkers
 {
     // The VAE's shapes (k = 784 and 400 span several depth blocks), edges in every direction, and beta ≠ 0.
     private static readonly (int M, int N, int K, bool TransposeA, bool TransposeB, double Alpha, double Beta)[] Cases =
@@ -24,22 +26,6 @@ public sealed unsafe class GemmInstructionSetAgreementTests
         (257, 257, 600, false, false, 1, 0), (33, 48, 300, true, true, 0.5, -1.5), (127, 33, 600, false, true, -1.5, 1),
         (7, 257, 513, true, false, 2, 0.5), (31, 20, 400, false, false, 1, 1), (1, 1, 1000, false, false, 1, 0),
     ];
-
-    private WorkerPool _one = null!, _two = null!;
-
-    [OneTimeSetUp]
-    public void CreatePools()
-    {
-        _one = new WorkerPool(1);
-        _two = new WorkerPool(2);
-    }
-
-    [OneTimeTearDown]
-    public void DisposePools()
-    {
-        _one.Dispose();
-        _two.Dispose();
-    }
 
     [Test]
     public void FloatVector256AndVector512GiveTheSameBits() => SameBits<float>();
@@ -54,9 +40,9 @@ public sealed unsafe class GemmInstructionSetAgreementTests
         {
             var random = new Random(seed++);
             T[] a = Random<T>(random, m * k), b = Random<T>(random, k * n), c0 = Random<T>(random, m * n);
-            T[] reference = Multiply(_two, GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
+            T[] reference = Multiply(Two, GemmInstructionSet.Vector256, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
             string shape = $"{typeof(T).Name} {m}x{n}x{k} tA={transposeA} tB={transposeB} alpha={alpha} beta={beta}";
-            foreach (var (pool, instructionSet) in new[] { (_one, GemmInstructionSet.Vector512), (_two, GemmInstructionSet.Vector512), (_one, GemmInstructionSet.Vector256) })
+            foreach (var (pool, instructionSet) in new[] { (One, GemmInstructionSet.Vector512), (Two, GemmInstructionSet.Vector512), (One, GemmInstructionSet.Vector256) })
             {
                 T[] c = Multiply(pool, instructionSet, transposeA, transposeB, m, n, k, alpha, a, b, beta, c0);
                 int differing = 0, first = -1;

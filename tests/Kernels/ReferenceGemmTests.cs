@@ -5,6 +5,8 @@ using System.Runtime.Intrinsics.X86;
 using ScratchVae.Kernels.Host.Gemm;
 using ScratchVae.Kernels.Host.Parallel;
 
+using ScratchVae.Tests.Support;
+
 namespace ScratchVae.Tests.Kernels;
 
 /// <summary>
@@ -26,7 +28,7 @@ namespace ScratchVae.Tests.Kernels;
 /// </para>
 /// </summary>
 [TestFixture]
-public sealed unsafe class ReferenceGemmTests
+public sealed unsafe class ReferenceGemmTests : OneAndTwoWorkers
 {
     /// <summary>Sizes below, at and just past the register tiles (4, 6, 8, 16, 32) and the cache blocks (KC = 256).</summary>
     private static readonly int[] EdgeSizes = [1, 2, 5, 7, 8, 15, 16, 17, 31, 33, 63, 65, 100, 129, 257];
@@ -38,22 +40,6 @@ public sealed unsafe class ReferenceGemmTests
 
     /// <summary>(alpha, beta) pairs; beta = 0 runs with C filled with NaN.</summary>
     private static readonly (double Alpha, double Beta)[] AlphaBeta = [(1, 0), (-0.5, 0), (1, 1), (-0.5, 1), (1, 0.25), (-0.5, 0.25)];
-
-    private WorkerPool _one = null!, _two = null!;
-
-    [OneTimeSetUp]
-    public void CreatePools()
-    {
-        _one = new WorkerPool(1);
-        _two = new WorkerPool(2);
-    }
-
-    [OneTimeTearDown]
-    public void DisposePools()
-    {
-        _one.Dispose();
-        _two.Dispose();
-    }
 
     /// <summary>The micro-kernel families this processor accelerates, and the scalar one (which runs everywhere).</summary>
     private static GemmInstructionSet[] InstructionSets()
@@ -198,7 +184,7 @@ public sealed unsafe class ReferenceGemmTests
         ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, T.CreateChecked(alpha), a, b, T.CreateChecked(beta), expected);
 
         foreach (GemmInstructionSet instructionSet in InstructionSets())
-        foreach (WorkerPool pool in new[] { _one, _two })
+        foreach (WorkerPool pool in new[] { One, Two })
         {
             T[] c = Fast(pool, instructionSet, gemmCase, a, b, c0);
             int differing = 0, first = -1;
@@ -237,7 +223,7 @@ public sealed unsafe class ReferenceGemmTests
         }
 
         foreach (GemmInstructionSet instructionSet in InstructionSets())
-        foreach (WorkerPool pool in new[] { _one, _two })
+        foreach (WorkerPool pool in new[] { One, Two })
         {
             T[] c = Fast(pool, instructionSet, gemmCase, a, b, c0);
             for (int e = 0; e < c.Length; e++)
