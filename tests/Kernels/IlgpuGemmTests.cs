@@ -6,8 +6,9 @@ using ScratchVae.Kernels.Ilgpu;
 namespace ScratchVae.Tests.Kernels;
 
 /// <summary>
-/// Both ILGPU GEMM kernels on ILGPU's CPU accelerator against a float64 scalar loop: the tiled GPU kernel at small
-/// sizes only (each group barrier costs milliseconds in emulation), the per-element kernel the CPU accelerator uses.
+/// The ILGPU GEMM kernels on ILGPU's CPU accelerator against a float64 scalar loop: the two tiled GPU kernels (64 × 64
+/// and 128 × 128) at small sizes only (each group barrier costs milliseconds in emulation), the per-element kernel the
+/// CPU accelerator uses.
 /// </summary>
 [TestFixture]
 public sealed class IlgpuGemmTests
@@ -26,10 +27,19 @@ public sealed class IlgpuGemmTests
     /// </summary>
     private static readonly (int M, int N, int K)[] Shapes = [(1, 1, 1), (3, 5, 7), (17, 9, 33), (70, 66, 18), (20, 30, 200), (70, 66, 150)];
 
+    /// <summary>
+    /// Shapes for the 128 × 128 kernel (256 threads a group, so each barrier costs more in emulation): a single
+    /// element; odd sizes with no dimension a multiple of 4 (scalar loads only); several 8-deep slabs with ragged
+    /// edges; every dimension a multiple of 4 (vector loads inside, scalar ones at the far edges), 2 × 2 blocks;
+    /// 2 × 2 blocks with odd edges and a last slab 2 deep; and a k-split into 4 ranges (the last 8 deep) with k a
+    /// multiple of 4 and n not.
+    /// </summary>
+    private static readonly (int M, int N, int K)[] WideShapes = [(1, 1, 1), (3, 5, 7), (17, 9, 33), (132, 136, 24), (130, 129, 18), (20, 30, 200)];
+
     public static IEnumerable<TestCaseData> Cases()
     {
-        foreach (var strategy in new[] { GemmStrategy.Tiled, GemmStrategy.PerElement })
-            foreach (var (m, n, k) in Shapes)
+        foreach (var (strategy, shapes) in new[] { (GemmStrategy.Tiled, Shapes), (GemmStrategy.Tiled128, WideShapes), (GemmStrategy.PerElement, Shapes) })
+            foreach (var (m, n, k) in shapes)
                 foreach (bool transposeA in new[] { false, true })
                     foreach (bool transposeB in new[] { false, true })
                         yield return new TestCaseData(strategy, m, n, k, transposeA, transposeB);
@@ -44,6 +54,7 @@ public sealed class IlgpuGemmTests
         Check<double>(strategy, m, n, k, transposeA, transposeB, tolerance: 1e-13);
 
     [TestCase(GemmStrategy.Tiled)]
+    [TestCase(GemmStrategy.Tiled128)]
     [TestCase(GemmStrategy.PerElement)]
     public void BetaZeroDoesNotReadC(GemmStrategy strategy)
     {
@@ -56,6 +67,7 @@ public sealed class IlgpuGemmTests
     }
 
     [TestCase(GemmStrategy.Tiled)]
+    [TestCase(GemmStrategy.Tiled128)]
     [TestCase(GemmStrategy.PerElement)]
     public void EmptyInnerDimensionScalesC(GemmStrategy strategy)
     {
@@ -128,6 +140,53 @@ public sealed class IlgpuGemmTests
         _backend.Download(buffer, 0, values);
         return values;
     }
+
+    /// <summary>
+    /// The same inputs give the same bits twice, with the k-split (4 ranges summed in order) and without, for both
+    /// tiled kernels: nothing in them depends on timing.
+    /// </summary>
+    [TestCase(GemmStrategy.Tiled, true)]
+    [TestCase(GemmStrategy.Tiled128, true)]
+    [TestCase(GemmStrategy.Tiled128, false)]
+    public void SameBitsOnEveryRun(GemmStrategy strategy, bool splitK)
+    {
+        _backend.GemmStrategy = strategy;
+        _backend.GemmSplitK = splitK;
+        try
+        {
+            var random = new System.Random(7);
+            const int m = 20, n = 36, k = 200;
+            using var a = Upload(Convert<float>(Values(random, m * k)));
+            using var b = Upload(Convert<float>(Values(random, k * n)));
+            using var c = _backend.Allocate<float>(m * n);
+            _backend.Gemm(false, true, m, n, k, 1f, a, b, 0f, c);
+            float[] first = Download(c);
+            _backend.Gemm(false, true, m, n, k, 1f, a, b, 0f, c);
+            Assert.That(Download(c), Is.EqualTo(first));
+        }
+        finally
+        {
+            _backend.GemmSplitK = true;
+        }
+    }
+
+    /// <summary>
+    /// The rule of <see cref="IlgpuBackend.ChooseTiledGemm"/> at the VAE's shapes and the squares: the 128 × 128 kernel
+    /// only where its blocks and k-ranges give every one of the 132 SMs a group.
+    /// </summary>
+    [TestCase(1024, 1024, 1024, GemmStrategy.Tiled128, 4, 256)]  // 64 blocks of 128 × 128
+    [TestCase(2048, 2048, 2048, GemmStrategy.Tiled128, 1, 2048)] // 256 blocks: no split
+    [TestCase(512, 512, 512, GemmStrategy.Tiled, 4, 128)]        // 16 wide blocks × 8 = 128 groups: < 132
+    [TestCase(128, 400, 784, GemmStrategy.Tiled, 13, 64)]
+    [TestCase(128, 784, 400, GemmStrategy.Tiled, 7, 64)]
+    [TestCase(128, 20, 400, GemmStrategy.Tiled, 7, 64)]
+    [TestCase(128, 400, 20, GemmStrategy.Tiled, 1, 20)]
+    [TestCase(400, 784, 128, GemmStrategy.Tiled, 2, 64)]
+    [TestCase(784, 400, 128, GemmStrategy.Tiled, 2, 64)]
+    [TestCase(20, 400, 128, GemmStrategy.Tiled, 2, 64)]
+    [TestCase(400, 20, 128, GemmStrategy.Tiled, 2, 64)]
+    public void ChoosesTheWideKernelOnlyWhereItFillsTheGpu(int m, int n, int k, GemmStrategy kernel, int splits, int depth) =>
+        Assert.That(IlgpuBackend.ChooseTiledGemm(m, n, k), Is.EqualTo((kernel, splits, depth)));
 
     [TestCase(128, 400, 784, 13, 64)]   // the VAE's encoder: 14 blocks of C
     [TestCase(128, 20, 400, 7, 64)]     // a 400 → 20 head: 2 blocks

@@ -108,7 +108,7 @@ public sealed class PtxAssemblerTests
         table.AppendLine($"ptxas -v, PTX ISA {InstructionSet}, {Ptxas.Value}: {PtxasVersion(ptxas)}");
         table.AppendLine("Occupancy: the sm_90 figures against one H100 SM (65,536 registers allocated 256 per warp in 4 sub-partitions,");
         table.AppendLine("2,048 threads, 32 groups, 228 KiB shared memory with 1 KiB reserved per group). Threads per group: GemmKernels.Tiled");
-        table.AppendLine($"is launched with {GemmKernels.ThreadsPerGroup} (KernelConfig); every other kernel is auto-grouped (LoadAutoGroupedKernel), which asks");
+        table.AppendLine($"is launched with {GemmKernels.ThreadsPerGroup} and Tiled128 with {GemmKernels.WideThreadsPerGroup} (KernelConfig); every other kernel is auto-grouped (LoadAutoGroupedKernel), which asks");
         table.AppendLine("the driver's cuOccupancyMaxPotentialBlockSize; that choice is computed here the same way (largest group of highest occupancy).");
         table.AppendLine();
         string header = string.Format(CultureInfo.InvariantCulture, "{0,-62} {1,7} {2,7} {3,6} {4,11} {5,7} {6,8} {7,9} {8,9} {9,-10}",
@@ -124,7 +124,7 @@ public sealed class PtxAssemblerTests
                 table.AppendLine($"{kernelName,-62} ptxas failed: {string.Join("; ", reports.Where(r => r.ExitCode != 0).Select(r => r.Target))}");
                 continue;
             }
-            int threads = definition.IsExplicitlyGrouped ? GemmKernels.ThreadsPerGroup : H100.MaxPotentialGroupSize(sm90.Registers!.Value, sm90.SharedBytes);
+            int threads = definition.IsExplicitlyGrouped ? definition.ThreadsPerGroup : H100.MaxPotentialGroupSize(sm90.Registers!.Value, sm90.SharedBytes);
             var occupancy = H100.Estimate(sm90.Registers!.Value, sm90.SharedBytes, threads);
             string spills = string.Join(" ", reports.Select(report => $"{report.SpillStoreBytes}/{report.SpillLoadBytes}").Distinct());
             table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-62} {1,7} {2,7} {3,6} {4,11} {5,7} {6,8} {7,9} {8,8:0}% {9,-10}",
@@ -143,6 +143,32 @@ public sealed class PtxAssemblerTests
         TestContext.AddTestAttachment(file, "ptxas -v registers, spills, shared memory and H100 occupancy per kernel");
         TestContext.Out.WriteLine($"written to {file}");
         Assert.That(assembled.Length, Is.EqualTo(rows.Length * Targets.Length), "some kernels did not assemble (see Assembles)");
+    }
+
+    /// <summary>
+    /// The tiled GEMM kernels in float (what training runs) fit at least two groups per SM on both targets, so that one
+    /// group's barrier wait or global-load latency is covered by another's arithmetic, and the k-split's target of two
+    /// groups per SM (<see cref="IlgpuBackend.GemmTargetGroups"/>) is one wave. sm_80's limits (65,536 registers,
+    /// 2,048 threads, 32 groups per SM; 164 KiB shared, less per group) are no looser than the H100's except in shared
+    /// memory, which these kernels use little of, so the H100 estimate is applied to both targets' register counts.
+    /// In double, the 128 × 128 kernel's 8 × 8 accumulators alone take 128 registers a thread: one group per SM there,
+    /// which float64 checking runs can afford.
+    /// </summary>
+    [TestCase("sm_80")]
+    [TestCase("sm_90")]
+    public void TiledGemmKernelsFitTwoGroupsPerMultiprocessorInFloat(string target)
+    {
+        string ptxas = RequirePtxas();
+        foreach (var definition in new[] { KernelCatalogue.GemmTiled, KernelCatalogue.GemmTiled128 })
+        {
+            var report = Report(ptxas, definition, definition.Instantiate(typeof(float)), target);
+            Assert.That(report.ExitCode, Is.Zero, report.Output);
+            var occupancy = H100.Estimate(report.Registers!.Value, report.SharedBytes, definition.ThreadsPerGroup);
+            TestContext.Out.WriteLine($"{report.Kernel} {target}: {report.Registers} registers, {report.SharedBytes} bytes shared, "
+                + $"{definition.ThreadsPerGroup} threads: {occupancy.GroupsPerSm} groups per SM (limited by {occupancy.LimitedBy})");
+            Assert.That(occupancy.GroupsPerSm, Is.GreaterThanOrEqualTo(2), $"{report.Kernel} on {target}: {report.Registers} registers, {report.SharedBytes} bytes shared");
+            Assert.That(report.SpillStoreBytes + report.SpillLoadBytes, Is.Zero, report.Output);
+        }
     }
 
     [Test]

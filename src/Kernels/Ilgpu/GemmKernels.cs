@@ -12,15 +12,18 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// 64 × 16 slab of op(A) and a 16 × 64 slab of op(B) in shared memory, so each global element is read once per block
 /// instead of once per output; each thread keeps an 8 × 8 register block of C, so each shared element it reads feeds
 /// eight multiply-adds.</item>
+/// <item><see cref="Tiled128{T}"/> (GemmKernels.Tiled128.cs): the same scheme with 128 × 128 blocks, 256 threads, 8-deep
+/// double-buffered slabs, warp-level tiling and vector loads, for products with enough 128 × 128 blocks to fill a GPU
+/// (<see cref="IlgpuBackend.ChooseTiledGemm"/> picks between the two per shape).</item>
 /// <item><see cref="PerElement{T}"/>: one dot product per output and no barriers, for ILGPU's CPU accelerator, which emulates
 /// each GPU thread with an OS thread and pays milliseconds per group barrier.</item>
 /// </list>
-/// Both sum each dot product in increasing k, so results are the same on every run. When a product has too few
+/// All sum each dot product in increasing k, so results are the same on every run. When a product has too few
 /// 64 × 64 blocks of C to fill a GPU (the VAE's m = 128 shapes have 2–26), the tiled kernel splits k into ranges
 /// (<see cref="GemmArguments{T}.Splits"/>) and <see cref="SumSplits{T}"/> adds the ranges' partial sums in a fixed
 /// order, so those results too are the same on every run (and on every GPU: the split depends only on the shape).
 /// </summary>
-public static class GemmKernels
+public static partial class GemmKernels
 {
     /// <summary>Rows and columns of the block of C one group computes.</summary>
     public const int TileSize = 64;

@@ -34,9 +34,12 @@ public sealed partial class IlgpuBackend : IBackend
         LaunchThreads = IsCpuEmulator
             ? Math.Max(2, 2 * Environment.ProcessorCount)
             : (int)Math.Clamp((long)accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor, 1024, 1 << 22);
-        // The tiled GEMM needs 64 threads per group and two 64 × 16 slabs of shared memory (16 KiB in double).
+        // The 64 × 64 tiled GEMM needs 64 threads per group and two 64 × 16 slabs of shared memory (16 KiB in double);
+        // the 128 × 128 one 256 threads and two stages of two 8 × 132 slabs (33 KiB in double).
         CanRunTiledGemm = accelerator.MaxNumThreadsPerGroup >= GemmKernels.ThreadsPerGroup
             && accelerator.MaxSharedMemoryPerGroup >= 2L * GemmKernels.TileSize * GemmKernels.TileDepth * sizeof(double);
+        CanRunTiled128Gemm = accelerator.MaxNumThreadsPerGroup >= GemmKernels.WideThreadsPerGroup
+            && accelerator.MaxSharedMemoryPerGroup >= (long)GemmKernels.WideSharedElements * sizeof(double);
     }
 
     /// <inheritdoc />
@@ -54,10 +57,16 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>True when the accelerator offers what <see cref="GemmKernels.Tiled{T}"/> needs.</summary>
     public bool CanRunTiledGemm { get; }
 
-    /// <summary>Which GEMM kernel to launch; tests set <see cref="Ilgpu.GemmStrategy.Tiled"/> to run the GPU kernel on the CPU accelerator.</summary>
+    /// <summary>True when the accelerator offers what <see cref="GemmKernels.Tiled128{T}"/> needs (256 threads per group).</summary>
+    public bool CanRunTiled128Gemm { get; }
+
+    /// <summary>Kernels launched since the backend was created: every primitive's launches, counted where they are loaded.</summary>
+    public long KernelLaunches { get; private set; }
+
+    /// <summary>Which GEMM kernel to launch; tests set <see cref="Ilgpu.GemmStrategy.Tiled"/> or <see cref="Ilgpu.GemmStrategy.Tiled128"/> to run a GPU kernel on the CPU accelerator, benchmarks to compare them.</summary>
     public GemmStrategy GemmStrategy { get; set; } = GemmStrategy.Automatic;
 
-    /// <summary>Whether the tiled GEMM may split k (<see cref="GemmSplit"/>); benchmarks turn it off to measure the gain.</summary>
+    /// <summary>Whether the tiled GEMM may split k (<see cref="GemmSplit(long, int)"/>); benchmarks turn it off to measure the gain.</summary>
     public bool GemmSplitK { get; set; } = true;
 
     /// <inheritdoc />
@@ -133,6 +142,8 @@ public sealed partial class IlgpuBackend : IBackend
         where T : unmanaged, IFloatingPointIeee754<T> where TLauncher : Delegate
     {
         ThrowIfDisposed();
+        // Every launch site loads its launcher right before its one launch.
+        KernelLaunches++;
         MethodInfo method = definition.Instantiate(typeof(T), operatorType);
         if (_launchers.TryGetValue(method, out var cached)) return (TLauncher)cached;
         Kernel kernel;

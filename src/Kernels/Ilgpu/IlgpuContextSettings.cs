@@ -10,11 +10,12 @@ namespace ScratchVae.Kernels.Ilgpu;
 public static class IlgpuContextSettings
 {
     /// <summary>
-    /// The emulated CPU device: warps of 4 threads, 16 warps per group (64 threads, what
-    /// <see cref="GemmKernels.Tiled{T}"/> needs) and one multiprocessor. ILGPU runs each emulated thread of a group
-    /// on an OS thread; with 2 cores more of them only add context switches.
+    /// The emulated CPU device: warps of 4 threads, 64 warps per group (256 threads, what
+    /// <see cref="GemmKernels.Tiled128{T}"/> needs) and one multiprocessor. ILGPU runs each emulated thread of a group
+    /// on an OS thread, started the first time a group that large is launched; with 2 cores more of them only add
+    /// context switches, and only the tests that run the tiled GEMM kernels launch groups of more than one thread.
     /// </summary>
-    public static CPUDevice CpuDevice { get; } = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 16, numMultiprocessors: 1);
+    public static CPUDevice CpuDevice { get; } = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 64, numMultiprocessors: 1);
 
     /// <summary>
     /// Math and optimisation settings: float math stays float and double math double (<see cref="MathMode.Default"/>),

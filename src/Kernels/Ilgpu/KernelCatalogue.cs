@@ -51,7 +51,9 @@ public static class KernelCatalogue
     /// <summary><see cref="GemmKernels.PerElement{T}"/>.</summary>
     public static readonly KernelDefinition GemmPerElement = new(typeof(GemmKernels), nameof(GemmKernels.PerElement), false);
     /// <summary><see cref="GemmKernels.Tiled{T}"/>.</summary>
-    public static readonly KernelDefinition GemmTiled = new(typeof(GemmKernels), nameof(GemmKernels.Tiled), true);
+    public static readonly KernelDefinition GemmTiled = new(typeof(GemmKernels), nameof(GemmKernels.Tiled), true, GemmKernels.ThreadsPerGroup);
+    /// <summary><see cref="GemmKernels.Tiled128{T}"/>.</summary>
+    public static readonly KernelDefinition GemmTiled128 = new(typeof(GemmKernels), nameof(GemmKernels.Tiled128), true, GemmKernels.WideThreadsPerGroup);
     /// <summary><see cref="GemmKernels.SumSplits{T}"/>.</summary>
     public static readonly KernelDefinition GemmSumSplits = new(typeof(GemmKernels), nameof(GemmKernels.SumSplits), false);
 

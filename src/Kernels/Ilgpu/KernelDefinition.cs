@@ -12,8 +12,11 @@ public sealed class KernelDefinition
 {
     private readonly ConcurrentDictionary<(Type Element, Type? Operator), MethodInfo> _instantiations = new();
 
-    internal KernelDefinition(Type declaringType, string methodName, bool explicitlyGrouped)
+    internal KernelDefinition(Type declaringType, string methodName, bool explicitlyGrouped, int threadsPerGroup = 0)
     {
+        if (explicitlyGrouped != (threadsPerGroup > 0))
+            throw new InvalidOperationException($"Kernel {declaringType.Name}.{methodName}: an explicitly grouped kernel names its threads per group, and only it.");
+        ThreadsPerGroup = threadsPerGroup;
         Method = declaringType.GetMethod(methodName, BindingFlags.Public | BindingFlags.Static)
             ?? throw new InvalidOperationException($"Kernel {declaringType.Name}.{methodName} does not exist.");
         if (!Method.IsGenericMethodDefinition)
@@ -39,6 +42,9 @@ public sealed class KernelDefinition
 
     /// <summary>True for kernels launched with an explicit grid and group (shared memory, barriers); false for implicitly grouped ones.</summary>
     public bool IsExplicitlyGrouped { get; }
+
+    /// <summary>The threads per group an explicitly grouped kernel is launched with (its KernelConfig); 0 for implicitly grouped ones.</summary>
+    public int ThreadsPerGroup { get; }
 
     /// <summary><see cref="IUnaryOperator"/> or <see cref="IBinaryOperator"/> when the kernel is generic over an operator, else null.</summary>
     public Type? OperatorInterface { get; }
