@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything ScratchVae checks and measures on a CUDA machine, in one run: the devices it sees, the kernel tests on
-# cuda and opencl, GEMM and elementwise figures on cuda beside cuBLAS's (through PyTorch), and the default model
+# cuda and opencl, GEMM figures on cuda (the per-shape rule and both tiled kernels) beside cuBLAS's (through PyTorch),
+# elementwise figures, and the default model
 # trained on cuda beside the host and PyTorch on the same GPU. Logs go to OUTDIR; a summary is printed last.
 #
 # usage: bench/cuda-report.sh [--prebuilt DIR] [--data mnist|fashion-mnist|DIR] [--epochs 10] [--out OUTDIR]
@@ -61,9 +62,30 @@ if want tests; then
 fi
 
 if want gemm; then
-  echo "== GEMM on cuda"
-  bench gemm --quick --backend cuda --shapes all --seconds 0.5 2>&1 | tee "$out/gemm-cuda.txt"
-  if [ $torch_gpu = 1 ]; then python3 bench/peers/cublas_gemm.py --seconds 0.5 all 2>&1 | tee "$out/gemm-cublas.txt"; fi
+  # The per-shape rule (IlgpuBackend.ChooseTiledGemm), then each tiled kernel forced at every shape (the 64 × 64 one
+  # is the kernel before the 128 × 128 one existed), then cuBLAS, all in this one run, and a table of their medians.
+  echo "== GEMM on cuda: the per-shape rule, the 64 × 64 and the 128 × 128 kernels, cuBLAS"
+  gemm_files=()
+  for variant in cuda cuda/tiled64 cuda/tiled128; do
+    file="$out/gemm-${variant//\//-}.txt"
+    bench gemm --quick --backend "$variant" --shapes all --seconds 0.5 2>&1 | tee "$file"
+    gemm_files+=("$file")
+  done
+  if [ $torch_gpu = 1 ]; then
+    python3 bench/peers/cublas_gemm.py --seconds 0.5 all 2>&1 | tee "$out/gemm-cublas.txt"
+    gemm_files+=("$out/gemm-cublas.txt")
+  fi
+  # Median GFLOP/s per shape (the second column of each table), one column per run, and each kernel's ratio to cuBLAS.
+  awk 'FNR == 1 { run++ } $1 ~ /^[0-9]+x[0-9]+x[0-9]+/ { if (!($1 in seen)) { seen[$1] = 1; order[++shapes] = $1 } median[$1, run] = $2 }
+       END {
+         printf "%-20s %10s %10s %10s %10s %8s %8s\n", "shape", "rule", "tiled64", "tiled128", "cuBLAS", "64/cuB", "128/cuB"
+         for (i = 1; i <= shapes; i++) {
+           s = order[i]; c = median[s, 4]
+           printf "%-20s %10s %10s %10s %10s %8s %8s\n", s, median[s, 1], median[s, 2], median[s, 3], c == "" ? "-" : c,
+             c == "" ? "-" : sprintf("%.2f", median[s, 2] / c), c == "" ? "-" : sprintf("%.2f", median[s, 3] / c)
+         }
+       }' "${gemm_files[@]}" | tee "$out/gemm-side-by-side.txt"
+  note "gemm: median GFLOP/s side by side in $out/gemm-side-by-side.txt"
 fi
 
 if want elementwise; then

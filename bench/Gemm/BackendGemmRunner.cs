@@ -17,10 +17,23 @@ public sealed class BackendGemmRunner : IGemmRunner
     public BackendGemmRunner(string backend, GemmShape shape, int threads)
     {
         _shape = shape;
-        // "cuda/no-split-k": the same device with the tiled GEMM's k-split turned off, to measure what the split gains.
-        bool noSplit = backend.EndsWith("/no-split-k", StringComparison.Ordinal);
-        _backend = Backends.Create(noSplit ? backend[..^"/no-split-k".Length] : backend, threads);
-        if (noSplit && _backend is Kernels.Ilgpu.IlgpuBackend ilgpu) ilgpu.GemmSplitK = false;
+        // Options after the device name, for an ILGPU device: "cuda/no-split-k" turns the tiled GEMM's k-split off, to
+        // measure what the split gains; "cuda/tiled64" and "cuda/tiled128" force one tiled kernel instead of the
+        // per-shape rule, to compare them on the same GPU ("cuda/tiled64/no-split-k" combines them).
+        string[] parts = backend.Split('/');
+        _backend = Backends.Create(parts[0], threads);
+        foreach (string option in parts.Skip(1))
+        {
+            if (_backend is not Kernels.Ilgpu.IlgpuBackend ilgpu)
+                throw new ArgumentException($"--backend {backend}: '/{option}' applies to ILGPU devices only");
+            switch (option)
+            {
+                case "no-split-k": ilgpu.GemmSplitK = false; break;
+                case "tiled64": ilgpu.GemmStrategy = Kernels.Ilgpu.GemmStrategy.Tiled; break;
+                case "tiled128": ilgpu.GemmStrategy = Kernels.Ilgpu.GemmStrategy.Tiled128; break;
+                default: throw new ArgumentException($"--backend {backend}: unknown option '/{option}' (no-split-k, tiled64, tiled128)");
+            }
+        }
         _a = Upload(_backend, shape.M * shape.K, 1);
         _b = Upload(_backend, shape.K * shape.N, 2);
         _c = Upload(_backend, shape.M * shape.N, 3);
