@@ -89,16 +89,32 @@ public sealed class IlgpuCompilationTests
         Assert.That(compiled.Source, Does.Contain($"kernel void {compiled.Name}("));
     }
 
-    [TestCase(typeof(float))]
-    [TestCase(typeof(double))]
-    public void TiledGemmKeepsItsRegisterBlockInRegistersAndStagesThroughSharedMemory(Type elementType)
+    [TestCase(nameof(KernelCatalogue.GemmTiled), typeof(float))]
+    [TestCase(nameof(KernelCatalogue.GemmTiled), typeof(double))]
+    [TestCase(nameof(KernelCatalogue.GemmTiled128), typeof(float))]
+    [TestCase(nameof(KernelCatalogue.GemmTiled128), typeof(double))]
+    public void TiledGemmKeepsItsRegisterBlockInRegistersAndStagesThroughSharedMemory(string definitionName, Type elementType)
     {
         // A GPU compiler keeps a local array in off-chip local memory; the 8 × 8 register block must not be one.
-        var kernel = KernelCatalogue.GemmTiled.Instantiate(elementType);
-        string ptx = ((PTXCompiledKernel)Compile(_ptx!, KernelCatalogue.GemmTiled, kernel)).PTXAssembly;
+        var definition = (KernelDefinition)typeof(KernelCatalogue).GetField(definitionName)!.GetValue(null)!;
+        var kernel = definition.Instantiate(elementType);
+        string ptx = ((PTXCompiledKernel)Compile(_ptx!, definition, kernel)).PTXAssembly;
         Assert.That(ptx, Does.Not.Contain(".local"), "the tiled GEMM spills to local memory");
         Assert.That(ptx, Does.Contain(".shared"));
         Assert.That(ptx, Does.Contain("bar.sync"));
+    }
+
+    [Test]
+    public void WideGemmReadsSharedAndGlobalMemoryInVectors()
+    {
+        // GemmKernels.Tiled128's inner loop reads 16-byte quads of shared memory, and its loads of aligned operands are
+        // 16-byte vector loads: ILGPU emits them only where it can prove the alignment, so a change to the slab layout
+        // or the quad indexing could silently fall back to scalar accesses.
+        var kernel = KernelCatalogue.GemmTiled128.Instantiate(typeof(float));
+        string ptx = ((PTXCompiledKernel)Compile(_ptx!, KernelCatalogue.GemmTiled128, kernel)).PTXAssembly;
+        Assert.That(ptx, Does.Contain("ld.shared.v4.f32"));
+        Assert.That(ptx, Does.Contain("st.shared.v4.f32"));
+        Assert.That(ptx, Does.Match(@"ld(\.global)?\.v4\.f32"));
     }
 
     [Test]
