@@ -31,7 +31,8 @@ public sealed partial class IlgpuBackend
             throw new NotSupportedException($"{Name}: the tiled GEMM needs {GemmKernels.ThreadsPerGroup} threads per group and 16 KiB of shared memory, which {Description} lacks.");
         if (kernel == GemmStrategy.Tiled128 && !CanRunTiled128Gemm)
         {
-            // A device without 256-thread groups still gets a tiled kernel when it is the rule's choice.
+            // A device without 256-thread groups still gets a tiled kernel when the rule chose the wide one (at those
+            // shapes its bits then differ from a GPU's, as the two kernels split k differently).
             if (GemmStrategy == GemmStrategy.Tiled128 || !CanRunTiledGemm)
                 throw new NotSupportedException($"{Name}: the 128 × 128 tiled GEMM needs {GemmKernels.WideThreadsPerGroup} threads per group and 33 KiB of shared memory, which {Description} lacks.");
             kernel = GemmStrategy.Tiled;
