@@ -19,7 +19,8 @@ namespace ScratchVae.Bench.Gemm;
 /// Plans: <c>model</c> (what the planner picks), <c>grid:RxC</c> (R row parts × C column parts with the model's block
 /// sizes; add <c>:packed-b</c> or <c>:inplace-b</c> to force how B is read, <c>:whole-tiles</c> for parts a whole number
 /// of register tiles wide where the cost model would split columns at half tiles), <c>columns:W</c> (column-only parts W
-/// wide, B packed), <c>shared</c> (all threads on one packed block of B). Caches: <c>warm</c> times batches of ten
+/// wide, B packed), <c>shared</c> (all threads on one packed block of B); any of them ending in <c>:mc=ROWS</c> with that
+/// row block (MC) instead of the model's. Caches: <c>warm</c> times batches of ten
 /// back-to-back calls; <c>l3</c> writes 2 MB of other data and reads A again before each single call, which leaves
 /// the operands where a training step finds them (the weights last touched a step ago, the activations just written).
 /// </summary>
@@ -33,7 +34,7 @@ public static unsafe class PlanComparison
             Flag.Int("threads", "threads of the GEMM", 2, min: 1),
             Flag.Int("rounds", "rounds of every plan", 30, min: 1),
             Flag.Choice("cache", "warm: batches of ten back-to-back calls; l3: other data written and A read again before each call", "warm", "warm", "l3"),
-            Flag.List("plans", "model, grid:RxC[:packed-b|:inplace-b|:whole-tiles], columns:W, shared", "model,columns:64,shared", "P[,P…]"),
+            Flag.List("plans", "model, grid:RxC[:packed-b|:inplace-b|:whole-tiles], columns:W, shared; any ending in :mc=ROWS for that row block", "model,columns:64,shared", "P[,P…]"),
             Flag.Choice("isa", "the host's micro-kernels", "Auto", Enum.GetNames<GemmInstructionSet>()),
         ], Run);
 
@@ -112,6 +113,16 @@ public static unsafe class PlanComparison
 
     private static GemmPlan? Resolve(string spec, GemmInstructionSet instructionSet, GemmShape shape, int threads)
     {
+        // A trailing :mc=ROWS sets the row block (MC) of any plan, to compare block sizes of one grid.
+        int rowBlockAt = spec.IndexOf(":mc=", StringComparison.Ordinal);
+        if (rowBlockAt >= 0)
+        {
+            int rowBlock = int.Parse(spec[(rowBlockAt + 4)..], CultureInfo.InvariantCulture);
+            int tileRows = PackedGemm.FloatPlans.TileRows(instructionSet);
+            if (rowBlock < tileRows || rowBlock % tileRows != 0)
+                throw new ArgumentException($"mc={rowBlock}: the row block is a positive multiple of the kernel's {tileRows} rows");
+            return Resolve(spec[..rowBlockAt], instructionSet, shape, threads) is { } plan ? plan with { RowBlock = rowBlock } : null;
+        }
         string[] parts = spec.Split(':');
         switch (parts[0])
         {
@@ -144,7 +155,7 @@ public static unsafe class PlanComparison
                 return PackedGemm.FloatPlans.Grid(instructionSet, shape.TransposeA, shape.TransposeB, shape.M, shape.N, shape.K, threads,
                     rowParts, columnParts, packB, wholeTiles ? false : null);
             default:
-                throw new ArgumentException($"unknown plan '{spec}': model, grid:RxC[:packed-b|:inplace-b][:whole-tiles], columns:W or shared");
+                throw new ArgumentException($"unknown plan '{spec}': model, grid:RxC[:packed-b|:inplace-b][:whole-tiles], columns:W or shared, each optionally ending in :mc=ROWS");
         }
     }
 

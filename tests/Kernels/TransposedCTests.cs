@@ -58,7 +58,7 @@ public sealed unsafe class TransposedCTests
     [TestCase(1, 33, 257, 1f, 0f)]
     public void ATransposedPlanGivesTheDirectPlansBits(int m, int n, int k, float alpha, float beta)
     {
-        var model = GemmCostModel.FloatVector512 with { TransposesSmallerOperand = true };
+        var model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float));
         GemmPlan transposed = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
             model, FloatKernel512.SupportsRowStridedA, supportsTransposedC: true);
         GemmPlan direct = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
@@ -86,7 +86,7 @@ public sealed unsafe class TransposedCTests
     public void ClaimedRowSlicesGiveTheStaticPartsBits(int m, int n, int k, int threads)
     {
         // The transposed product Cᵀ (n × m) in P × 1 parts, static against claimed 64-row slices; then one part alone.
-        var model = GemmCostModel.FloatVector512 with { TransposesSmallerOperand = true };
+        var model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float));
         GemmPlan parts = GemmPlan.ForGrid(n, m, k, false, true, threads, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
             model, FloatKernel512.SupportsRowStridedA, threads, 1)!.Value with { TransposedC = true };
         GemmPlan claimed = parts with { ClaimsRows = true };
@@ -115,20 +115,18 @@ public sealed unsafe class TransposedCTests
     [TestCase(false, true, 784, 128, 400, false)]
     [TestCase(false, false, 128, 784, 400, false)]
     [TestCase(true, false, 400, 784, 128, false)]
-    public void TheIntelPlannerTransposesTheDecodersOutputLayer(bool transposeA, bool transposeB, int m, int n, int k, bool expected)
+    public void TheXeonsPlannerTransposesTheDecodersOutputLayer(bool transposeA, bool transposeB, int m, int n, int k, bool expected)
     {
-        if (!GemmCostModel.IsIntelProcessor) Assert.Ignore("not an Intel processor: the Vector512 kernel plans with the Zen 3 figures here, which never transpose C");
-        GemmPlan plan = PackedGemm.FloatPlans.Model(GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
+        GemmPlan plan = KnownMachines.Plan(KnownMachines.Xeon, GemmInstructionSet.Vector512, transposeA, transposeB, m, n, k, 2);
         Assert.That(plan.TransposedC, Is.EqualTo(expected), plan.ToString());
         if (expected) Assert.That(plan.ClaimsRows, Is.True, $"the transposed plan's parts claim row slices: {plan}");
         GemmPlanPropertyTests.AssertCoversEveryElementOnce(plan, m, n, FloatKernel512.Columns, plan.ToString());
     }
 
     [Test]
-    public void TheZen3FiguresNeverTransposeC()
+    public void TheZen4FiguresNeverTransposeC()
     {
-        GemmPlan plan = GemmPlan.Create(128, 784, 400, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
-            GemmCostModel.Zen3(16), FloatKernel512.SupportsRowStridedA, supportsTransposedC: true);
+        GemmPlan plan = KnownMachines.Plan(KnownMachines.Zen4, GemmInstructionSet.Vector512, false, true, 128, 784, 400, 2);
         Assert.That(plan.TransposedC, Is.False, plan.ToString());
     }
 

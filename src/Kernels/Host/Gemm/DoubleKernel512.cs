@@ -18,7 +18,7 @@ internal readonly unsafe struct DoubleKernel512 : IMicroKernel<double>
     public static int Columns => 8;
 
     /// <inheritdoc />
-    public static GemmCostModel CostModel => GemmCostModel.Zen3(8);
+    public static GemmCostModel CostModel { get; } = GemmCostModel.For(MachineProperties.Current, 512, sizeof(double));
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => false;

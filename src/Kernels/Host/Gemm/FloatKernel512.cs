@@ -28,7 +28,7 @@ internal readonly unsafe struct FloatKernel512 : IMicroKernel<float>
     public static int Columns => 32;
 
     /// <inheritdoc />
-    public static GemmCostModel CostModel => GemmCostModel.FloatVector512;
+    public static GemmCostModel CostModel { get; } = GemmCostModel.For(MachineProperties.Current, 512, sizeof(float));
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;

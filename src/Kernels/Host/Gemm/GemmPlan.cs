@@ -6,9 +6,9 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// loops run over column blocks (NC), depth blocks (KC) and row blocks (MC) around the micro-kernel, and each
 /// operand is either packed into panels or read in place.
 /// <para>
-/// Block sizes follow the cache levels: a KC × NR sliver of B (16 KiB) stays in L1 while the micro-kernel sweeps
-/// the MC × KC block of A (≤ 192 KiB) held in L2; the KC × NC block of B (≤ 2 MiB in L3, or what the kernel's cost
-/// model allows) is reused from the outer caches. Each dimension is
+/// Block sizes follow the cache levels (<see cref="GemmCostModel"/>, from the machine's measured caches): a KC × NR
+/// sliver of B (16 KiB) stays in L1 while the micro-kernel sweeps the MC × KC block of A (at most 3/8 of L2) held in
+/// L2; the KC × NC block of B (at most this core's share of L3, and 2 MiB) is reused from the outer caches. Each dimension is
 /// divided into equal blocks (784 = 4 × 196, not 3 × 256 + 16), so no block is a sliver.
 /// </para>
 /// </summary>
@@ -73,9 +73,6 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// Parts above this many cycles of multiply-adds are too large to hand out one per thread (see Create).
     /// </summary>
     private const double LargePartCycles = 500_000;
-
-    /// <summary>The shared-B plan's limit on a KC × NC block of B: as large as L3 allows (see ForSharedB).</summary>
-    private const int SharedColumnBlockBytes = 2 << 20;
 
     /// <summary>The shortest depth for which a C-transposed plan is considered (see Create).</summary>
     private const int TransposedCMinimumDepth = 256;
@@ -151,7 +148,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // wide (no lane spills into the next panel). GemmCostModel.ShareLargeBBlocks turns it on per machine.
         if (machine.ShareLargeBBlocks && threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
-            return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize);
+            return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize, machine);
         // A 1 × P grid with A in place packs nothing per part that a sliver of columns would not pack anyway: let
         // the threads claim slivers instead of owning parts (see ClaimsColumns).
         if (machine.ClaimsColumnSlivers && threads > 1 && best.RowParts == 1 && best.Parts > 1 && !best.PackA)
@@ -216,7 +213,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     {
         plan = default;
         cost = 0;
-        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.ColumnBlockBytes);
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.RowBlockBytes, machine.ColumnBlockBytes);
         int rowsPerPart = RoundUp(CeilingDivide(m, rowParts), tileRows);
         // Half-tile splits where the cost model allows them and half a tile column of the part is worth more than a
         // fork/join: the worker threads start later than the caller, and in small GEMMs (20x400x128:TN: 1,500
@@ -233,7 +230,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         bool packA = !(machine.ReadsOperandsInPlace || (machine.ReadsRowMajorAInPlace && !transposeA))
                      || ChoosePackA(transposeA, supportsRowStridedA, m, k, partRows, partColumns, depthBlock, tileColumns, elementSize);
         bool packB = transposeB || (packBOverride ?? (!(machine.ReadsOperandsInPlace || machine.ReadsRowMajorBInPlace)
-                                                       || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize)));
+                                                       || ChoosePackB(transposeB, n, partRows, rowBlock, depthBlock, elementSize, machine)));
 
         // Cycles of the largest part: padded multiply-adds, packing, a fixed start-up.
         double compute = PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
@@ -262,9 +259,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// enough that each thread takes about four per block, so a thread that falls behind delays the next block by a
     /// fraction of one.
     /// </summary>
-    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize)
+    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize, GemmCostModel machine)
     {
-        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, SharedColumnBlockBytes);
+        var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.RowBlockBytes,
+            machine.SharedColumnBlockBytes);
         int rowBlock = EqualBlock(m, Math.Min(rowBlockLimit, RoundUp(CeilingDivide(m, 4 * threads), tileRows)), tileRows);
         int columnBlock = EqualBlock(n, columnBlockLimit, tileColumns);
         return new GemmPlan(1, 1, RoundUp(m, tileRows), RoundUp(n, tileColumns), depthBlock, rowBlock, columnBlock,
@@ -272,16 +270,16 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     }
 
     // KC, and the limits of MC and NC: KC ≤ 256 (a KC × NR sliver of B is 16 KiB of L1 for the 16-column Vector256
-    // kernels and 32 KiB for the 32-column Vector512 one), an MC × KC block of A at most 192 KiB of L2, a KC × NC block
-    // of B at most columnBlockBytes (the cost model's: 2 MiB of L3 on Zen 3, 512 KiB, a quarter of L2, on the Xeon;
-    // the shared-B plan 2 MiB). KC is the same for every kernel on purpose: each element of C is a sum in order of
-    // p within a KC block, so the same KC gives the same bits whatever the register tile, and training gives the
-    // same losses on AVX2 and AVX-512 machines.
+    // kernels and 32 KiB for the 32-column Vector512 one), an MC × KC block of A at most rowBlockBytes of L2 and a
+    // KC × NC block of B at most columnBlockBytes (the cost model's, from the caches). KC does not follow the caches,
+    // and is the same for every kernel, on purpose: each element of C is a sum in order of p within a KC block, so the
+    // same KC gives the same bits whatever the register tile and the machine, and training gives the same losses on
+    // AVX2 and AVX-512 machines.
     private static (int DepthBlock, int RowBlockLimit, int ColumnBlockLimit) Blocks(int k, int tileRows, int tileColumns, int elementSize,
-        int columnBlockBytes)
+        int rowBlockBytes, int columnBlockBytes)
     {
         int depthBlock = EqualBlock(k, DepthBlockLimit, 1);
-        int rowBlockLimit = Math.Max(tileRows, 196608 / (depthBlock * elementSize) / tileRows * tileRows);
+        int rowBlockLimit = Math.Max(tileRows, rowBlockBytes / (depthBlock * elementSize) / tileRows * tileRows);
         int columnBlockLimit = Math.Max(tileColumns, columnBlockBytes / (depthBlock * elementSize) / tileColumns * tileColumns);
         return (depthBlock, rowBlockLimit, columnBlockLimit);
     }
@@ -304,17 +302,18 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
 
     // A transposed B has to be packed (the kernel loads B rows as vectors). A row-major B is read in place when it
     // is swept by a single A block and its row stride spreads a KC-long sliver over the L1 sets.
-    private static bool ChoosePackB(bool transposeB, int n, int rowsPerPart, int rowBlock, int depthBlock, int elementSize)
-        => transposeB || rowsPerPart > rowBlock || !SpreadsOverL1((long)n * elementSize, depthBlock);
+    private static bool ChoosePackB(bool transposeB, int n, int rowsPerPart, int rowBlock, int depthBlock, int elementSize,
+        GemmCostModel machine)
+        => transposeB || rowsPerPart > rowBlock || !SpreadsOverL1((long)n * elementSize, depthBlock, machine.L1Sets, machine.L1Ways);
 
-    // True when depth rows at the given byte stride land in enough distinct L1 sets (64 sets × 8 ways of 64-byte
-    // lines) to stay resident: a stride of a multiple of 512 bytes maps them onto a handful of sets.
-    private static bool SpreadsOverL1(long strideBytes, int depth)
+    // True when depth rows at the given byte stride land in enough distinct L1 sets (of 64-byte lines) to stay
+    // resident: on a 64-set L1 a stride of a multiple of 512 bytes maps them onto a handful of sets.
+    private static bool SpreadsOverL1(long strideBytes, int depth, int sets, int ways)
     {
         if (strideBytes % 64 != 0) return true;
         long lines = strideBytes / 64;
-        long common = Gcd(lines, 64);
-        return 64 / common * 8 >= 2 * depth;
+        long common = Gcd(lines, sets);
+        return sets / common * ways >= 2 * depth;
     }
 
     // Columns the kernel computes for a part: whole tiles, and an edge of at most half a tile runs the one-vector

@@ -25,7 +25,7 @@ internal readonly unsafe struct Kernel256<T> : IMicroKernel<T> where T : unmanag
     public static int Columns => 2 * Vector256<T>.Count;
 
     /// <inheritdoc />
-    public static GemmCostModel CostModel => GemmCostModel.Zen3(Columns);
+    public static GemmCostModel CostModel { get; } = GemmCostModel.For(MachineProperties.Current, 256, Unsafe.SizeOf<T>());
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;

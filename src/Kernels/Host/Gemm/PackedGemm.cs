@@ -115,11 +115,14 @@ public static unsafe class PackedGemm
             return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), machine, rowStrided, rowParts, columnParts, packB);
         }
 
+        /// <summary>MR, the rows of the register tile of the instruction set's float kernel.</summary>
+        public static int TileRows(GemmInstructionSet instructionSet) => Geometry(instructionSet).Rows;
+
         /// <summary>The shared-B plan (<see cref="GemmPlan.SharedB"/>) for the shape.</summary>
         public static GemmPlan SharedB(GemmInstructionSet instructionSet, int m, int n, int k, int threads)
         {
-            var (rows, columns, _, _) = Geometry(instructionSet);
-            return GemmPlan.ForSharedB(m, n, k, threads, rows, columns, sizeof(float));
+            var (rows, columns, machine, _) = Geometry(instructionSet);
+            return GemmPlan.ForSharedB(m, n, k, threads, rows, columns, sizeof(float), machine);
         }
 
         /// <summary>Runs C = op(A) · op(B) (alpha 1, beta 0) with <paramref name="plan"/> (a C-transposed plan computes Cᵀ = op(B)ᵀ · op(A)ᵀ).</summary>

@@ -17,7 +17,7 @@ internal readonly unsafe struct ScalarKernel<T> : IMicroKernel<T> where T : unma
     public static int Columns => 4;
 
     /// <inheritdoc />
-    public static GemmCostModel CostModel => GemmCostModel.Zen3(2);
+    public static GemmCostModel CostModel { get; } = GemmCostModel.For(MachineProperties.Current, 8 * Unsafe.SizeOf<T>(), Unsafe.SizeOf<T>());
 
     /// <inheritdoc />
     public static bool SupportsRowStridedA => true;
