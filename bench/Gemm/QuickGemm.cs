@@ -50,6 +50,10 @@ public static class QuickGemm
         else
         {
             Console.WriteLine($"{backend ?? "host"} GEMM, {(useDouble ? "double" : "float")}, {threads} threads, {resolved} kernels; float FMA peak measured now: {peak:F1} GFLOP/s" + (useDouble ? " (double peak is half)" : ""));
+            var machine = Kernels.Host.MachineProperties.Current;
+            int bits = resolved == nameof(GemmInstructionSet.Vector512) ? 512 : resolved == nameof(GemmInstructionSet.Vector256) ? 256 : 8 * (useDouble ? 8 : 4);
+            string[] exceptions = GemmCostModel.ExceptionsFor(machine, bits, useDouble ? 8 : 4).ToArray();
+            Console.WriteLine($"planner's machine: {machine}; measured exceptions: {(exceptions.Length == 0 ? "none" : string.Join(", ", exceptions))}");
             Console.WriteLine($"{"shape",-20} {"median GFLOP/s",15} {"best GFLOP/s",13} {"median/peak",12} {"µs/call",10} {"CPU-time GFLOP/s",17}");
         }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -168,50 +167,20 @@ internal sealed record MachineProperties(int VectorBits, int Fma512Pipes, CacheL
     internal static int ProbeFma512Pipes()
     {
         const int iterations = 20_000;
-        Fma256(100);
-        Fma512(100);
+        FmaChains.Run256(100);
+        FmaChains.Run512(100);
         double best256 = double.MaxValue, best512 = double.MaxValue;
         for (int round = 0; round < 5; round++)
         {
             long start = Stopwatch.GetTimestamp();
-            Fma256(iterations);
+            FmaChains.Run256(iterations);
             best256 = Math.Min(best256, Stopwatch.GetTimestamp() - start);
             start = Stopwatch.GetTimestamp();
-            Fma512(iterations);
+            FmaChains.Run512(iterations);
             best512 = Math.Min(best512, Stopwatch.GetTimestamp() - start);
         }
         // Equal instruction counts: the ratio of lanes per second is 2 × (time of 256-bit / time of 512-bit).
         double laneRatio = 2 * best256 / Math.Max(best512, 1);
         return laneRatio > 1.5 ? 2 : 1;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Fma256(int iterations)
-    {
-        Vector256<float> x = Vector256.Create(0.9999999f), y = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (int i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, x, y); a1 = Vector256.FusedMultiplyAdd(a1, x, y); a2 = Vector256.FusedMultiplyAdd(a2, x, y);
-            a3 = Vector256.FusedMultiplyAdd(a3, x, y); a4 = Vector256.FusedMultiplyAdd(a4, x, y); a5 = Vector256.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector256.FusedMultiplyAdd(a6, x, y); a7 = Vector256.FusedMultiplyAdd(a7, x, y); a8 = Vector256.FusedMultiplyAdd(a8, x, y);
-            a9 = Vector256.FusedMultiplyAdd(a9, x, y); a10 = Vector256.FusedMultiplyAdd(a10, x, y); a11 = Vector256.FusedMultiplyAdd(a11, x, y);
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Fma512(int iterations)
-    {
-        Vector512<float> x = Vector512.Create(0.9999999f), y = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (int i = 0; i < iterations; i++)
-        {
-            a0 = Vector512.FusedMultiplyAdd(a0, x, y); a1 = Vector512.FusedMultiplyAdd(a1, x, y); a2 = Vector512.FusedMultiplyAdd(a2, x, y);
-            a3 = Vector512.FusedMultiplyAdd(a3, x, y); a4 = Vector512.FusedMultiplyAdd(a4, x, y); a5 = Vector512.FusedMultiplyAdd(a5, x, y);
-            a6 = Vector512.FusedMultiplyAdd(a6, x, y); a7 = Vector512.FusedMultiplyAdd(a7, x, y); a8 = Vector512.FusedMultiplyAdd(a8, x, y);
-            a9 = Vector512.FusedMultiplyAdd(a9, x, y); a10 = Vector512.FusedMultiplyAdd(a10, x, y); a11 = Vector512.FusedMultiplyAdd(a11, x, y);
-        }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 }
