@@ -26,28 +26,29 @@ public sealed unsafe class GemmPlanPropertyTests
     /// (half-tile splits, claimed slivers and slices, the transposed product) are checked on any processor.</summary>
     internal static readonly GemmCostModel XeonFigures = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float));
 
-    /// <summary>A planner: a micro-kernel's geometry with the cost model it plans with.</summary>
-    internal sealed record Planner(string Name, int ElementSize, int Rows, int Columns, bool SupportsRowStridedA, bool SupportsTransposedC,
-        GemmCostModel Model, Func<bool, bool, int, int, int, int, GemmPlan> Plan);
+    /// <summary>A planner: a micro-kernel as the planner sees it (with the cost model it plans with) and its plans.</summary>
+    internal sealed record Planner(string Name, GemmKernelTraits Kernel, Func<bool, bool, int, int, int, int, GemmPlan> Plan)
+    {
+        public int ElementSize => Kernel.ElementSize;
+        public int Rows => Kernel.TileRows;
+        public int Columns => Kernel.TileColumns;
+        public bool SupportsRowStridedA => Kernel.SupportsRowStridedA;
+        public bool SupportsTransposedC => Kernel.SupportsTransposedC;
+        public GemmCostModel Model => Kernel.Model;
+    }
 
-    /// <summary>Every micro-kernel's planner (BlockedGemm.Plan, with the figures of this processor), and the Intel figures.</summary>
+    /// <summary>Every micro-kernel's planner (BlockedGemm.Plan, with the figures of this processor), and the Xeon's figures.</summary>
     internal static readonly Planner[] Planners =
     [
-        new("float Vector512", 4, FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.SupportsRowStridedA, FloatKernel512.SupportsTransposedC,
-            FloatKernel512.CostModel, BlockedGemm<float, FloatKernel512>.Plan),
-        new("float Vector512, Xeon figures", 4, FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.SupportsRowStridedA, FloatKernel512.SupportsTransposedC,
-            XeonFigures, (transposeA, transposeB, m, n, k, threads) => GemmPlan.Create(m, n, k, transposeA, transposeB, threads, FloatKernel512.Rows,
-                FloatKernel512.Columns, sizeof(float), XeonFigures, FloatKernel512.SupportsRowStridedA, FloatKernel512.SupportsTransposedC)),
-        new("float Vector256", 4, Kernel256<float>.Rows, Kernel256<float>.Columns, Kernel256<float>.SupportsRowStridedA, false, Kernel256<float>.CostModel,
-            BlockedGemm<float, Kernel256<float>>.Plan),
-        new("float scalar", 4, ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.SupportsRowStridedA, false, ScalarKernel<float>.CostModel,
-            BlockedGemm<float, ScalarKernel<float>>.Plan),
-        new("double Vector512", 8, DoubleKernel512.Rows, DoubleKernel512.Columns, DoubleKernel512.SupportsRowStridedA, false, DoubleKernel512.CostModel,
-            BlockedGemm<double, DoubleKernel512>.Plan),
-        new("double Vector256", 8, Kernel256<double>.Rows, Kernel256<double>.Columns, Kernel256<double>.SupportsRowStridedA, false, Kernel256<double>.CostModel,
-            BlockedGemm<double, Kernel256<double>>.Plan),
-        new("double scalar", 8, ScalarKernel<double>.Rows, ScalarKernel<double>.Columns, ScalarKernel<double>.SupportsRowStridedA, false, ScalarKernel<double>.CostModel,
-            BlockedGemm<double, ScalarKernel<double>>.Plan),
+        new("float Vector512", BlockedGemm<float, FloatKernel512>.Traits, BlockedGemm<float, FloatKernel512>.Plan),
+        new("float Vector512, Xeon figures", BlockedGemm<float, FloatKernel512>.Traits with { Model = XeonFigures },
+            (transposeA, transposeB, m, n, k, threads) => GemmPlan.Create(m, n, k, transposeA, transposeB, threads,
+                BlockedGemm<float, FloatKernel512>.Traits with { Model = XeonFigures })),
+        new("float Vector256", BlockedGemm<float, Kernel256<float>>.Traits, BlockedGemm<float, Kernel256<float>>.Plan),
+        new("float scalar", BlockedGemm<float, ScalarKernel<float>>.Traits, BlockedGemm<float, ScalarKernel<float>>.Plan),
+        new("double Vector512", BlockedGemm<double, DoubleKernel512>.Traits, BlockedGemm<double, DoubleKernel512>.Plan),
+        new("double Vector256", BlockedGemm<double, Kernel256<double>>.Traits, BlockedGemm<double, Kernel256<double>>.Plan),
+        new("double scalar", BlockedGemm<double, ScalarKernel<double>>.Traits, BlockedGemm<double, ScalarKernel<double>>.Plan),
     ];
 
     private static readonly int[] Sizes = [1, 7, 20, 33, 128, 257, 400, 784, 1030];
@@ -225,14 +226,14 @@ public sealed unsafe class GemmPlanPropertyTests
         for (int rowParts = 1; rowParts <= 8; rowParts++)
         for (int columnParts = 1; rowParts * columnParts <= 8; columnParts++)
         {
-            if (GemmPlan.ForGrid(m, n, k, transposeA, transposeB, 2, planner.Rows, planner.Columns, planner.ElementSize,
-                    model with { HalfTileColumnSplits = halfTiles }, planner.SupportsRowStridedA, rowParts, columnParts, packB) is not { } grid) continue;
+            if (GemmPlan.ForGrid(m, n, k, transposeA, transposeB, 2, planner.Kernel with { Model = model with { HalfTileColumnSplits = halfTiles } },
+                    rowParts, columnParts, packB) is not { } grid) continue;
             if (packB == false && transposeB) Assert.That(grid.PackB, Is.True, "a transposed B is always packed");
             plans.Add(grid);
             if (rowParts == 1 && columnParts > 1) plans.Add(grid with { ClaimsColumns = true });
             if (planner.SupportsTransposedC && packB is null && !halfTiles
-                && GemmPlan.ForGrid(n, m, k, !transposeB, !transposeA, 2, planner.Rows, planner.Columns, planner.ElementSize,
-                    model with { HalfTileColumnSplits = false }, planner.SupportsRowStridedA, rowParts, columnParts) is { } swapped)
+                && GemmPlan.ForGrid(n, m, k, !transposeB, !transposeA, 2, planner.Kernel with { Model = model with { HalfTileColumnSplits = false } },
+                    rowParts, columnParts) is { } swapped)
             {
                 plans.Add(swapped with { TransposedC = true });
                 if (rowParts == 1 && columnParts > 1) plans.Add(swapped with { TransposedC = true, ClaimsColumns = true });
@@ -241,7 +242,7 @@ public sealed unsafe class GemmPlanPropertyTests
             }
         }
         if (planner.Columns * planner.ElementSize % 32 == 0)
-            plans.Add(GemmPlan.ForSharedB(m, n, k, 2, planner.Rows, planner.Columns, planner.ElementSize, planner.Model));
+            plans.Add(GemmPlan.ForSharedB(m, n, k, 2, planner.Kernel));
         return plans.Distinct().ToList();
     }
 

@@ -24,10 +24,10 @@ internal static class KnownMachines
         int m, int n, int k, int threads)
         => instructionSet switch
         {
-            GemmInstructionSet.Vector512 => GemmPlan.Create(m, n, k, transposeA, transposeB, threads, FloatKernel512.Rows, FloatKernel512.Columns,
-                sizeof(float), GemmCostModel.For(machine, 512, sizeof(float)), FloatKernel512.SupportsRowStridedA, FloatKernel512.SupportsTransposedC),
-            GemmInstructionSet.Vector256 => GemmPlan.Create(m, n, k, transposeA, transposeB, threads, Kernel256<float>.Rows, Kernel256<float>.Columns,
-                sizeof(float), GemmCostModel.For(machine, 256, sizeof(float)), Kernel256<float>.SupportsRowStridedA),
+            GemmInstructionSet.Vector512 => GemmPlan.Create(m, n, k, transposeA, transposeB, threads,
+                BlockedGemm<float, FloatKernel512>.Traits with { Model = GemmCostModel.For(machine, 512, sizeof(float)) }),
+            GemmInstructionSet.Vector256 => GemmPlan.Create(m, n, k, transposeA, transposeB, threads,
+                BlockedGemm<float, Kernel256<float>>.Traits with { Model = GemmCostModel.For(machine, 256, sizeof(float)) }),
             _ => throw new ArgumentOutOfRangeException(nameof(instructionSet), instructionSet, "Vector512 or Vector256"),
         };
 }

@@ -58,11 +58,9 @@ public sealed unsafe class TransposedCTests
     [TestCase(1, 33, 257, 1f, 0f)]
     public void ATransposedPlanGivesTheDirectPlansBits(int m, int n, int k, float alpha, float beta)
     {
-        var model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float));
-        GemmPlan transposed = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
-            model, FloatKernel512.SupportsRowStridedA, supportsTransposedC: true);
-        GemmPlan direct = GemmPlan.Create(m, n, k, false, true, 2, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
-            model, FloatKernel512.SupportsRowStridedA, supportsTransposedC: false);
+        var kernel = BlockedGemm<float, FloatKernel512>.Traits with { Model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float)) };
+        GemmPlan transposed = GemmPlan.Create(m, n, k, false, true, 2, kernel);
+        GemmPlan direct = GemmPlan.Create(m, n, k, false, true, 2, kernel with { SupportsTransposedC = false });
         Assert.That(transposed.TransposedC, Is.True, transposed.ToString());
         Assert.That(direct.TransposedC, Is.False, direct.ToString());
 
@@ -86,9 +84,8 @@ public sealed unsafe class TransposedCTests
     public void ClaimedRowSlicesGiveTheStaticPartsBits(int m, int n, int k, int threads)
     {
         // The transposed product Cᵀ (n × m) in P × 1 parts, static against claimed 64-row slices; then one part alone.
-        var model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float));
-        GemmPlan parts = GemmPlan.ForGrid(n, m, k, false, true, threads, FloatKernel512.Rows, FloatKernel512.Columns, sizeof(float),
-            model, FloatKernel512.SupportsRowStridedA, threads, 1)!.Value with { TransposedC = true };
+        var kernel = BlockedGemm<float, FloatKernel512>.Traits with { Model = GemmCostModel.For(KnownMachines.Xeon, 512, sizeof(float)) };
+        GemmPlan parts = GemmPlan.ForGrid(n, m, k, false, true, threads, kernel, threads, 1)!.Value with { TransposedC = true };
         GemmPlan claimed = parts with { ClaimsRows = true };
         var random = new Random(m + n + k);
         float[] a = GemmReference.Values(random, m * k), b = GemmReference.Values(random, n * k), c0 = GemmReference.Values(random, m * n);

@@ -96,14 +96,17 @@ internal static unsafe class BlockedGemm<T, TKernel>
         var cache = s_plans ??= new Dictionary<(int, int, int, int, int), GemmPlan>();
         var key = (m, n, k, threads, (transposeA ? 1 : 0) | (transposeB ? 2 : 0));
         if (cache.TryGetValue(key, out GemmPlan plan)) return plan;
-        plan = GemmPlan.Create(m, n, k, transposeA, transposeB, threads, TKernel.Rows, TKernel.Columns,
-            sizeof(T), TKernel.CostModel, TKernel.SupportsRowStridedA, TKernel.SupportsTransposedC);
+        plan = GemmPlan.Create(m, n, k, transposeA, transposeB, threads, Traits);
         if (cache.Count >= 1024) cache.Clear();
         cache[key] = plan;
         return plan;
     }
 
     [ThreadStatic] private static Dictionary<(int, int, int, int, int), GemmPlan>? s_plans;
+
+    /// <summary>The kernel as the planner sees it.</summary>
+    internal static GemmKernelTraits Traits { get; } = new(TKernel.Rows, TKernel.Columns, sizeof(T), TKernel.SupportsRowStridedA,
+        TKernel.SupportsTransposedC, TKernel.CostModel);
 
     // alpha = 0: C = beta · C, and C = 0 without reading it when beta = 0.
     private static void ScaleOnly(int m, int n, T beta, T* c)

@@ -94,13 +94,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         $"A {(PackA ? "packed" : "in place")}, B {(PackB ? "packed" : "in place")}" +
         (ClaimsColumns ? ", column slivers claimed" : "") + (ClaimsRows ? ", row slices claimed" : "");
 
-    /// <summary>
-    /// Chooses the split (or a shared-B plan) and the block sizes for one GEMM with the given kernel geometry;
-    /// <paramref name="supportsTransposedC"/>: the kernel can store transposed tiles (<see cref="TransposedC"/>).
-    /// </summary>
-    public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads,
-        int tileRows, int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA, bool supportsTransposedC = false)
+    /// <summary>Chooses the split (or a shared-B plan) and the block sizes for one GEMM on the given kernel.</summary>
+    public static GemmPlan Create(int m, int n, int k, bool transposeA, bool transposeB, int threads, GemmKernelTraits kernel)
     {
+        var (tileRows, tileColumns, elementSize, supportsRowStridedA, supportsTransposedC, machine) = kernel;
         // C = A · Bᵀ with A m × k and B n × k both row-major: the kernel reads vectors along C's rows, so B (n × k)
         // has to be transposed into panels, each thread its n / threads rows. Cᵀ = B · Aᵀ reads B in place (as a
         // row-major A) and transposes A instead, all m rows of it in every thread (its grids split B's rows), and
@@ -110,8 +107,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         if (supportsTransposedC && machine.TransposesSmallerOperand && !transposeA && transposeB
             && 2L * m * threads <= n && k >= TransposedCMinimumDepth)
         {
-            GemmPlan swapped = Create(n, m, k, transposeA: false, transposeB: true, threads, tileRows, tileColumns, elementSize, machine,
-                supportsRowStridedA);
+            GemmPlan swapped = Create(n, m, k, transposeA: false, transposeB: true, threads, kernel with { SupportsTransposedC = false });
             if (!swapped.SharedB)
             {
                 // A P × 1 grid of the swapped product: every part packs all of its B (the original A) and reads its A
@@ -148,7 +144,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         // wide (no lane spills into the next panel). GemmCostModel.ShareLargeBBlocks turns it on per machine.
         if (machine.ShareLargeBBlocks && threads > 1 && best.RowParts > 1 && best.PackA && best.PackB && m >= SharedMinimumRowsPerThread * threads
             && n >= SharedMinimumColumns && k >= SharedMinimumDepth && tileColumns * elementSize % 32 == 0)
-            return ForSharedB(m, n, k, threads, tileRows, tileColumns, elementSize, machine);
+            return ForSharedB(m, n, k, threads, kernel);
         // A 1 × P grid with A in place packs nothing per part that a sliver of columns would not pack anyway: let
         // the threads claim slivers instead of owning parts (see ClaimsColumns).
         if (machine.ClaimsColumnSlivers && threads > 1 && best.RowParts == 1 && best.Parts > 1 && !best.PackA)
@@ -191,8 +187,7 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
         double Compute(int partRows, int partColumns) => PartCompute(partRows, partColumns, k, tileRows, tileColumns, machine.FusedMultiplyAddsPerCycle);
 
         bool Evaluate(int rowParts, int columnParts, out GemmPlan plan, out double cost)
-            => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, machine,
-                supportsRowStridedA, rowParts, columnParts, packBOverride: null, out plan, out cost);
+            => Grid(m, n, k, transposeA, transposeB, threads, kernel, rowParts, columnParts, packBOverride: null, out plan, out cost);
     }
 
     /// <summary>
@@ -200,17 +195,15 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// tools that compare plans (bench gemm-plans); <paramref name="packB"/> overrides the choice to pack B (a
     /// transposed B is always packed). Null when the grid is not distinct (it has the same parts as a smaller one).
     /// </summary>
-    internal static GemmPlan? ForGrid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows,
-        int tileColumns, int elementSize, GemmCostModel machine, bool supportsRowStridedA, int rowParts, int columnParts,
-        bool? packB = null)
-        => Grid(m, n, k, transposeA, transposeB, threads, tileRows, tileColumns, elementSize, machine,
-            supportsRowStridedA, rowParts, columnParts, packB, out GemmPlan plan, out _) ? plan : null;
+    internal static GemmPlan? ForGrid(int m, int n, int k, bool transposeA, bool transposeB, int threads, in GemmKernelTraits kernel,
+        int rowParts, int columnParts, bool? packB = null)
+        => Grid(m, n, k, transposeA, transposeB, threads, kernel, rowParts, columnParts, packB, out GemmPlan plan, out _) ? plan : null;
 
     // The plan and modelled cost of one grid (see Create).
-    private static bool Grid(int m, int n, int k, bool transposeA, bool transposeB, int threads, int tileRows, int tileColumns,
-        int elementSize, GemmCostModel machine, bool supportsRowStridedA, int rowParts, int columnParts, bool? packBOverride,
-        out GemmPlan plan, out double cost)
+    private static bool Grid(int m, int n, int k, bool transposeA, bool transposeB, int threads, in GemmKernelTraits kernel,
+        int rowParts, int columnParts, bool? packBOverride, out GemmPlan plan, out double cost)
     {
+        var (tileRows, tileColumns, elementSize, supportsRowStridedA, _, machine) = kernel;
         plan = default;
         cost = 0;
         var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.RowBlockBytes, machine.ColumnBlockBytes);
@@ -259,8 +252,9 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
     /// enough that each thread takes about four per block, so a thread that falls behind delays the next block by a
     /// fraction of one.
     /// </summary>
-    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, int tileRows, int tileColumns, int elementSize, GemmCostModel machine)
+    internal static GemmPlan ForSharedB(int m, int n, int k, int threads, in GemmKernelTraits kernel)
     {
+        var (tileRows, tileColumns, elementSize, _, _, machine) = kernel;
         var (depthBlock, rowBlockLimit, columnBlockLimit) = Blocks(k, tileRows, tileColumns, elementSize, machine.RowBlockBytes,
             machine.SharedColumnBlockBytes);
         int rowBlock = EqualBlock(m, Math.Min(rowBlockLimit, RoundUp(CeilingDivide(m, 4 * threads), tileRows)), tileRows);
@@ -384,3 +378,10 @@ internal readonly record struct GemmPlan(int RowParts, int ColumnParts, int Rows
 
     private static int RoundUp(int x, int granule) => CeilingDivide(x, granule) * granule;
 }
+
+/// <summary>
+/// What the planner needs to know of a micro-kernel: its register tile (MR × NR), the element size, whether it reads a
+/// row-strided A and stores transposed tiles (<see cref="GemmPlan.TransposedC"/>), and its cost model on this machine.
+/// </summary>
+internal readonly record struct GemmKernelTraits(int TileRows, int TileColumns, int ElementSize, bool SupportsRowStridedA,
+    bool SupportsTransposedC, GemmCostModel Model);

@@ -110,19 +110,18 @@ public static unsafe class PackedGemm
         public static GemmPlan? Grid(GemmInstructionSet instructionSet, bool transposeA, bool transposeB, int m, int n, int k, int threads,
             int rowParts, int columnParts, bool? packB, bool? halfTileColumns = null)
         {
-            var (rows, columns, machine, rowStrided) = Geometry(instructionSet);
-            if (halfTileColumns is { } half) machine = machine with { HalfTileColumnSplits = half };
-            return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, rows, columns, sizeof(float), machine, rowStrided, rowParts, columnParts, packB);
+            GemmKernelTraits kernel = Traits(instructionSet);
+            if (halfTileColumns is { } half) kernel = kernel with { Model = kernel.Model with { HalfTileColumnSplits = half } };
+            return GemmPlan.ForGrid(m, n, k, transposeA, transposeB, threads, kernel, rowParts, columnParts, packB);
         }
 
         /// <summary>MR, the rows of the register tile of the instruction set's float kernel.</summary>
-        public static int TileRows(GemmInstructionSet instructionSet) => Geometry(instructionSet).Rows;
+        public static int TileRows(GemmInstructionSet instructionSet) => Traits(instructionSet).TileRows;
 
         /// <summary>The shared-B plan (<see cref="GemmPlan.SharedB"/>) for the shape.</summary>
         public static GemmPlan SharedB(GemmInstructionSet instructionSet, int m, int n, int k, int threads)
         {
-            var (rows, columns, machine, _) = Geometry(instructionSet);
-            return GemmPlan.ForSharedB(m, n, k, threads, rows, columns, sizeof(float), machine);
+            return GemmPlan.ForSharedB(m, n, k, threads, Traits(instructionSet));
         }
 
         /// <summary>Runs C = op(A) · op(B) (alpha 1, beta 0) with <paramref name="plan"/> (a C-transposed plan computes Cᵀ = op(B)ᵀ · op(A)ᵀ).</summary>
@@ -137,12 +136,12 @@ public static unsafe class PackedGemm
             }
         }
 
-        private static (int Rows, int Columns, GemmCostModel CostModel, bool SupportsRowStridedA) Geometry(GemmInstructionSet instructionSet)
+        private static GemmKernelTraits Traits(GemmInstructionSet instructionSet)
             => Resolve(instructionSet) switch
             {
-                GemmInstructionSet.Vector512 => (FloatKernel512.Rows, FloatKernel512.Columns, FloatKernel512.CostModel, FloatKernel512.SupportsRowStridedA),
-                GemmInstructionSet.Vector256 => (Kernel256<float>.Rows, Kernel256<float>.Columns, Kernel256<float>.CostModel, Kernel256<float>.SupportsRowStridedA),
-                _ => (ScalarKernel<float>.Rows, ScalarKernel<float>.Columns, ScalarKernel<float>.CostModel, ScalarKernel<float>.SupportsRowStridedA),
+                GemmInstructionSet.Vector512 => BlockedGemm<float, FloatKernel512>.Traits,
+                GemmInstructionSet.Vector256 => BlockedGemm<float, Kernel256<float>>.Traits,
+                _ => BlockedGemm<float, ScalarKernel<float>>.Traits,
             };
     }
 
