@@ -33,10 +33,10 @@ namespace ScratchVae.Kernels.Host.Gemm;
 /// <para>
 /// <b>What each level holds, and why.</b> For each (jc, pc) the KC × NC block of op(B) is copied into NR-wide
 /// panels (PanelPacker.cs): depth step p of a panel is NR contiguous elements, zero-padded past the edge of B, so
-/// the kernel reads B with unit stride and edge tiles run the same code. That block (at most 2 MiB, sized for L3,
-/// with the Zen 3 figures; 512 KiB, a quarter of L2, with the Xeon's: GemmCostModel.ColumnBlockBytes) is reused by
-/// every MC-row block of A. For each ic the MC × KC block of op(A) is packed into MR-tall panels and stays in L2
-/// (at most 192 KiB: GemmPlan.Blocks) while all NC / NR slivers of B pass over it. One KC × NR sliver of B (16 KiB
+/// the kernel reads B with unit stride and edge tiles run the same code. That block (at most this core's share of
+/// L3 and 2 MiB; a quarter of L2 where the Xeon's rows apply: GemmCostModel.ColumnBlockBytes) is reused by every
+/// MC-row block of A. For each ic the MC × KC block of op(A) is packed into MR-tall panels and stays in L2 (at most
+/// 3/8 of it, GemmCostModel.RowBlockBytes: 192 KiB of a 512 KiB L2) while all NC / NR slivers of B pass over it. One KC × NR sliver of B (16 KiB
 /// for the 16-column tiles, 32 KiB for the 32-column one) stays in L1 while the kernel sweeps the A block's MC / MR
 /// panels past it. In registers the kernel keeps the MR × NR tile of sums: per depth step it loads NR / V vectors
 /// of B (V lanes each) and broadcasts MR elements of A, for MR · NR / V fused multiply-adds, so each element loaded
