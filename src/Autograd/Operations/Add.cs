@@ -1,9 +1,7 @@
-// Shape legend: c [M, N] = a + b, where one operand is [M, N] and the other [M, N], a row [N] or [1, N],
-// a column [M, 1] or a single element (see Broadcasting).
 using System.Numerics;
 using ScratchVae.Kernels;
-using ScratchVae.Tensors;
 using ScratchVae.Kernels.Operators;
+using ScratchVae.Tensors;
 
 namespace ScratchVae.Autograd;
 
@@ -11,39 +9,23 @@ public static partial class Ops
 {
     /// <summary>Elementwise sum c = a + b, broadcasting a row, a column or a scalar operand (e.g. a bias).</summary>
     public static Var<T> Add<T>(Var<T> a, Var<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        const string name = AddOperation<T>.OperationName;
-        var context = ForwardContext<T>.Begin(name, a, b);
-        var layout = Broadcasting.Resolve(name, a.Shape, b.Shape);
-        return context.Run(new AddOperation<T>(a, b, layout), layout.OutputShape);
-    }
+        => BinaryOperation<T, AddOperator>.Record(AddOperation<T>.OperationName, a, b, static (a, b, layout) => new AddOperation<T>(a, b, layout));
 }
 
 /// <summary>
-/// c = a + b, the broadcast operand laid over the output; backward: ∂L/∂a = reduce(G), ∂L/∂b = reduce(G), where
+/// c = a + b (<see cref="BinaryOperation{T, TOperator}"/>); backward: ∂L/∂a = reduce(G), ∂L/∂b = reduce(G), where
 /// reduce sums G = ∂L/∂c over the axes that operand was broadcast along.
 /// </summary>
 internal sealed class AddOperation<T>(Var<T> a, Var<T> b, BinaryLayout layout)
-    : Operation<T>(OperationName, a, b) where T : unmanaged, IFloatingPointIeee754<T>
+    : BinaryOperation<T, AddOperator>(OperationName, a, b, layout) where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The operation's name, on the tape and in its errors.</summary>
     public const string OperationName = "add";
 
-    protected override void Forward(Tensor<T> output)
-    {
-        Var<T> a = Inputs[0], b = Inputs[1];
-        // c = a + b'; addition commutes, so the broadcast operand can always be the second one.
-        if (layout.LeftMode == Broadcast.None)
-            Backend.Zip<T, AddOperator>(a.Value.Buffer, b.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.RightMode);
-        else
-            Backend.Zip<T, AddOperator>(b.Value.Buffer, a.Value.Buffer, output.Buffer, layout.Rows, layout.Columns, layout.LeftMode);
-    }
+    // c = a' + b = b + a': addition commutes, so the broadcast operand can be the second one.
+    protected override void ForwardWithABroadcast(Tensor<T> output) => Zip(B.Value.Buffer, A.Value.Buffer, Layout.LeftMode, output.Buffer);
 
-    protected override void Backward(Tensor<T> outputGradient)
-    {
-        if (GradientTarget(Inputs[0]) is { } ta)
-            Broadcasting.ReduceInto(Device, outputGradient.Buffer, layout.Rows, layout.Columns, layout.LeftMode, ta, T.One);
-        if (GradientTarget(Inputs[1]) is { } tb)
-            Broadcasting.ReduceInto(Device, outputGradient.Buffer, layout.Rows, layout.Columns, layout.RightMode, tb, T.One);
-    }
+    protected override void GradientOfA(DeviceBuffer<T> g, GradientTarget<T> target) => ReduceInto(g, Layout.LeftMode, target, T.One);
+
+    protected override void GradientOfB(DeviceBuffer<T> g, GradientTarget<T> target) => ReduceInto(g, Layout.RightMode, target, T.One);
 }
