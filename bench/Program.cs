@@ -16,6 +16,7 @@ var suites = new (Verb Verb, Type[] Benchmarks)[]
     (ScratchVae.Bench.Fuzz.FuzzCommand.Verb, []),
     (ScratchVae.Bench.Convolution.ConvolutionBenchmark.Verb, []),
     (ScratchVae.Bench.Vae.TrainingStepBenchmark.Verb, []),
+    (ScratchVae.Bench.Report.ReportCommand.Verb, []),
 };
 const string program = "bench";
 var verbs = suites.Select(s => s.Verb).ToList();
@@ -51,7 +52,7 @@ try
     }
     return chosen.Run!(Flags.Parse(chosen, rest, program));
 }
-catch (Exception exception) when (exception is UsageException or FormatException or ArgumentException)
+catch (Exception exception) when (exception is UsageException or FormatException or ArgumentException or OverflowException)
 {
     // A bad flag, shape or plan: one line, no stack trace.
     Console.Error.WriteLine($"{program}: {exception.Message}");

@@ -23,7 +23,8 @@ On the CPU run it with OPENBLAS_NUM_THREADS=1 (as bench/vae-vs-pytorch.sh does):
 threads, and OpenBLAS's threads beside them oversubscribe the cores in the convolutions (~3x slower steps on 2 cores).
 
 Usage: python3 bench/peers/pytorch_vae.py [--data DIR] [--epochs 10] [--threads 2] [--seed 1] [--device cpu|cuda]
-                                         [--architecture mlp|conv] [--flush-denormal]
+                                         [--architecture mlp|conv] [--flush-denormal] [--limit N]
+--limit N trains and tests on the first N images of each set only (as `scratchvae train --limit`), for quick timings.
 """
 import argparse
 import gzip
@@ -169,7 +170,10 @@ def main():
                         help="mlp: PyTorch's examples/vae model (784-400-20); conv: the convolutional VAE")
     parser.add_argument("--flush-denormal", action="store_true",
                         help="torch.set_flush_denormal(True): subnormal floats become zero in every CPU op (not the default)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N training and test images")
     args = parser.parse_args()
+    if args.limit is not None and args.limit < 1:
+        raise SystemExit("--limit must be at least 1")
     if args.flush_denormal and not torch.set_flush_denormal(True):
         raise SystemExit("--flush-denormal: this processor does not support flushing subnormals")
     device = torch.device(args.device)
@@ -182,6 +186,8 @@ def main():
     torch.manual_seed(args.seed)
     train_x = torch.from_numpy(read_idx(find(args.data, "train-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0).to(device)
     test_x = torch.from_numpy(read_idx(find(args.data, "t10k-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255.0).to(device)
+    if args.limit is not None:
+        train_x, test_x = train_x[:args.limit], test_x[:args.limit]
     if args.architecture == "conv":
         model, terms = ConvVAE().to(device), logit_loss_terms
     else:

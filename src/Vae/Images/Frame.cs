@@ -12,8 +12,12 @@ public sealed class Frame
     /// <summary>Titles are drawn with font cells of this many units.</summary>
     public const int TitleSize = 2;
 
-    /// <summary>A frame spanning pixels <paramref name="left"/> … <paramref name="right"/> and <paramref name="top"/> … <paramref name="bottom"/>, data ranges given.</summary>
-    public Frame(Canvas canvas, int left, int top, int right, int bottom, (double Low, double High) x, (double Low, double High) y, int xTicks = 5, int yTicks = 5, double xMinimumStep = 0)
+    /// <summary>
+    /// A frame spanning pixels <paramref name="left"/> … <paramref name="right"/> and <paramref name="top"/> … <paramref name="bottom"/>,
+    /// data ranges given; <paramref name="logX"/> and <paramref name="logY"/> make that axis logarithmic (<see cref="Axis.Log"/>).
+    /// </summary>
+    public Frame(Canvas canvas, int left, int top, int right, int bottom, (double Low, double High) x, (double Low, double High) y, int xTicks = 5, int yTicks = 5, double xMinimumStep = 0,
+                 bool logX = false, bool logY = false)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         Canvas = canvas;
@@ -21,8 +25,8 @@ public sealed class Frame
         Top = top;
         Right = right;
         Bottom = bottom;
-        X = new Axis(x.Low, x.High, left, right, xTicks, xMinimumStep);
-        Y = new Axis(y.Low, y.High, bottom, top, yTicks);
+        X = logX ? Axis.Log(x.Low, x.High, left, right) : new Axis(x.Low, x.High, left, right, xTicks, xMinimumStep);
+        Y = logY ? Axis.Log(y.Low, y.High, bottom, top) : new Axis(y.Low, y.High, bottom, top, yTicks);
     }
 
     /// <summary>The canvas drawn on.</summary>
@@ -46,8 +50,11 @@ public sealed class Frame
     /// <summary>True when the point lies inside the frame.</summary>
     public bool Contains(int x, int y) => x >= Left && x <= Right && y >= Top && y <= Bottom;
 
-    /// <summary>Grid lines at the ticks, the axis lines, and tick labels left of the y axis and below the x axis.</summary>
-    public void DrawAxes(Colour? yLabelColour = null)
+    /// <summary>
+    /// Grid lines at the ticks, the axis lines, and tick labels left of the y axis and below the x axis (none on the x
+    /// axis when <paramref name="xTicks"/> is false: a chart of categories labels them itself).
+    /// </summary>
+    public void DrawAxes(Colour? yLabelColour = null, bool xTicks = true)
     {
         foreach (double tick in Y.Ticks())
         {
@@ -56,7 +63,7 @@ public sealed class Frame
             Canvas.Line(Left - 3, py, Left, py, Colour.Black);
             Canvas.Text(Left - 6, py - (BitmapFont.Ascent * TextSize) / 2, Y.Label(tick), yLabelColour ?? Colour.Black, TextSize, TextAnchor.End, TextRole.Tick);
         }
-        foreach (double tick in X.Ticks())
+        foreach (double tick in xTicks ? X.Ticks() : [])
         {
             int px = X.Pixel(tick);
             Canvas.Line(px, Top, px, Bottom, Colour.Grid);
