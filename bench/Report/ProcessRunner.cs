@@ -22,7 +22,7 @@ public static class ProcessRunner
     /// </summary>
     public static ProcessResult Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -40,6 +40,8 @@ public static class ProcessRunner
         }
         using (process)
         {
+            // No input: a peer never waits on (or is stopped for reading) the terminal.
+            process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(timeout ?? TimeSpan.FromHours(1)))

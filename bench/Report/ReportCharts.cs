@@ -149,10 +149,11 @@ public static class ReportCharts
     public static Canvas DrawBars(string title, string subtitle, IReadOnlyList<string> groups, IReadOnlyList<BarSeries> series, string xTitle, string yTitle, bool valueLabels)
     {
         const int left = 70, right = 20, bar = 10, gap = 12;
-        bool vertical = groups.Any(g => Canvas.MeasureText(g) > series.Count * (valueLabels ? 46 : bar) + gap - 4);
         int barWidth = valueLabels ? 46 : bar;
         int groupWidth = series.Count * barWidth + gap;
         int width = Math.Max(560, left + right + groups.Count * groupWidth + gap);
+        // Labels lie flat where each fits its group's slot, and stand upright otherwise.
+        bool vertical = groups.Any(g => Canvas.MeasureText(g) > (width - left - right) / Math.Max(1, groups.Count) - 8);
         int labelSpace = vertical ? groups.Max(g => Canvas.MeasureText(g)) + 12 : Canvas.TextHeight() + 8;
         int height = 300 + labelSpace;
         var canvas = new Canvas(width, height);
