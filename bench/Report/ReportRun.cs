@@ -330,6 +330,7 @@ public static class ReportRun
         results.MachineLines.Add(("processor", cpu.Summary));
         results.MachineLines.Add(("instruction sets", string.Join(", ", cpu.Isa)));
         results.MachineLines.Add(("logical processors", $"{cpu.LogicalProcessors} (threads used: {settings.Threads})"));
+        results.MachineLines.Add(("host GEMM planner's machine", Kernels.Host.MachineProperties.Current.ToString()));
         results.MachineLines.Add(("memory", $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (double)(1L << 30):F1} GiB available to .NET"));
         results.MachineLines.Add(("operating system", RuntimeInformation.OSDescription));
         results.MachineLines.Add((".NET", RuntimeInformation.FrameworkDescription));
