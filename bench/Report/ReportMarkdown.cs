@@ -66,7 +66,7 @@ public static class ReportMarkdown
     {
         md.AppendLine("## How this run was made").AppendLine();
         md.AppendLine($"- Ours and the peers alternate in one run: {settings.Rounds} round{(settings.Rounds == 1 ? "" : "s")} of peak, bandwidth, GEMM (ours on each device, then OpenBLAS, then cuBLAS) and maps; " +
-                      $"{settings.EpochRounds} round{(settings.EpochRounds == 1 ? "" : "s")} of training (ours, then PyTorch), each of one warm-up epoch and {settings.Epochs} measured. Figures are medians over rounds; ratios are of those medians, from this run.");
+                      $"{settings.EpochRounds} round{(settings.EpochRounds == 1 ? "" : "s")} of training (ours, then PyTorch), each of one warm-up epoch and {settings.Epochs} measured. Figures are medians over rounds, but the peak and the bandwidth, ceilings, are the highest round (another process can only lower them); ratios are of those medians, from this run.");
         md.AppendLine($"- GEMM: float32, alpha 1, beta 0, {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per shape and round in batches of ≥ 20 ms (the median batch; `bench gemm --quick`'s timing and openblas_gemm.py's). Arithmetic intensity 2mnk / 4(mk + kn + mn) FLOP/byte: each operand moved once.");
         md.AppendLine($"- Maps and sampling: {results.MapLength:N0} floats per operand (a VAE batch of 128 × 784), GB/s of the minimum traffic. On the roofline a map's FLOP count is nominal (one per operation of its formula, a transcendental function as one; see MapWork.cs); these operands fit in the L2 cache, so maps can sit above the DRAM bandwidth roof.");
         md.AppendLine("- Bandwidth: " + (results.BandwidthSource.Count == 0 ? "not measured." : string.Join("; ", results.BandwidthSource.Select(kv => $"{kv.Key}: {kv.Value}")) + " (written lines' write-allocate reads not counted, as STREAM)."));
@@ -87,7 +87,7 @@ public static class ReportMarkdown
         md.AppendLine("| device | peak GFLOP/s | bandwidth GB/s | ridge FLOP/byte |").AppendLine("|---|---:|---:|---:|");
         foreach (string device in devices)
         {
-            double peak = results.Peak.GetValueOrDefault(device)?.Median ?? double.NaN, bandwidth = results.Bandwidth.GetValueOrDefault(device)?.Median ?? double.NaN;
+            double peak = results.Peak.GetValueOrDefault(device)?.Ceiling ?? double.NaN, bandwidth = results.Bandwidth.GetValueOrDefault(device)?.Ceiling ?? double.NaN;
             md.AppendLine($"| {device} | {F(peak, 1)} | {F(bandwidth, 1)} | {F(Roofline.Ridge(peak, bandwidth), 2)} |");
         }
         md.AppendLine();
@@ -113,7 +113,7 @@ public static class ReportMarkdown
             foreach (string r in runners) md.Append($" {F(Value(results, r, shape), 1)} |");
             foreach (string o in ours)
             {
-                double peak = results.Peak.GetValueOrDefault(results.GemmDevice.GetValueOrDefault(o, ""))?.Median ?? double.NaN;
+                double peak = results.Peak.GetValueOrDefault(results.GemmDevice.GetValueOrDefault(o, ""))?.Ceiling ?? double.NaN;
                 md.Append($" {Percent(Value(results, o, shape) / peak)} |");
             }
             foreach (var (o, p) in pairs) md.Append($" {F(Value(results, o, shape) / Value(results, p, shape), 2)} |");
@@ -145,7 +145,7 @@ public static class ReportMarkdown
                 double gigabytes = results.Maps[d].GetValueOrDefault(primitive)?.Median ?? double.NaN;
                 double intensity = (flops ?? double.NaN) / bytes;
                 double gflops = gigabytes * intensity;
-                double attainable = Roofline.Attainable(results.Peak.GetValueOrDefault(d)?.Median ?? double.NaN, results.Bandwidth.GetValueOrDefault(d)?.Median ?? double.NaN, intensity);
+                double attainable = Roofline.Attainable(results.Peak.GetValueOrDefault(d)?.Ceiling ?? double.NaN, results.Bandwidth.GetValueOrDefault(d)?.Ceiling ?? double.NaN, intensity);
                 string samples = MapWork.IsSampling(primitive) ? $"{gigabytes / 4:F2} G samples/s" : F(gflops, 1);
                 md.Append($" {F(gigabytes, 1)} | {samples} | {(flops is null ? "–" : Percent(gflops / attainable))} |");
             }

@@ -19,6 +19,12 @@ public sealed class Samples
     /// <summary>The median (NaN when empty).</summary>
     public double Median => MedianOf(Values);
 
+    /// <summary>
+    /// The highest finite value (NaN when empty): what a ceiling (the FMA peak, the bandwidth) is taken as, since another
+    /// process on the machine can only lower a round's figure.
+    /// </summary>
+    public double Ceiling => Values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>The median of <paramref name="values"/>: the middle one, or the mean of the two middle ones; NaN when empty.</summary>
     public static double MedianOf(IEnumerable<double> values)
     {
