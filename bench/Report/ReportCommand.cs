@@ -54,7 +54,7 @@ public sealed record ReportSettings
 public static class ReportCommand
 {
     /// <summary>The parts a report can measure.</summary>
-    public static readonly string[] SuiteNames = ["peak", "gemm", "maps", "mlp", "conv"];
+    public static readonly string[] SuiteNames = ["peak", "gemm", "maps", "mlp", "conv", "kernels"];
 
     /// <summary>The peers a report can run.</summary>
     public static readonly string[] PeerNames = ["openblas", "pytorch", "cublas"];
@@ -64,7 +64,7 @@ public static class ReportCommand
         [
             Flag.Switch("quick", "sized to finish in a few minutes: fewer rounds, one measured epoch, the conv epoch timed on 100 steps and scaled up"),
             Flag.Path("out", "the folder for report.md and the charts", "bench-report"),
-            Flag.List("suites", $"what to measure: {string.Join(", ", SuiteNames)}", string.Join(",", SuiteNames), "S[,S…]"),
+            Flag.List("suites", $"what to measure: {string.Join(", ", SuiteNames)} (kernels: every GPU kernel through ptxas, with no GPU needed)", string.Join(",", SuiteNames), "S[,S…]"),
             Flag.List("shapes", "GEMM shapes MxNxK[:TT], or the lists square, vae, all", "all", "S[,S…]"),
             Flag.List("devices", "the devices to measure (host, cuda, opencl, ilgpu-cpu, …)", null, "D[,D…]") with { DefaultNote = "every usable one but ilgpu-cpu" },
             Flag.List("peers", $"the peers to run: {string.Join(", ", PeerNames)}, or none", string.Join(",", PeerNames), "P[,P…]"),

@@ -27,6 +27,7 @@ public static class ReportMarkdown
         AppendGemm(md, results);
         AppendMaps(md, results);
         AppendEpochs(md, results);
+        AppendKernels(md, results);
         if (results.Charts.Count > 0)
         {
             md.AppendLine("## Charts").AppendLine();
@@ -34,6 +35,16 @@ public static class ReportMarkdown
                 md.AppendLine($"![{caption}]({file})").AppendLine().AppendLine($"*{caption}* (also [{Path.ChangeExtension(file, ".svg")}]({Path.ChangeExtension(file, ".svg")}))").AppendLine();
         }
         return md.ToString();
+    }
+
+    // Every GPU kernel as NVIDIA's assembler sees it, with its occupancy on an H100: no GPU needed.
+    private static void AppendKernels(StringBuilder md, ReportResults results)
+    {
+        if (results.KernelTable is null) return;
+        md.AppendLine("## GPU kernels through ptxas (no GPU needed)").AppendLine();
+        md.AppendLine($"{results.KernelSummary} The table is `ptxas -v` on ILGPU's PTX of every kernel the GPU backends launch, and each kernel's "
+                      + "groups per SM and occupancy on an H100 computed from those figures as CUDA's occupancy calculator does.").AppendLine();
+        md.AppendLine("```text").Append(results.KernelTable).AppendLine("```").AppendLine();
     }
 
     /// <summary>The machine table alone (for docs/benchmarks.md).</summary>
@@ -55,10 +66,11 @@ public static class ReportMarkdown
 
     private static void AppendSkipped(StringBuilder md, ReportResults results)
     {
-        var skipped = results.Devices.Concat(results.Peers).Where(p => !p.Measured).ToList();
+        var skipped = results.Devices.Concat(results.Peers).Where(p => !p.Measured).Select(p => (p.Name, Reason: p.SkipReason!))
+            .Concat(results.OtherSkips).ToList();
         if (skipped.Count == 0) return;
         md.AppendLine("Skipped, with the reason:").AppendLine();
-        foreach (var p in skipped) md.AppendLine($"- {p.Name}: {p.SkipReason}");
+        foreach (var (name, reason) in skipped) md.AppendLine($"- {name}: {reason}");
         md.AppendLine();
     }
 

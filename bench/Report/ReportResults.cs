@@ -83,6 +83,15 @@ public sealed class ReportResults
     /// <summary>Every peer, measured or skipped.</summary>
     public List<Participant> Peers { get; } = [];
 
+    /// <summary>The ptxas table of every GPU kernel (registers, spills, shared memory, H100 occupancy), when the kernels suite ran.</summary>
+    public string? KernelTable { get; set; }
+
+    /// <summary>One line on the kernels: how many assembled on each target and which spill, or why the suite was skipped.</summary>
+    public string? KernelSummary { get; set; }
+
+    /// <summary>Parts of the run that were skipped, other than devices and peers (name, reason).</summary>
+    public List<(string Name, string Reason)> OtherSkips { get; } = [];
+
     /// <summary>Notes on how this run was sized and what its figures mean (quick-mode extrapolations among them).</summary>
     public List<string> Notes { get; } = [];
 

@@ -197,6 +197,30 @@ public static class ReportRun
             data ??= DataSources.Load(settings.Data);
             return data;
         }
+        if (settings.Suites.Contains("kernels"))
+        {
+            // Every GPU kernel's PTX through NVIDIA's assembler: it needs ptxas, not a GPU.
+            string? ptxas = Tests.Support.PtxasResources.FindPtxas();
+            if (ptxas is null) results.OtherSkips.Add(("GPU kernels through ptxas", Tests.Support.PtxasResources.InstallHint));
+            else
+            {
+                int kernels = Kernels.Ilgpu.KernelCatalogue.Instantiations().Count();
+                steps.Add(new Step($"{kernels} GPU kernels through ptxas (sm_80, sm_90)", 0.12 * kernels * 2, () =>
+                {
+                    using var resources = new Tests.Support.PtxasResources(ptxas);
+                    var rows = resources.All();
+                    results.KernelTable = resources.Table(rows);
+                    var assembled = Tests.Support.PtxasResources.Assembled(rows);
+                    var spilling = assembled.Where(r => r.SpillStoreBytes + r.SpillLoadBytes > 0).Select(r => $"{r.Kernel} {r.Target}").ToList();
+                    var gemm = rows.Where(row => row.Definition == Kernels.Ilgpu.KernelCatalogue.GemmTiled || row.Definition == Kernels.Ilgpu.KernelCatalogue.GemmTiled128)
+                        .Select(row => (row.Definition, Report: row.Reports[1])).Where(entry => entry.Report.Registers is not null)
+                        .Select(entry => $"{entry.Report.Kernel} {entry.Report.Registers} registers, {entry.Report.SharedBytes} bytes shared, "
+                                         + $"{Tests.Support.H100.Estimate(entry.Report.Registers!.Value, entry.Report.SharedBytes, entry.Definition.ThreadsPerGroup).GroupsPerSm} group{(Tests.Support.H100.Estimate(entry.Report.Registers!.Value, entry.Report.SharedBytes, entry.Definition.ThreadsPerGroup).GroupsPerSm == 1 ? "" : "s")} per H100 SM");
+                    results.KernelSummary = $"{rows.Length} kernels; assembled for sm_80 {assembled.Count(r => r.Target == "sm_80")}, for sm_90 {assembled.Count(r => r.Target == "sm_90")}; "
+                        + $"spills: {(spilling.Count == 0 ? "none" : string.Join(", ", spilling))}. Tiled GEMM (sm_90): {string.Join("; ", gemm)}.";
+                }));
+            }
+        }
         foreach (string architecture in new[] { "mlp", "conv" }.Where(settings.Suites.Contains))
         {
             int? limit = architecture == "conv" ? settings.ConvLimit : settings.Limit;

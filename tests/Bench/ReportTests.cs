@@ -228,4 +228,48 @@ public class ReportTests
         }
         Assert.That(md, Does.Contain("**mlp, ScratchVae host: not a full epoch.** Timed on the first 256 training images (2 steps)"));
     }
+
+    [Test]
+    public void TheKernelsSuiteTablesEveryGpuKernelThroughPtxasOrSaysWhyNot()
+    {
+        using var folder = new TemporaryFolder();
+        string? previous = Environment.GetEnvironmentVariable(Support.PtxasResources.PtxasVariable);
+        try
+        {
+            // Without ptxas: a skip line with the install hint, and no table.
+            Environment.SetEnvironmentVariable(Support.PtxasResources.PtxasVariable, folder["no-ptxas-here"]);
+            string md = RunKernelsSuite(folder["without"]);
+            Assert.That(md, Does.Contain($"- GPU kernels through ptxas: {Support.PtxasResources.InstallHint}"));
+            Assert.That(md, Does.Not.Contain("## GPU kernels through ptxas"));
+
+            Environment.SetEnvironmentVariable(Support.PtxasResources.PtxasVariable, previous);
+            if (Support.PtxasResources.FindPtxas() is null) Assert.Ignore(Support.PtxasResources.InstallHint);
+            md = RunKernelsSuite(folder["with"]);
+            int kernels = ScratchVae.Kernels.Ilgpu.KernelCatalogue.Instantiations().Count();
+            Assert.That(md, Does.Contain($"{kernels} kernels; assembled for sm_80 {kernels}, for sm_90 {kernels}; spills: none."));
+            foreach (var (definition, kernel) in ScratchVae.Kernels.Ilgpu.KernelCatalogue.Instantiations())
+                Assert.That(md, Does.Contain(Support.ExternalKernelCompilers.DisplayName(definition, kernel) + " "), "every kernel has its row");
+            Assert.That(md, Does.Match(@"GemmKernels\.Tiled128<Single> \d+ registers, \d+ bytes shared, [2-9] groups per H100 SM"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Support.PtxasResources.PtxasVariable, previous);
+        }
+    }
+
+    private static string RunKernelsSuite(string output)
+    {
+        var settings = ReportCommand.Settings(Flags.Parse(ReportCommand.Verb, ["--suites", "kernels", "--peers", "none", "--devices", "host", "--out", output], "bench"));
+        var oldError = Console.Error;
+        Console.SetError(new StringWriter());
+        try
+        {
+            Assert.That(ReportRun.Execute(settings), Is.EqualTo(0));
+        }
+        finally
+        {
+            Console.SetError(oldError);
+        }
+        return File.ReadAllText(Path.Combine(output, "report.md"));
+    }
 }

@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text;
-using System.Text.RegularExpressions;
-using ILGPU.Backends.PTX;
 using ILGPU.Runtime.Cuda;
 using ScratchVae.Kernels.Ilgpu;
 using ScratchVae.Tests.Support;
@@ -15,39 +11,17 @@ namespace ScratchVae.Tests.Kernels;
 /// time on a real device ("a PTX JIT compilation failed"). ptxas -v also reports each kernel's registers, local-memory
 /// spills and shared memory, from which <see cref="ResourceTable_RegistersSpillsSharedMemoryAndH100Occupancy"/> prints an
 /// occupancy estimate per kernel against the H100's limits.
-/// <para>
-/// ptxas comes from Debian's CUDA toolkit 11.8 (package nvidia-cuda-toolkit, component non-free): <c>bash
-/// .ci/install-ptxas.sh</c> extracts the one binary into /opt/ptxas/bin. The tests look for $SCRATCHVAE_PTXAS, then ptxas
-/// on PATH, then the extracted locations, and are skipped when none exists. ptxas 11.8 reads PTX ISA up to 7.8, so the
-/// PTX is generated with ISA 7.8 (the first ISA with sm_90).
-/// </para>
+/// The assembling, the parsing and the occupancy estimate are <see cref="PtxasResources"/>'s, which <c>bench report</c>
+/// shares; the tests are skipped with the install hint where ptxas is absent.
 /// </summary>
 [TestFixture]
 public sealed class PtxAssemblerTests
 {
-    /// <summary>The environment variable naming the ptxas binary to use.</summary>
-    public const string PtxasVariable = "SCRATCHVAE_PTXAS";
+    private static readonly (string Name, CudaArchitecture Architecture)[] Targets = PtxasResources.Targets;
 
-    private const string InstallHint =
-        "ptxas (NVIDIA's PTX assembler) was not found: run `bash .ci/install-ptxas.sh` (extracts it from Debian's non-free "
-        + "nvidia-cuda-toolkit into /opt/ptxas/bin), install a CUDA toolkit, or set " + PtxasVariable + " to a ptxas binary";
+    private static readonly Lazy<string?> Ptxas = new(PtxasResources.FindPtxas);
 
-    /// <summary>The PTX ISA the assembler is given: the newest that ptxas 11.8 reads, and the first with sm_90.</summary>
-    private static readonly CudaInstructionSet InstructionSet = CudaInstructionSet.ISA_78;
-
-    private static readonly (string Name, CudaArchitecture Architecture)[] Targets =
-        [("sm_80", CudaArchitecture.SM_80), ("sm_90", CudaArchitecture.SM_90)];
-
-    private static readonly Lazy<string?> Ptxas = new(() => ExternalKernelCompilers.FindProgram(PtxasVariable, ["ptxas"],
-    [
-        "/opt/ptxas/bin/ptxas",
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "scratchvae", "ptxas", "bin", "ptxas"),
-        "/usr/local/cuda/bin/ptxas",
-    ]));
-
-    private readonly Dictionary<string, RecoveringKernelCompiler> _compilers = new();
-    private readonly Dictionary<(string Kernel, string Target), PtxasReport> _reports = new();
-    private string? _folder;
+    private PtxasResources? _resources;
 
     /// <summary>Every concrete kernel × {sm_80, sm_90}.</summary>
     public static IEnumerable<TestCaseData> Cases() =>
@@ -66,22 +40,8 @@ public sealed class PtxAssemblerTests
     public static bool MustNotSpill(KernelDefinition definition) =>
         definition.Method.DeclaringType == typeof(GemmKernels) || definition.Method.DeclaringType == typeof(ElementwiseKernels);
 
-    [OneTimeSetUp]
-    public void CreateCompilers()
-    {
-        foreach (var (name, architecture) in Targets)
-            _compilers[name] = new RecoveringKernelCompiler(context =>
-                new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, InstructionSet, null));
-        _folder = ExternalKernelCompilers.CreateScratchFolder("ptxas");
-    }
-
     [OneTimeTearDown]
-    public void DisposeCompilers()
-    {
-        foreach (var compiler in _compilers.Values) compiler.Dispose();
-        _compilers.Clear();
-        if (_folder is not null && Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
-    }
+    public void DisposeCompilers() => _resources?.Dispose();
 
     [TestCaseSource(nameof(Cases))]
     public void Assembles(KernelDefinition definition, MethodInfo kernel, string target)
@@ -100,46 +60,14 @@ public sealed class PtxAssemblerTests
     [Test]
     public void ResourceTable_RegistersSpillsSharedMemoryAndH100Occupancy()
     {
-        string ptxas = RequirePtxas();
-        var rows = KernelCatalogue.Instantiations()
-            .Select(pair => (pair.Definition, Reports: Targets.Select(target => Report(ptxas, pair.Definition, pair.Kernel, target.Name)).ToArray()))
-            .ToArray();
-        var table = new StringBuilder();
-        table.AppendLine($"ptxas -v, PTX ISA {InstructionSet}, {Ptxas.Value}: {PtxasVersion(ptxas)}");
-        table.AppendLine("Occupancy: the sm_90 figures against one H100 SM (65,536 registers allocated 256 per warp in 4 sub-partitions,");
-        table.AppendLine("2,048 threads, 32 groups, 228 KiB shared memory with 1 KiB reserved per group). Threads per group: GemmKernels.Tiled");
-        table.AppendLine($"is launched with {GemmKernels.ThreadsPerGroup} and Tiled128 with {GemmKernels.WideThreadsPerGroup} (KernelConfig); every other kernel is auto-grouped (LoadAutoGroupedKernel), which asks");
-        table.AppendLine("the driver's cuOccupancyMaxPotentialBlockSize; that choice is computed here the same way (largest group of highest occupancy).");
-        table.AppendLine();
-        string header = string.Format(CultureInfo.InvariantCulture, "{0,-62} {1,7} {2,7} {3,6} {4,11} {5,7} {6,8} {7,9} {8,9} {9,-10}",
-            "kernel", "regs80", "regs90", "stack", "spill st/ld", "smem", "threads", "groups/SM", "occupancy", "limited by");
-        table.AppendLine(header);
-        table.AppendLine(new string('-', header.Length));
-        foreach (var (definition, reports) in rows)
-        {
-            var sm90 = reports[1];
-            string kernelName = sm90.Kernel;
-            if (reports.Any(report => report.ExitCode != 0 || report.Registers is null))
-            {
-                table.AppendLine($"{kernelName,-62} ptxas failed: {string.Join("; ", reports.Where(r => r.ExitCode != 0).Select(r => r.Target))}");
-                continue;
-            }
-            int threads = definition.IsExplicitlyGrouped ? definition.ThreadsPerGroup : H100.MaxPotentialGroupSize(sm90.Registers!.Value, sm90.SharedBytes);
-            var occupancy = H100.Estimate(sm90.Registers!.Value, sm90.SharedBytes, threads);
-            string spills = string.Join(" ", reports.Select(report => $"{report.SpillStoreBytes}/{report.SpillLoadBytes}").Distinct());
-            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-62} {1,7} {2,7} {3,6} {4,11} {5,7} {6,8} {7,9} {8,8:0}% {9,-10}",
-                kernelName, reports[0].Registers, sm90.Registers, sm90.StackFrameBytes, spills, sm90.SharedBytes,
-                definition.IsExplicitlyGrouped ? $"{threads}" : $"{threads}*", occupancy.GroupsPerSm, 100 * occupancy.Occupancy, occupancy.LimitedBy));
-        }
-        var assembled = rows.SelectMany(row => row.Reports).Where(report => report.ExitCode == 0 && report.Registers is not null).ToArray();
-        table.AppendLine();
-        table.AppendLine($"* auto-grouped. {rows.Length} kernels; assembled: {string.Join(", ", Targets.Select(t => $"{t.Name} {assembled.Count(r => r.Target == t.Name)}"))}; "
-            + $"most registers {(assembled.Length == 0 ? 0 : assembled.Max(r => r.Registers!.Value))}; "
-            + $"kernels that spill: {assembled.Where(r => r.SpillStoreBytes + r.SpillLoadBytes > 0).Select(r => $"{r.Kernel} {r.Target}").DefaultIfEmpty("none").Aggregate((x, y) => $"{x}, {y}")}.");
+        RequirePtxas();
+        var rows = _resources!.All();
+        string table = _resources.Table(rows);
+        var assembled = PtxasResources.Assembled(rows);
 
-        TestContext.Out.Write(table.ToString());
+        TestContext.Out.Write(table);
         string file = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ptxas-resources.txt");
-        File.WriteAllText(file, table.ToString());
+        File.WriteAllText(file, table);
         TestContext.AddTestAttachment(file, "ptxas -v registers, spills, shared memory and H100 occupancy per kernel");
         TestContext.Out.WriteLine($"written to {file}");
         Assert.That(assembled.Length, Is.EqualTo(rows.Length * Targets.Length), "some kernels did not assemble (see Assembles)");
@@ -208,112 +136,10 @@ public sealed class PtxAssemblerTests
     private string RequirePtxas()
     {
         string? ptxas = Ptxas.Value;
-        if (ptxas is null) Assert.Ignore(InstallHint);
+        if (ptxas is null) Assert.Ignore(PtxasResources.InstallHint);
+        _resources ??= new PtxasResources(ptxas!);
         return ptxas!;
     }
 
-    private static string PtxasVersion(string ptxas)
-    {
-        var (_, output) = ExternalKernelCompilers.Run(ptxas, ["--version"], TimeSpan.FromSeconds(30));
-        return output.Split('\n').LastOrDefault(line => line.Contains("release", StringComparison.Ordinal))?.Trim() ?? output;
-    }
-
-    private PtxasReport Report(string ptxas, KernelDefinition definition, MethodInfo kernel, string target)
-    {
-        string name = ExternalKernelCompilers.DisplayName(definition, kernel);
-        if (_reports.TryGetValue((name, target), out var cached)) return cached;
-        var compiled = (PTXCompiledKernel)_compilers[target].Compile(definition, kernel);
-        string file = Path.Combine(_folder!, $"kernel-{_reports.Count}-{target}.ptx");
-        File.WriteAllText(file, compiled.PTXAssembly);
-        var (exitCode, output) = ExternalKernelCompilers.Run(ptxas, [$"-arch={target}", "-v", "-o", "/dev/null", file], TimeSpan.FromSeconds(120));
-        var report = PtxasReport.Parse(name, target, exitCode, output, compiled.Name);
-        _reports[(name, target)] = report;
-        File.Delete(file);
-        return report;
-    }
-}
-
-/// <summary>What ptxas -v says about one kernel: its registers and shared memory, the entry's stack frame, and the spills of the entry and every function it calls.</summary>
-internal sealed record PtxasReport(string Kernel, string Target, int ExitCode, string Output, int? Registers, long SharedBytes,
-    long StackFrameBytes, long SpillStoreBytes, long SpillLoadBytes)
-{
-    private static readonly Regex Properties = new(@"Function properties for (\S+)", RegexOptions.CultureInvariant);
-    private static readonly Regex Frame = new(@"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads", RegexOptions.CultureInvariant);
-    private static readonly Regex Used = new(@"Used (\d+) registers(?:, (\d+) bytes smem)?", RegexOptions.CultureInvariant);
-    private static readonly Regex Smem = new(@"(\d+) bytes smem", RegexOptions.CultureInvariant);
-
-    public static PtxasReport Parse(string kernel, string target, int exitCode, string output, string entryName)
-    {
-        int? registers = null;
-        long shared = 0, stackFrame = 0, spillStores = 0, spillLoads = 0;
-        string? function = null;
-        foreach (string line in output.Split('\n'))
-        {
-            var properties = Properties.Match(line);
-            if (properties.Success) { function = properties.Groups[1].Value.Trim('\''); continue; }
-            var frame = Frame.Match(line);
-            if (frame.Success)
-            {
-                if (function == entryName) stackFrame = long.Parse(frame.Groups[1].Value, CultureInfo.InvariantCulture);
-                spillStores += long.Parse(frame.Groups[2].Value, CultureInfo.InvariantCulture);
-                spillLoads += long.Parse(frame.Groups[3].Value, CultureInfo.InvariantCulture);
-                continue;
-            }
-            var used = Used.Match(line);
-            if (used.Success)
-            {
-                registers = Math.Max(registers ?? 0, int.Parse(used.Groups[1].Value, CultureInfo.InvariantCulture));
-                var smem = Smem.Match(line);
-                if (smem.Success) shared = Math.Max(shared, long.Parse(smem.Groups[1].Value, CultureInfo.InvariantCulture));
-            }
-        }
-        return new PtxasReport(kernel, target, exitCode, output, registers, shared, stackFrame, spillStores, spillLoads);
-    }
-}
-
-/// <summary>
-/// Occupancy on one H100 SM (compute capability 9.0), computed as CUDA's occupancy calculator (cuda_occupancy.h) does:
-/// groups per SM are the least of the group limit, the warp limit, the register limit (registers allocated per warp in
-/// units of 256, in 4 sub-partitions of 16,384) and the shared-memory limit (228 KiB, 1 KiB reserved per group, 128-byte units).
-/// </summary>
-internal static class H100
-{
-    private const int WarpSize = 32, MaxThreadsPerGroup = 1024, MaxWarpsPerSm = 2048 / WarpSize, MaxGroupsPerSm = 32;
-    private const int RegistersPerSm = 65536, RegistersPerGroup = 65536, RegisterUnit = 256, SubPartitions = 4;
-    private const long SharedPerSm = 228 * 1024, SharedReservedPerGroup = 1024, SharedUnit = 128;
-
-    public static (int GroupsPerSm, double Occupancy, string LimitedBy) Estimate(int registers, long sharedBytes, int threadsPerGroup)
-    {
-        int warpsPerGroup = (threadsPerGroup + WarpSize - 1) / WarpSize;
-        var limits = new List<(int Groups, string Name)> { (MaxGroupsPerSm, "groups"), (MaxWarpsPerSm / warpsPerGroup, "threads") };
-        int registersPerWarp = RoundUp(registers * WarpSize, RegisterUnit);
-        if (registersPerWarp > 0)
-        {
-            int groups = registersPerWarp * warpsPerGroup > RegistersPerGroup ? 0
-                : RegistersPerSm / SubPartitions / registersPerWarp * SubPartitions / warpsPerGroup;
-            limits.Add((groups, "registers"));
-        }
-        long sharedPerGroup = RoundUp(sharedBytes + SharedReservedPerGroup, SharedUnit);
-        limits.Add(((int)(SharedPerSm / sharedPerGroup), "shared"));
-        var limit = limits.OrderBy(entry => entry.Groups).First();
-        return (limit.Groups, (double)limit.Groups * warpsPerGroup / MaxWarpsPerSm, limit.Name);
-    }
-
-    /// <summary>cuOccupancyMaxPotentialBlockSize: the largest group (a multiple of 32) that reaches the highest occupancy in threads.</summary>
-    public static int MaxPotentialGroupSize(int registers, long sharedBytes)
-    {
-        int registersPerWarp = RoundUp(registers * WarpSize, RegisterUnit);
-        int limit = registersPerWarp == 0 ? MaxThreadsPerGroup : Math.Min(MaxThreadsPerGroup, RegistersPerGroup / registersPerWarp * WarpSize);
-        int best = 0, bestThreads = -1;
-        for (int size = limit; size > 0; size -= WarpSize)
-        {
-            int threads = Estimate(registers, sharedBytes, size).GroupsPerSm * size;
-            if (threads > bestThreads) { best = size; bestThreads = threads; }
-            if (threads == MaxWarpsPerSm * WarpSize) break;
-        }
-        return best;
-    }
-
-    private static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
-    private static long RoundUp(long value, long unit) => (value + unit - 1) / unit * unit;
+    private PtxasReport Report(string ptxas, KernelDefinition definition, MethodInfo kernel, string target) => _resources!.Report(definition, kernel, target);
 }
