@@ -132,7 +132,7 @@ public class ReportTests
         Assert.That(unknownSuite!.Message, Does.Contain("'nope'").And.Not.Contain("\n"));
         Assert.That(() => ReportCommand.Settings(Flags.Parse(ReportCommand.Verb, ["--shapes", "12x3"], "bench")), Throws.TypeOf<FormatException>());
         var quick = ReportCommand.Settings(Flags.Parse(ReportCommand.Verb, ["--quick"], "bench"));
-        Assert.That((quick.Rounds, quick.Epochs, quick.ConvLimit, quick.Limit, quick.Shapes.Count, quick.Out), Is.EqualTo((2, 1, (int?)12_800, (int?)null, 16, "bench-report")));
+        Assert.That((quick.Rounds, quick.Epochs, quick.ConvLimit, quick.Limit, quick.Shapes.Count, quick.Out), Is.EqualTo((3, 1, (int?)12_800, (int?)null, 16, "bench-report")));
     }
 
     private static ReportResults HandMadeResults()
