@@ -25,6 +25,9 @@ public static class FuzzCommand
         int count = flags.Int("count"), seed = flags.Int("seed");
         if (flags.Has("quick")) count = Math.Min(count, 10_000);
         string[]? readers = flags.Has("readers") ? flags.List("readers") : null;
+        var known = ReaderFuzzer.Targets().Select(t => t.Name).ToList();
+        if (readers?.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
+            throw new UsageException($"fuzz: --readers: unknown reader '{unknown}' (known: {string.Join(", ", known)})");
         int violations = 0;
         foreach (var target in ReaderFuzzer.Targets().Where(t => readers is null || readers.Contains(t.Name)))
         {
