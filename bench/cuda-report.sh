@@ -69,6 +69,8 @@ if want gemm; then
   for variant in cuda cuda/tiled64 cuda/tiled128; do
     file="$out/gemm-${variant//\//-}.txt"
     bench gemm --quick --backend "$variant" --shapes all --seconds 0.5 2>&1 | tee "$file"
+    # A machine without a usable CUDA device: the first run says why in one line; the others would repeat it.
+    if [ "${PIPESTATUS[0]}" -ne 0 ]; then note "gemm: $variant failed: $(tail -n 1 "$file")"; break; fi
     gemm_files+=("$file")
   done
   if [ $torch_gpu = 1 ]; then
