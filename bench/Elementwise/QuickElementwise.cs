@@ -29,6 +29,12 @@ public static class QuickElementwise
         Console.WriteLine($"{"backend",-10} {"primitive",-14} {"µs",10} {"GB/s",8}");
         foreach (string name in backends)
         {
+            // A device that is listed but cannot be used: one line naming it and why, before anything runs.
+            if (ScratchVae.Kernels.Backends.List().FirstOrDefault(device => device.Name == name) is { Usable: false } absent)
+                throw new ArgumentException($"elementwise: --backends {name}: device '{absent.Name}' is not usable: {absent.Reason}");
+        }
+        foreach (string name in backends)
+        {
             using var backend = ScratchVae.Kernels.Backends.Create(name);
             foreach (string primitive in ElementwiseCase.Names)
             {

@@ -27,7 +27,10 @@ public sealed record GemmShape(int M, int N, int K, bool TransposeA, bool Transp
         string flags = halves.Length > 1 ? halves[1].ToUpperInvariant() : "NN";
         if (sizes.Length != 3 || flags.Length != 2 || flags.Any(f => f is not ('N' or 'T')))
             throw new FormatException($"'{text}' is not a GEMM shape like 128x400x784:NT.");
-        return new GemmShape(int.Parse(sizes[0], CultureInfo.InvariantCulture), int.Parse(sizes[1], CultureInfo.InvariantCulture),
-            int.Parse(sizes[2], CultureInfo.InvariantCulture), flags[0] == 'T', flags[1] == 'T');
+        var dimensions = new int[3];
+        for (int i = 0; i < 3; i++)
+            if (!int.TryParse(sizes[i], NumberStyles.None, CultureInfo.InvariantCulture, out dimensions[i]) || dimensions[i] < 1)
+                throw new FormatException($"'{text}': {"MNK"[i]} = '{sizes[i]}' is not a whole number of at least 1.");
+        return new GemmShape(dimensions[0], dimensions[1], dimensions[2], flags[0] == 'T', flags[1] == 'T');
     }
 }

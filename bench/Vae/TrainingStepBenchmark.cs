@@ -117,7 +117,9 @@ internal static class TrainingStepBenchmark
     private static Rig MakeRig(string spec, VaeOptions options, int batch)
     {
         var parts = spec.Split(':');
-        int threads = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 2;
+        int threads = 2;
+        if (parts.Length > 1 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out threads) || threads < 1))
+            throw new ArgumentException($"variant '{spec}': the thread count '{parts[1]}' is not a whole number of at least 1");
         IBackend inner = new HostBackend(threads);
         TimingBackend? timing = parts[0] switch
         {
