@@ -66,9 +66,12 @@ public class CliErrorTests
     {
         // cuda on a machine without an NVIDIA GPU; on one with a GPU, whichever device is unusable there.
         var unusable = Device.List().FirstOrDefault(d => !d.Usable && d.Name == "cuda") ?? Device.List().FirstOrDefault(d => !d.Usable);
-        AssertFails(Cli.Run(["train", "--device", "no-such-device", "--out", _folder["unused"], .. Small[..^3]]), 2, "device 'no-such-device' cannot be used");
+        var absent = Cli.Run(["train", "--device", "no-such-device", "--out", _folder["unused"], .. Small[..^3]]);
+        AssertFails(absent, 2, "device 'no-such-device' cannot be used: Unknown device 'no-such-device'. Known devices: host");
+        Assert.That(absent.Error, Does.Not.Contain("(Parameter"), "no .NET parameter name in a user's error");
         if (unusable is null) Assert.Ignore("every device is usable on this machine");
-        AssertFails(Cli.Run(["train", "--device", unusable.Name, "--out", _folder["unused"], .. Small[..^3]]), 2, $"device '{unusable.Name}' cannot be used", "scratchvae devices");
+        var refused = Cli.Run(["train", "--device", unusable.Name, "--out", _folder["unused"], .. Small[..^3]]);
+        AssertFails(refused, 2, $"device '{unusable.Name}' cannot be used: {unusable.Reason} (run 'scratchvae devices'");
     }
 
     [Test]

@@ -14,7 +14,12 @@ public static class CommandSupport
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            throw new UsageException($"device '{name}' cannot be used: {exception.Message} (run 'scratchvae devices' to see what is available)");
+            // "Device 'cuda' is not usable: no CUDA device found …" says the name twice; keep the reason.
+            string reason = exception is ArgumentException { ParamName: { } parameter } argument
+                ? argument.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : exception.Message;
+            string repeated = $"Device '{name}' is not usable: ";
+            if (reason.StartsWith(repeated, StringComparison.Ordinal)) reason = reason[repeated.Length..];
+            throw new UsageException($"device '{name}' cannot be used: {reason} (run 'scratchvae devices' to see what is available)");
         }
     }
 }
