@@ -64,6 +64,22 @@ public class FlagTableTests
         }
     }
 
+    // The first word of each entry of a list ("  name  summary"); continuation lines are indented further.
+    private static List<string> EntryNames(string help) =>
+        help.Split('\n').Where(line => line.Length > 2 && line.StartsWith("  ", StringComparison.Ordinal) && line[2] != ' ')
+            .Select(line => line.Trim().Split(' ')[0]).ToList();
+
+    // Wrapped help: no line longer than FlagHelp.LineWidth unless it is one word after its indent, and the same words in
+    // the same order as the unwrapped text.
+    private static void AssertWrapped(string wrapped, string flat)
+    {
+        foreach (string line in wrapped.Split('\n'))
+            Assert.That(line.Length <= FlagHelp.LineWidth || !line.Trim().Contains(' ') || line.TrimStart().StartsWith("usage:", StringComparison.Ordinal),
+                Is.True, $"a line of {line.Length} characters: {line}");
+        static string Words(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.That(Words(wrapped), Is.EqualTo(Words(flat)));
+    }
+
     // The flag lines of --help: "  --name PLACEHOLDER  help [facts]" after "flags:".
     private static List<string> ListedFlags(string help) =>
         help.Split('\n').SkipWhile(line => line.TrimEnd() != "flags:").Skip(1)
@@ -76,11 +92,16 @@ public class FlagTableTests
         var result = Cli.Run([.. Words(verb), "--help"]);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Error, Is.Empty);
-        Assert.That(result.Output, Does.StartWith($"usage: scratchvae {verb.Name}"));
-        Assert.That(result.Output, Does.Contain(verb.Summary));
-        Assert.That(ListedFlags(result.Output), Is.EqualTo(verb.Flags.Select(flag => flag.Name)), "--help lists the table's flags, in its order");
+        // What is printed is the help wrapped to FlagHelp.LineWidth; its content is checked on the unwrapped text.
+        Assert.That(result.Output, Is.EqualTo(FlagHelp.ForVerb(verb, "scratchvae")));
+        string flat = FlagHelp.ForVerb(verb, "scratchvae", int.MaxValue);
+        Assert.That(flat, Does.StartWith($"usage: scratchvae {verb.Name}"));
+        Assert.That(flat, Does.Contain(verb.Summary));
+        Assert.That(ListedFlags(flat), Is.EqualTo(verb.Flags.Select(flag => flag.Name)), "--help lists the table's flags, in its order");
+        Assert.That(ListedFlags(result.Output), Is.EqualTo(ListedFlags(flat)), "wrapping keeps one line per flag that starts with it");
         foreach (var flag in verb.Flags.Where(flag => flag.Required))
-            Assert.That(result.Output.Split('\n')[0], Does.Contain(flag.Usage), "the usage line names the required flags");
+            Assert.That(flat.Split('\n')[0], Does.Contain(flag.Usage), "the usage line names the required flags");
+        AssertWrapped(result.Output, flat);
 
         Assert.That(Cli.Run([.. Words(verb), "-h"]).Output, Is.EqualTo(result.Output), "-h is --help");
         Assert.That(Cli.Run(["help", .. Words(verb)]).Output, Is.EqualTo(result.Output), "help VERB is VERB --help");
@@ -93,7 +114,7 @@ public class FlagTableTests
     {
         var result = Cli.Run("train", "--help");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        var lines = result.Output.Split('\n');
+        var lines = FlagHelp.ForVerb(Verbs.All.Single(verb => verb.Name == "train"), "scratchvae", int.MaxValue).Split('\n');
         string Line(string flag) => lines.Single(line => line.StartsWith($"  --{flag} ", StringComparison.Ordinal));
         // Accepted before but missing from the old hand-written help.
         Assert.That(Line("weight-decay"), Does.Contain("[0 to 10; default 0.01 with adamw, else 0]"));
@@ -113,8 +134,7 @@ public class FlagTableTests
         {
             var result = Cli.Run(args);
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-            var listed = result.Output.Split('\n').Where(line => line.StartsWith("  ", StringComparison.Ordinal)).Select(line => line.Trim().Split(' ')[0]);
-            Assert.That(listed, Is.EqualTo(demo.SubVerbs.Select(sub => sub.Word)));
+            Assert.That(EntryNames(result.Output), Is.EqualTo(demo.SubVerbs.Select(sub => sub.Word)));
         }
         var bare = Cli.Run("demo");
         Assert.That(bare.ExitCode, Is.EqualTo(2));
@@ -126,8 +146,8 @@ public class FlagTableTests
     {
         var result = Cli.Run("help");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        var listed = result.Output.Split('\n').Where(line => line.StartsWith("  ", StringComparison.Ordinal)).Select(line => line.Trim().Split(' ')[0]).ToList();
-        Assert.That(listed, Is.EqualTo(Verbs.All.Select(verb => verb.Name).Append("help").Append("--version")));
+        Assert.That(EntryNames(result.Output), Is.EqualTo(Verbs.All.Select(verb => verb.Name).Append("help").Append("--version")));
+        AssertWrapped(result.Output, FlagHelp.VerbList(Verbs.All, "scratchvae", int.MaxValue));
         Assert.That(Cli.Run("--help").Output, Is.EqualTo(result.Output));
         var bare = Cli.Run();
         Assert.That((bare.ExitCode, bare.Output, bare.Error), Is.EqualTo((2, "", result.Output)), "no verb: the list on standard error, exit 2");

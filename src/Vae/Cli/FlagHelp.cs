@@ -17,26 +17,49 @@ public static class FlagHelp
     // Usage columns wider than this push their help along rather than widening every line.
     private const int UsageColumn = 32;
 
+    /// <summary>The width help lines are wrapped to (a fixed one, so that the text is the same on every terminal).</summary>
+    public const int LineWidth = 110;
+
+    // lead + text, broken at spaces into lines of at most lineWidth, the continuation lines indented to the text's column.
+    private static void AppendWrapped(StringBuilder text, string lead, string body, int indent, int lineWidth)
+    {
+        string line = lead;
+        bool first = true;
+        foreach (string word in body.Split(' '))
+        {
+            bool empty = first || line.Length == indent;
+            if (!empty && line.Length + 1 + word.Length > lineWidth)
+            {
+                text.AppendLine(line);
+                line = new string(' ', indent);
+                empty = true;
+            }
+            line += (empty ? "" : " ") + word;
+            first = false;
+        }
+        text.AppendLine(line);
+    }
+
     /// <summary>
     /// <c>VERB --help</c>: the usage line (with the required flags), the summary and details, and one line per flag with
     /// its help, range, default and other names. <paramref name="program"/> is what runs it (<c>scratchvae</c>).
     /// </summary>
-    public static string ForVerb(Verb verb, string program)
+    public static string ForVerb(Verb verb, string program, int lineWidth = LineWidth)
     {
         var text = new StringBuilder();
         if (verb.SubVerbs.Count > 0)
         {
             text.AppendLine($"usage: {program} {verb.Name} {verb.SubVerbNoun.ToUpperInvariant()} [flags]; '{program} {verb.Name} {verb.SubVerbNoun.ToUpperInvariant()} --help' lists its flags");
-            text.AppendLine(verb.Summary);
-            foreach (string line in verb.Details) text.AppendLine(line);
+            AppendWrapped(text, "", verb.Summary, 0, lineWidth);
+            foreach (string line in verb.Details) AppendWrapped(text, "", line, 0, lineWidth);
             text.AppendLine();
-            AppendList(text, verb.SubVerbs.Select(sub => (sub.Word, sub.Summary)));
+            AppendList(text, verb.SubVerbs.Select(sub => (sub.Word, sub.Summary)), lineWidth);
             return text.ToString();
         }
         var required = verb.Flags.Where(flag => flag.Required).Select(flag => flag.Usage);
         text.AppendLine($"usage: {program} {string.Join(" ", [verb.Name, .. required])}{(verb.Flags.Any(flag => !flag.Required) ? " [flags]" : "")}");
-        text.AppendLine(verb.Summary);
-        foreach (string line in verb.Details) text.AppendLine(line);
+        AppendWrapped(text, "", verb.Summary, 0, lineWidth);
+        foreach (string line in verb.Details) AppendWrapped(text, "", line, 0, lineWidth);
         if (verb.Flags.Count == 0) return text.ToString();
         text.AppendLine();
         text.AppendLine("flags:");
@@ -49,7 +72,7 @@ public static class FlagHelp
             if (flag.Aliases.Count > 0) facts.Add("also " + string.Join(", ", flag.Aliases.Select(alias => "--" + alias)));
             if (flag.Deprecated.Count > 0) facts.Add("formerly " + string.Join(", ", flag.Deprecated.Select(old => "--" + old)));
             string facts2 = facts.Count > 0 ? $" [{string.Join("; ", facts)}]" : "";
-            text.AppendLine($"  {flag.Usage.PadRight(width)}  {flag.Help}{facts2}");
+            AppendWrapped(text, $"  {flag.Usage.PadRight(width)}  ", $"{flag.Help}{facts2}", 2 + width + 2, lineWidth);
         }
         return text.ToString();
     }
@@ -58,7 +81,7 @@ public static class FlagHelp
     /// The list of verbs, one line each, with <c>help</c> and <c>--version</c>; for <c>scratchvae help</c> and a bare
     /// <c>scratchvae</c>.
     /// </summary>
-    public static string VerbList(IEnumerable<Verb> verbs, string program)
+    public static string VerbList(IEnumerable<Verb> verbs, string program, int lineWidth = LineWidth)
     {
         var text = new StringBuilder();
         text.AppendLine($"usage: {program} VERB [flags]; '{program} VERB --help' lists a verb's flags");
@@ -67,17 +90,17 @@ public static class FlagHelp
                 ? ($"{verb.Name} {verb.SubVerbNoun.ToUpperInvariant()}", $"{verb.Summary} ({string.Join(", ", verb.SubVerbs.Select(sub => sub.Word))})")
                 : (verb.Name, verb.Summary))
             .Append(("help [VERB]", "this list, or a verb's flags (with --markdown: the README's flag tables)"))
-            .Append(("--version", "the program's version")));
+            .Append(("--version", "the program's version")), lineWidth);
         text.AppendLine();
         text.AppendLine("exit codes: 0 success, 1 failure at run time, 2 bad usage, 130 interrupted (train saves a checkpoint first)");
         return text.ToString();
     }
 
-    private static void AppendList(StringBuilder text, IEnumerable<(string Name, string Summary)> rows)
+    private static void AppendList(StringBuilder text, IEnumerable<(string Name, string Summary)> rows, int lineWidth)
     {
         var list = rows.ToList();
         int width = list.Max(row => row.Name.Length);
-        foreach (var (name, summary) in list) text.AppendLine($"  {name.PadRight(width)}  {summary}");
+        foreach (var (name, summary) in list) AppendWrapped(text, $"  {name.PadRight(width)}  ", summary, 2 + width + 2, lineWidth);
     }
 
     /// <summary>
