@@ -31,7 +31,7 @@ public static class ManifoldCommand
         var (height, width) = checkpoint.ImageSize();
         Console.WriteLine(checkpoint.Describe());
         if (latent > 2)
-            Console.WriteLine($"the latent space has {latent} dimensions: dimensions 0 and 1 vary, dimensions 2 … {latent - 1} are held at 0 (the prior's mean)");
+            Console.WriteLine($"the latent space has {latent} dimensions: z₁ and z₂ (indices 0 and 1) vary, the other {latent - 2} (indices 2 … {latent - 1}) are held at 0 (the prior's mean)");
         Pictures.WriteManifold(checkpoint.Model, output, grid, height, width, scale);
         Console.WriteLine($"wrote {output}: {grid}×{grid} decodings; z₁ (dimension 0) = Φ⁻¹((c + ½)/{grid}) grows left to right, z₂ (dimension 1) = Φ⁻¹(1 − (r + ½)/{grid}) grows bottom to top, both written along the edges");
         return 0;
