@@ -27,12 +27,10 @@ public static class QuickElementwise
         backends ??= ScratchVae.Kernels.Backends.List().Where(d => d.Usable && d.Type != "ilgpu-cpu").Select(d => d.Name).ToArray();
         Console.WriteLine($"n = {length} floats per operand; GB/s = minimum bytes moved / time");
         Console.WriteLine($"{"backend",-10} {"primitive",-14} {"µs",10} {"GB/s",8}");
+        // A device that is listed but cannot be used: one line naming it and why, before anything runs.
         foreach (string name in backends)
-        {
-            // A device that is listed but cannot be used: one line naming it and why, before anything runs.
-            if (ScratchVae.Kernels.Backends.List().FirstOrDefault(device => device.Name == name) is { Usable: false } absent)
-                throw new ArgumentException($"elementwise: --backends {name}: device '{absent.Name}' is not usable: {absent.Reason}");
-        }
+            if (ScratchVae.Kernels.Backends.UnusableReason(name) is { } reason)
+                throw new ArgumentException($"elementwise: --backends {name}: device '{name}' is not usable: {reason}");
         foreach (string name in backends)
         {
             using var backend = ScratchVae.Kernels.Backends.Create(name);

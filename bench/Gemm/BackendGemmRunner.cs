@@ -22,8 +22,8 @@ public sealed class BackendGemmRunner : IGemmRunner
         // per-shape rule, to compare them on the same GPU ("cuda/tiled64/no-split-k" combines them).
         string[] parts = backend.Split('/');
         // A device that is there but cannot be used (no driver, no GPU) is a one-line error, not a stack trace.
-        if (Backends.List().FirstOrDefault(device => device.Name == parts[0]) is { Usable: false } absent)
-            throw new ArgumentException($"--backend {backend}: device '{absent.Name}' is not usable: {absent.Reason}");
+        if (Backends.UnusableReason(parts[0]) is { } reason)
+            throw new ArgumentException($"--backend {backend}: device '{parts[0]}' is not usable: {reason}");
         _backend = Backends.Create(parts[0], threads);
         foreach (string option in parts.Skip(1))
         {

@@ -214,8 +214,11 @@ public static class ReportRun
                     var spilling = assembled.Where(r => r.SpillStoreBytes + r.SpillLoadBytes > 0).Select(r => $"{r.Kernel} {r.Target}").ToList();
                     var gemm = rows.Where(row => row.Definition == Kernels.Ilgpu.KernelCatalogue.GemmTiled || row.Definition == Kernels.Ilgpu.KernelCatalogue.GemmTiled128)
                         .Select(row => (row.Definition, Report: row.Reports[1])).Where(entry => entry.Report.Registers is not null)
-                        .Select(entry => $"{entry.Report.Kernel} {entry.Report.Registers} registers, {entry.Report.SharedBytes} bytes shared, "
-                                         + $"{Tests.Support.H100.Estimate(entry.Report.Registers!.Value, entry.Report.SharedBytes, entry.Definition.ThreadsPerGroup).GroupsPerSm} group{(Tests.Support.H100.Estimate(entry.Report.Registers!.Value, entry.Report.SharedBytes, entry.Definition.ThreadsPerGroup).GroupsPerSm == 1 ? "" : "s")} per H100 SM");
+                        .Select(entry =>
+                        {
+                            int groups = Tests.Support.H100.Estimate(entry.Report.Registers!.Value, entry.Report.SharedBytes, entry.Definition.ThreadsPerGroup).GroupsPerSm;
+                            return $"{entry.Report.Kernel} {entry.Report.Registers} registers, {entry.Report.SharedBytes} bytes shared, {groups} group{(groups == 1 ? "" : "s")} per H100 SM";
+                        });
                     results.KernelSummary = $"{rows.Length} kernels; assembled for sm_80 {assembled.Count(r => r.Target == "sm_80")}, for sm_90 {assembled.Count(r => r.Target == "sm_90")}; "
                         + $"spills: {(spilling.Count == 0 ? "none" : string.Join(", ", spilling))}. Tiled GEMM (sm_90): {string.Join("; ", gemm)}.";
                 }));

@@ -30,9 +30,7 @@ public static class Backends
     public static IBackend Create(string name, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        string key = name.Trim().ToLowerInvariant();
-        // "cuda:0" is the first CUDA device, which is listed as "cuda".
-        if (key.EndsWith(":0", StringComparison.Ordinal)) key = key[..^2];
+        string key = Key(name);
         switch (key)
         {
             case "host":
@@ -46,8 +44,26 @@ public static class Backends
                 return new Host.HostBackend(threads ?? Environment.ProcessorCount);
         }
         if (!IsIlgpuName(key))
-            throw new ArgumentException($"Unknown device '{name}'. Known devices: host, auto, {string.Join(", ", List().Skip(1).Select(device => device.Name))} (a second device of a kind is e.g. 'cuda:1').", nameof(name));
+            throw new ArgumentException($"Unknown device '{name}'. Known devices: host, auto, {string.Join(", ", List().Skip(1).Select(device => device.Name))} (a second device of a kind is e.g. 'cuda:1').");
         return Ilgpu.IlgpuDevices.Create(key);
+    }
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be used when it names a listed device that is not usable (no driver, no GPU);
+    /// null when it is usable or not a listed device (<see cref="Create"/> then says what is wrong). For the command
+    /// lines, which refuse such a device in one line before doing anything.
+    /// </summary>
+    public static string? UnusableReason(string name)
+    {
+        string key = Key(name);
+        return List().FirstOrDefault(device => device.Name == key) is { Usable: false } device ? device.Reason : null;
+    }
+
+    // The name as listed: trimmed, lower case, and "cuda:0" (the first CUDA device) as "cuda".
+    private static string Key(string name)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        return key.EndsWith(":0", StringComparison.Ordinal) ? key[..^2] : key;
     }
 
     /// <summary>"cuda", "opencl", "ilgpu-cpu", or one of the first two followed by ":N".</summary>

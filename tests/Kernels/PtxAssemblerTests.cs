@@ -46,8 +46,7 @@ public sealed class PtxAssemblerTests
     [TestCaseSource(nameof(Cases))]
     public void Assembles(KernelDefinition definition, MethodInfo kernel, string target)
     {
-        string ptxas = RequirePtxas();
-        var report = Report(ptxas, definition, kernel, target);
+        var report = RequireResources().Report(definition, kernel, target);
         Assert.That(report.ExitCode, Is.Zero, $"ptxas -arch={target} rejected the PTX of {report.Kernel}:\n{report.Output}");
         Assert.That(report.Registers, Is.Not.Null, $"no register count in ptxas -v's output:\n{report.Output}");
         TestContext.Out.WriteLine($"{report.Kernel} {target}: {report.Registers} registers, {report.StackFrameBytes} bytes stack frame, "
@@ -60,9 +59,9 @@ public sealed class PtxAssemblerTests
     [Test]
     public void ResourceTable_RegistersSpillsSharedMemoryAndH100Occupancy()
     {
-        RequirePtxas();
-        var rows = _resources!.All();
-        string table = _resources.Table(rows);
+        var resources = RequireResources();
+        var rows = resources.All();
+        string table = resources.Table(rows);
         var assembled = PtxasResources.Assembled(rows);
 
         TestContext.Out.Write(table);
@@ -86,10 +85,10 @@ public sealed class PtxAssemblerTests
     [TestCase("sm_90")]
     public void TiledGemmKernelsFitTwoGroupsPerMultiprocessorInFloat(string target)
     {
-        string ptxas = RequirePtxas();
+        var resources = RequireResources();
         foreach (var definition in new[] { KernelCatalogue.GemmTiled, KernelCatalogue.GemmTiled128 })
         {
-            var report = Report(ptxas, definition, definition.Instantiate(typeof(float)), target);
+            var report = resources.Report(definition, definition.Instantiate(typeof(float)), target);
             Assert.That(report.ExitCode, Is.Zero, report.Output);
             var occupancy = H100.Estimate(report.Registers!.Value, report.SharedBytes, definition.ThreadsPerGroup);
             TestContext.Out.WriteLine($"{report.Kernel} {target}: {report.Registers} registers, {report.SharedBytes} bytes shared, "
@@ -133,13 +132,11 @@ public sealed class PtxAssemblerTests
         Assert.That(H100.MaxPotentialGroupSize(128, 0), Is.EqualTo(512));
     }
 
-    private string RequirePtxas()
+    // The shared assembler session, or the test is skipped with the install hint where ptxas is absent.
+    private PtxasResources RequireResources()
     {
         string? ptxas = Ptxas.Value;
         if (ptxas is null) Assert.Ignore(PtxasResources.InstallHint);
-        _resources ??= new PtxasResources(ptxas!);
-        return ptxas!;
+        return _resources ??= new PtxasResources(ptxas!);
     }
-
-    private PtxasReport Report(string ptxas, KernelDefinition definition, MethodInfo kernel, string target) => _resources!.Report(definition, kernel, target);
 }
