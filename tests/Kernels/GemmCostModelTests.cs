@@ -24,6 +24,11 @@ public sealed class GemmCostModelTests
         Assert.That(GemmCostModel.For(KnownMachines.Zen3, 256, sizeof(double)).FusedMultiplyAddsPerCycle, Is.EqualTo(8));
         Assert.That(GemmCostModel.For(KnownMachines.Zen3, 32, sizeof(float)).FusedMultiplyAddsPerCycle, Is.EqualTo(2), "scalar FMAs on two pipes");
         Assert.That(GemmCostModel.ExceptionsFor(KnownMachines.Zen3, 256, sizeof(float)), Is.Empty);
+        // The Vector512 kernels run there too, emulated in 256-bit halves (the tests run them on any processor): they
+        // plan with the lanes of two 256-bit pipes, as the Zen 3 figures always gave them, never with zero.
+        Assert.That(GemmCostModel.For(KnownMachines.Zen3, 512, sizeof(float)).FusedMultiplyAddsPerCycle, Is.EqualTo(16));
+        Assert.That(GemmCostModel.For(KnownMachines.Zen3, 512, sizeof(double)).FusedMultiplyAddsPerCycle, Is.EqualTo(8));
+        Assert.That(KnownMachines.Plan(KnownMachines.Zen3, GemmInstructionSet.Vector512, false, true, 128, 784, 400, 2).Parts, Is.GreaterThan(0));
     }
 
     [Test]

@@ -52,8 +52,11 @@ internal sealed record MachineProperties(int VectorBits, int Fma512Pipes, CacheL
     /// <summary>This machine's properties, detected at the first use (the probe runs once per process).</summary>
     public static MachineProperties Current => current.Value;
 
-    /// <summary>FMAs of <paramref name="vectorBits"/>-bit vectors (or scalars, at the element's width) a core retires per cycle.</summary>
-    public int FmaPipes(int vectorBits) => vectorBits >= 512 ? Fma512Pipes : 2;
+    /// <summary>
+    /// FMAs of <paramref name="vectorBits"/>-bit vectors (or scalars, at the element's width) a core retires per cycle.
+    /// Without AVX-512 a 512-bit vector runs as two 256-bit halves on the two 256-bit pipes: one a cycle.
+    /// </summary>
+    public int FmaPipes(int vectorBits) => vectorBits >= 512 ? Math.Max(1, Fma512Pipes) : 2;
 
     /// <inheritdoc />
     public override string ToString()
