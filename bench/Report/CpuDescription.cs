@@ -13,7 +13,9 @@ namespace ScratchVae.Bench.Report;
 /// <param name="ModelName">/proc/cpuinfo's "model name", else CPUID's brand string, else "unknown".</param>
 /// <param name="Isa">The instruction sets .NET reports as supported (AVX2, FMA, AVX-512F, …), and whether Vector512 is accelerated.</param>
 /// <param name="LogicalProcessors">Environment.ProcessorCount.</param>
-public sealed record CpuDescription(string Vendor, int Family, int Model, int Stepping, string ModelName, IReadOnlyList<string> Isa, int LogicalProcessors)
+/// <param name="CpuInfoFlags">The flags line of /proc/cpuinfo (empty where there is none).</param>
+public sealed record CpuDescription(string Vendor, int Family, int Model, int Stepping, string ModelName, IReadOnlyList<string> Isa, int LogicalProcessors,
+    IReadOnlySet<string> CpuInfoFlags)
 {
     /// <summary>"AMD EPYC (AuthenticAMD family 25 model 17 stepping 1)".</summary>
     public string Summary => Family == 0 ? $"{ModelName} ({Vendor})" : $"{ModelName} ({Vendor} family {Family} model {Model} stepping {Stepping})";
@@ -43,13 +45,13 @@ public sealed record CpuDescription(string Vendor, int Family, int Model, int St
 
         if (!X86Base.IsSupported)
             return new CpuDescription(RuntimeInformation.ProcessArchitecture.ToString(), fields?.Family ?? 0, fields?.Model ?? 0, fields?.Stepping ?? 0,
-                fields?.ModelName ?? "unknown", isa, Environment.ProcessorCount);
+                fields?.ModelName ?? "unknown", isa, Environment.ProcessorCount, fields?.Flags ?? new HashSet<string>());
         var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
         string vendor = VendorString(ebx, edx, ecx);
         var (eax1, _, _, _) = X86Base.CpuId(1, 0);
         var (family, model, stepping) = DecodeSignature((uint)eax1);
         string name = fields?.ModelName ?? BrandString() ?? "unknown";
-        return new CpuDescription(vendor, family, model, stepping, name, isa, Environment.ProcessorCount);
+        return new CpuDescription(vendor, family, model, stepping, name, isa, Environment.ProcessorCount, fields?.Flags ?? new HashSet<string>());
     }
 
     /// <summary>

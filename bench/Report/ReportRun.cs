@@ -54,8 +54,7 @@ public static class ReportRun
 
         // Peers.
         var probe = PythonPeers.Probe(settings.Python, settings.PeerScripts);
-        var cpuFlags = File.Exists("/proc/cpuinfo") ? CpuInfoText.Parse(SafeRead("/proc/cpuinfo")).Flags : new HashSet<string>();
-        var (coreType, coreExplanation) = PythonPeers.ChooseOpenBlasCore(probe.OpenBlasAutomaticCore, cpuFlags, Environment.GetEnvironmentVariable("OPENBLAS_PEER_CORETYPE"));
+        var (coreType, coreExplanation) = PythonPeers.ChooseOpenBlasCore(probe.OpenBlasAutomaticCore, cpu.CpuInfoFlags, Environment.GetEnvironmentVariable("OPENBLAS_PEER_CORETYPE"));
         var openBlasEnvironment = new Dictionary<string, string?> { ["OPENBLAS_CORETYPE"] = coreType, ["OPENBLAS_L2_SIZE"] = null, ["OPENBLAS_VERBOSE"] = null };
         var peers = new PythonPeers(settings.Python, settings.PeerScripts, settings.Threads, openBlasEnvironment);
         bool training = settings.Suites.Contains("mlp") || settings.Suites.Contains("conv");

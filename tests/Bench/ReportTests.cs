@@ -137,7 +137,7 @@ public class ReportTests
 
     private static ReportResults HandMadeResults()
     {
-        var results = new ReportResults { Cpu = new CpuDescription("AuthenticAMD", 25, 17, 1, "AMD EPYC", ["AVX2"], 2), Commit = "abc123", CommandLine = "bench report" };
+        var results = new ReportResults { Cpu = new CpuDescription("AuthenticAMD", 25, 17, 1, "AMD EPYC", ["AVX2"], 2, new HashSet<string> { "avx2" }), Commit = "abc123", CommandLine = "bench report" };
         results.Shapes.Add("128x784x400:NT");
         ReportResults.At(results.Gemm, "ScratchVae host", "128x784x400:NT").Values.AddRange([190, 200, 210]);
         ReportResults.At(results.Gemm, ReportRun.OpenBlas, "128x784x400:NT").Values.AddRange([100, 90, 110]);
