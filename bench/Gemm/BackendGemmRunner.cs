@@ -19,7 +19,8 @@ public sealed class BackendGemmRunner : IGemmRunner
         _shape = shape;
         // Options after the device name, for an ILGPU device: "cuda/no-split-k" turns the tiled GEMM's k-split off, to
         // measure what the split gains; "cuda/tiled64" and "cuda/tiled128" force one tiled kernel instead of the
-        // per-shape rule, to compare them on the same GPU ("cuda/tiled64/no-split-k" combines them).
+        // per-shape rule, to compare them on the same GPU ("cuda/tiled64/no-split-k" combines them); "cuda/sum-pass"
+        // adds a split product's partial sums in a second launch instead of inside the tiled kernel's one.
         string[] parts = backend.Split('/');
         // A device that is there but cannot be used (no driver, no GPU) is a one-line error, not a stack trace.
         if (Backends.UnusableReason(parts[0]) is { } reason)
@@ -34,7 +35,8 @@ public sealed class BackendGemmRunner : IGemmRunner
                 case "no-split-k": ilgpu.GemmSplitK = false; break;
                 case "tiled64": ilgpu.GemmStrategy = Kernels.Ilgpu.GemmStrategy.Tiled; break;
                 case "tiled128": ilgpu.GemmStrategy = Kernels.Ilgpu.GemmStrategy.Tiled128; break;
-                default: throw new ArgumentException($"--backend {backend}: unknown option '/{option}' (no-split-k, tiled64, tiled128)");
+                case "sum-pass": ilgpu.GemmSumSplitsInKernel = false; break;
+                default: throw new ArgumentException($"--backend {backend}: unknown option '/{option}' (no-split-k, tiled64, tiled128, sum-pass)");
             }
         }
         _a = Upload(_backend, shape.M * shape.K, 1);

@@ -6,7 +6,7 @@ using ScratchVae.Vae.Cli;
 namespace ScratchVae.Bench.Gemm;
 
 /// <summary>
-/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--peak-each] [--backend NAME]` (an ILGPU NAME may end in "/no-split-k": the tiled GEMM without its k-split; "/tiled64" or "/tiled128": that tiled kernel at every shape instead of the per-shape rule).
+/// The fast GEMM table: `gemm --quick [--threads N] [--seconds S] [--shapes a,b,…] [--isa Vector256|…] [--double] [--csv] [--plan] [--peak-each] [--backend NAME]` (an ILGPU NAME may end in "/no-split-k": the tiled GEMM without its k-split; "/tiled64" or "/tiled128": that tiled kernel at every shape instead of the per-shape rule; "/sum-pass": a split product's partial sums added by a second launch).
 /// --peak-each measures the FMA peak again (0.1 s) right before each shape and reads that shape against it, so that
 /// a shape and its peak see the same load on a shared machine.
 /// Without --backend the host GEMM runs directly; with it, through GemmRunners (Backends.Create) in float.
@@ -29,7 +29,7 @@ public static class QuickGemm
             Flag.Switch("csv", "comma-separated values instead of the table"),
             Flag.Switch("plan", "print each shape's plan"),
             Flag.Switch("peak-each", "measure the FMA peak again before each shape"),
-            Flag.String("backend", "run through a backend (host, cuda, opencl, …; an ILGPU one may end in /tiled64, /tiled128, /no-split-k)", placeholder: "NAME") with { DefaultNote = "the host GEMM directly" },
+            Flag.String("backend", "run through a backend (host, cuda, opencl, …; an ILGPU one may end in /tiled64, /tiled128, /no-split-k, /sum-pass)", placeholder: "NAME") with { DefaultNote = "the host GEMM directly" },
         ], Run) { Details = BenchFlags.BenchmarkDotNetDetails };
 
     /// <summary>Runs the table; returns the process exit code.</summary>

@@ -142,8 +142,8 @@ public sealed class IlgpuGemmTests
     }
 
     /// <summary>
-    /// The same inputs give the same bits twice, with the k-split (4 ranges summed in order) and without, for both
-    /// tiled kernels: nothing in them depends on timing.
+    /// The same inputs give the same bits twice, with the k-split (4 ranges summed in order by whichever group of the
+    /// block finishes last) and without, for both tiled kernels: which group is last depends on timing, the bits do not.
     /// </summary>
     [TestCase(GemmStrategy.Tiled, true)]
     [TestCase(GemmStrategy.Tiled128, true)]
@@ -167,6 +167,53 @@ public sealed class IlgpuGemmTests
         finally
         {
             _backend.GemmSplitK = true;
+        }
+    }
+
+    /// <summary>
+    /// A split product's partial sums added inside the tiled kernel's one launch (by the last group of each block to
+    /// finish) give the bits of the second launch that added them before, SumSplits: with alpha and beta not 1 or 0,
+    /// every transpose, several blocks of C. Run twice in turn, which also shows the arrival counters left at 0 for
+    /// the next product (a count left over would make a group finish a block before its ranges are all in).
+    /// </summary>
+    [TestCase(GemmStrategy.Tiled, 70, 66, 150)]   // 2 × 2 blocks, 3 ranges of 64 (the last 22 deep)
+    [TestCase(GemmStrategy.Tiled, 20, 30, 200)]   // 1 block, 4 ranges
+    [TestCase(GemmStrategy.Tiled128, 130, 129, 140)] // 2 × 2 blocks of 128, 3 ranges of 48
+    [TestCase(GemmStrategy.Tiled128, 20, 30, 200)]
+    public void SumsSplitsInItsOneLaunchWithTheSecondLaunchsBits(GemmStrategy strategy, int m, int n, int k)
+    {
+        long blocks = strategy == GemmStrategy.Tiled ? (m + 63) / 64 * ((n + 63) / 64) : (m + 127) / 128 * ((n + 127) / 128);
+        Assert.That(IlgpuBackend.GemmSplit(blocks, k).Splits, Is.GreaterThan(1), "the shape must be split");
+        _backend.GemmStrategy = strategy;
+        var random = new System.Random(m + n + k);
+        try
+        {
+            foreach (bool transposeA in new[] { false, true })
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    using var a = Upload(Convert<float>(Values(random, m * k)));
+                    using var b = Upload(Convert<float>(Values(random, k * n)));
+                    float[] start = Convert<float>(Values(random, m * n));
+                    float[] Product(bool inKernel, out long launches)
+                    {
+                        _backend.GemmSumSplitsInKernel = inKernel;
+                        using var c = Upload(start);
+                        long before = _backend.KernelLaunches;
+                        _backend.Gemm(transposeA, transposeB, m, n, k, 0.75f, a, b, -1.25f, c);
+                        launches = _backend.KernelLaunches - before;
+                        return Download(c);
+                    }
+                    float[] separate = Product(false, out long separateLaunches);
+                    float[] inside = Product(true, out long insideLaunches);
+                    string what = $"{strategy} {m}x{n}x{k} transposeA {transposeA} transposeB {transposeB}";
+                    Assert.That(inside.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(separate.Select(BitConverter.SingleToInt32Bits)), what);
+                    Assert.That(Product(true, out _).Select(BitConverter.SingleToInt32Bits), Is.EqualTo(separate.Select(BitConverter.SingleToInt32Bits)), $"{what}, again");
+                    Assert.That((separateLaunches, insideLaunches), Is.EqualTo((2L, 1L)), $"{what}: launches with the second pass and without");
+                }
+        }
+        finally
+        {
+            _backend.GemmSumSplitsInKernel = true;
         }
     }
 

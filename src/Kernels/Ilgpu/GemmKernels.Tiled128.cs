@@ -28,7 +28,7 @@ public static partial class GemmKernels
     /// The 128 × 128 tiled GEMM (see <see cref="GemmKernels"/> for C = alpha · op(A) · op(B) + beta · C). Launch with a
     /// 1-D grid of splits · ⌈m/128⌉ · ⌈n/128⌉ groups of <see cref="WideThreadsPerGroup"/> threads; group g computes block
     /// g mod B over k-range g / B, as <see cref="Tiled{T}"/> does with its 64 × 64 blocks, and writes C or its slice of
-    /// <paramref name="partials"/> the same way. The operand views must start at their allocation (the backend passes
+    /// <paramref name="partials"/> the same way (with the same in-kernel sum of the slices, <see cref="FinishSplits{T}"/>). The operand views must start at their allocation (the backend passes
     /// whole buffers), which GPU allocators align to ≥ 256 bytes, so that a quad of four elements whose index is a
     /// multiple of 4 is 16-byte (float) or 32-byte (double) aligned.
     /// <para>
@@ -58,7 +58,7 @@ public static partial class GemmKernels
     /// bits of <see cref="Tiled{T}"/> when the two split k differently.)
     /// </para>
     /// </summary>
-    public static void Tiled128<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, ArrayView<T> partials, GemmArguments<T> arguments)
+    public static void Tiled128<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, ArrayView<T> partials, ArrayView<int> arrivals, GemmArguments<T> arguments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = arguments.M, n = arguments.N, k = arguments.K;
@@ -85,6 +85,7 @@ public static partial class GemmKernels
         var slabA = SharedMemory.Allocate<RegisterQuad<T>>(2 * WideStageElements / 4);
         var slabB = SharedMemory.Allocate<RegisterQuad<T>>(2 * WideStageElements / 4);
         ArrayView<T> slabAElements = slabA.Cast<T>(), slabBElements = slabB.Cast<T>();
+        var arrival = SharedMemory.Allocate<int>(1);
 
         // Which quad this thread loads per slab. Along m (A stored k × m) or n (B stored k × n): k-row thread / 32,
         // quad thread mod 32 of the 128. Along k: row (or column) thread / 2, k-quad thread mod 2 of the 8.
@@ -159,6 +160,8 @@ public static partial class GemmKernels
         StoreWideRow(target, c5, firstRow + 17, firstColumn, store);
         StoreWideRow(target, c6, firstRow + 18, firstColumn, store);
         StoreWideRow(target, c7, firstRow + 19, firstColumn, store);
+        if (arguments.Splits > 1 && arguments.SumSplitsInKernel != 0)
+            FinishSplits(partials, c, arrivals, arrival, block, rowStart, columnStart, WideTileSize, arguments);
     }
 
     /// <summary>

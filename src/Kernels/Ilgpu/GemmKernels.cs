@@ -20,8 +20,9 @@ namespace ScratchVae.Kernels.Ilgpu;
 /// </list>
 /// All sum each dot product in increasing k, so results are the same on every run. When a product has too few
 /// 64 × 64 blocks of C to fill a GPU (the VAE's m = 128 shapes have 2–26), the tiled kernel splits k into ranges
-/// (<see cref="GemmArguments{T}.Splits"/>) and <see cref="SumSplits{T}"/> adds the ranges' partial sums in a fixed
-/// order, so those results too are the same on every run (and on every GPU: the split depends only on the shape).
+/// (<see cref="GemmArguments{T}.Splits"/>) and the last group to finish each block of C adds the ranges' partial sums
+/// in a fixed order (<see cref="FinishSplits{T}"/>; GemmKernels.SplitK.cs), so those results too are the same on every
+/// run (and on every GPU: the split depends only on the shape).
 /// </summary>
 public static partial class GemmKernels
 {
@@ -51,9 +52,11 @@ public static partial class GemmKernels
     /// threads; with B = ⌈m/64⌉ · ⌈n/64⌉ blocks, group g computes block g mod B (block row (g mod B) / ⌈n/64⌉, block column
     /// (g mod B) mod ⌈n/64⌉) over k-range g / B. Any m, n, k (including 0) and every transpose combination work: loads
     /// outside the matrices read 0, stores outside C are skipped. With one split it writes C (and never reads
-    /// <paramref name="partials"/>); with more, it writes its sums to partials[split · m · n + row · n + column].
+    /// <paramref name="partials"/>); with more, it writes its sums to partials[split · m · n + row · n + column], and the
+    /// last group to finish each block adds them into C (<see cref="FinishSplits{T}"/>, counting in
+    /// <paramref name="arrivals"/>) unless <see cref="SumSplits{T}"/> is launched to do it.
     /// </summary>
-    public static void Tiled<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, ArrayView<T> partials, GemmArguments<T> arguments)
+    public static void Tiled<T>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, ArrayView<T> partials, ArrayView<int> arrivals, GemmArguments<T> arguments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = arguments.M, n = arguments.N, k = arguments.K;
@@ -73,6 +76,7 @@ public static partial class GemmKernels
         // so the inner loop reads both with the thread's row/column as the fast index.
         var slabA = SharedMemory.Allocate<T>(SlabElements);
         var slabB = SharedMemory.Allocate<T>(SlabElements);
+        var arrival = SharedMemory.Allocate<int>(1);
 
         // Thread (threadRow, threadColumn) owns C rows rowStart + threadRow + 8i and columns columnStart + threadColumn + 8j
         // (i, j < 8): interleaved rather than contiguous so that neighbouring threads read neighbouring shared
@@ -123,6 +127,8 @@ public static partial class GemmKernels
         StoreRow(target, c5, firstRow + 5 * ThreadsPerSide, firstColumn, store);
         StoreRow(target, c6, firstRow + 6 * ThreadsPerSide, firstColumn, store);
         StoreRow(target, c7, firstRow + 7 * ThreadsPerSide, firstColumn, store);
+        if (arguments.Splits > 1 && arguments.SumSplitsInKernel != 0)
+            FinishSplits(partials, c, arrivals, arrival, block, rowStart, columnStart, TileSize, arguments);
     }
 
     /// <summary>
@@ -190,23 +196,6 @@ public static partial class GemmKernels
         T value = T.Zero;
         if (column < n && depth < kEnd) value = transposed ? b[column * k + depth] : b[depth * n + column];
         slabB[kk * TileSize + j] = value;
-    }
-
-    /// <summary>
-    /// Finishes a split-k product: C[i] = alpha · (partials[0 · m·n + i] + partials[1 · m·n + i] + …) + beta · C[i], the
-    /// k-ranges added in increasing order (grid-stride over the m · n outputs; C is not read when beta = 0).
-    /// </summary>
-    public static void SumSplits<T>(Index1D thread, ArrayView<T> partials, ArrayView<T> c, GemmArguments<T> arguments, int stride)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        long count = (long)arguments.M * arguments.N;
-        for (long index = thread; index < count; index += stride)
-        {
-            T sum = partials[index];
-            for (int split = 1; split < arguments.Splits; split++) sum += partials[split * count + index];
-            T product = arguments.Alpha * sum;
-            c[index] = arguments.Beta == T.Zero ? product : product + arguments.Beta * c[index];
-        }
     }
 
     /// <summary>

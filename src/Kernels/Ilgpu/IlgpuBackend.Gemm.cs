@@ -49,13 +49,17 @@ public sealed partial class IlgpuBackend
         bool wide = kernel == GemmStrategy.Tiled128;
         long blocks = GemmBlocks(m, n, wide ? GemmKernels.WideTileSize : GemmKernels.TileSize);
         var (splits, depthPerSplit) = GemmSplitK ? GemmSplit(blocks, k) : (1, k);
-        arguments = new GemmArguments<T>(m, n, k, transposeA, transposeB, alpha, beta, splits, depthPerSplit);
+        // A split product's partial sums are added by the last group of each block to finish (one launch), or by
+        // SumSplits after the tiled kernel when GemmSumSplitsInKernel is off; the bits are the same.
+        bool sumInKernel = splits > 1 && GemmSumSplitsInKernel;
+        arguments = new GemmArguments<T>(m, n, k, transposeA, transposeB, alpha, beta, splits, depthPerSplit, sumInKernel);
         ArrayView<T> partials = splits > 1 ? Scratch<T>(checked(splits * m * n)) : Own(c).View;
-        var tiled = Launcher<T, Action<AcceleratorStream, KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>>(
+        ArrayView<int> arrivals = Arrivals(sumInKernel ? (int)blocks : 1);
+        var tiled = Launcher<T, Action<AcceleratorStream, KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, GemmArguments<T>>>(
             wide ? KernelCatalogue.GemmTiled128 : KernelCatalogue.GemmTiled);
         var config = new KernelConfig((int)(blocks * splits), wide ? GemmKernels.WideThreadsPerGroup : GemmKernels.ThreadsPerGroup);
-        tiled(_stream, config, Own(a).View, Own(b).View, Own(c).View, partials, arguments);
-        if (splits > 1)
+        tiled(_stream, config, Own(a).View, Own(b).View, Own(c).View, partials, arrivals, arguments);
+        if (splits > 1 && !sumInKernel)
         {
             int threads = Threads((long)m * n);
             var sum = Launcher<T, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, GemmArguments<T>, int>>(KernelCatalogue.GemmSumSplits);

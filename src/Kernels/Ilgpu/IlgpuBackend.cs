@@ -19,6 +19,7 @@ public sealed partial class IlgpuBackend : IBackend
     private readonly AcceleratorStream _stream;
     private readonly Dictionary<MethodInfo, Delegate> _launchers = new();
     private readonly Dictionary<Type, IDisposable> _scratch = new();
+    private MemoryBuffer1D<int, Stride1D.Dense>? _arrivals;
     private bool _disposed;
 
     internal IlgpuBackend(Accelerator accelerator, string name, string description)
@@ -63,11 +64,26 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>Kernels launched since the backend was created: every primitive's launches, counted where they are loaded.</summary>
     public long KernelLaunches { get; private set; }
 
+    /// <summary>
+    /// <see cref="KernelLaunches"/> by kernel ("Class.Method"), so that a count can be read as the passes it stands for.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> KernelLaunchesByKernel => _launchesByKernel;
+
+    private readonly Dictionary<string, long> _launchesByKernel = new(StringComparer.Ordinal);
+
     /// <summary>Which GEMM kernel to launch; tests set <see cref="Ilgpu.GemmStrategy.Tiled"/> or <see cref="Ilgpu.GemmStrategy.Tiled128"/> to run a GPU kernel on the CPU accelerator, benchmarks to compare them.</summary>
     public GemmStrategy GemmStrategy { get; set; } = GemmStrategy.Automatic;
 
     /// <summary>Whether the tiled GEMM may split k (<see cref="GemmSplit(long, int)"/>); benchmarks turn it off to measure the gain.</summary>
     public bool GemmSplitK { get; set; } = true;
+
+    /// <summary>
+    /// Whether a split tiled GEMM adds its k-ranges' partial sums inside its one launch (the last group of each block
+    /// of C to finish does it, <see cref="GemmKernels.FinishSplits{T}"/>) rather than in a second launch
+    /// (<see cref="GemmKernels.SumSplits{T}"/>). The same bits either way; benchmarks turn it off to measure the launch
+    /// it saves.
+    /// </summary>
+    public bool GemmSumSplitsInKernel { get; set; } = true;
 
     /// <inheritdoc />
     public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
@@ -118,6 +134,7 @@ public sealed partial class IlgpuBackend : IBackend
         _disposed = true;
         foreach (var buffer in _scratch.Values) buffer.Dispose();
         _scratch.Clear();
+        _arrivals?.Dispose();
         _launchers.Clear();
         _accelerator.Dispose();
     }
@@ -144,6 +161,7 @@ public sealed partial class IlgpuBackend : IBackend
         ThrowIfDisposed();
         // Every launch site loads its launcher right before its one launch.
         KernelLaunches++;
+        _launchesByKernel[definition.Name] = _launchesByKernel.GetValueOrDefault(definition.Name) + 1;
         MethodInfo method = definition.Instantiate(typeof(T), operatorType);
         if (_launchers.TryGetValue(method, out var cached)) return (TLauncher)cached;
         Kernel kernel;
@@ -166,6 +184,24 @@ public sealed partial class IlgpuBackend : IBackend
         var launcher = kernel.CreateLauncherDelegate<TLauncher>();
         _launchers.Add(method, launcher);
         return launcher;
+    }
+
+    /// <summary>
+    /// The split-k arrival counters of <see cref="GemmKernels.FinishSplits{T}"/>, at least <paramref name="length"/>
+    /// of them: zeroed when allocated, and left 0 by every product that uses them, so each launch finds them 0.
+    /// </summary>
+    private ArrayView<int> Arrivals(int length)
+    {
+        if (_arrivals is not null && _arrivals.Length >= length) return _arrivals.View;
+        if (_arrivals is not null)
+        {
+            // Earlier kernels may still count in the old buffer.
+            _stream.Synchronize();
+            _arrivals.Dispose();
+        }
+        _arrivals = _accelerator.Allocate1D<int>(Math.Max(length, 64));
+        _arrivals.MemSetToZero(_stream);
+        return _arrivals.View;
     }
 
     /// <summary>A scratch buffer of at least <paramref name="length"/> elements, reused across calls (the stream orders its uses).</summary>
