@@ -62,11 +62,13 @@ if want tests; then
 fi
 
 if want gemm; then
-  # The per-shape rule (IlgpuBackend.ChooseTiledGemm), then each tiled kernel forced at every shape (the 64 × 64 one
-  # is the kernel before the 128 × 128 one existed), then cuBLAS, all in this one run, and a table of their medians.
-  echo "== GEMM on cuda: the per-shape rule, the 64 × 64 and the 128 × 128 kernels, cuBLAS"
+  # The per-shape rule (IlgpuBackend.ChooseTiledGemm), the rule with a split product's partial sums added by a second
+  # launch (the GEMM before they were added inside the tiled kernel), then each tiled kernel forced at every shape (the
+  # 64 × 64 one is the kernel before the 128 × 128 one existed), then cuBLAS, all in this one run, and a table of their
+  # medians with each one's ratio to cuBLAS.
+  echo "== GEMM on cuda: the per-shape rule (partial sums in-kernel and in a second launch), the 64 × 64 and the 128 × 128 kernels, cuBLAS"
   gemm_files=()
-  for variant in cuda cuda/tiled64 cuda/tiled128; do
+  for variant in cuda cuda/sum-pass cuda/tiled64 cuda/tiled128; do
     file="$out/gemm-${variant//\//-}.txt"
     bench gemm --quick --backend "$variant" --shapes all --seconds 0.5 2>&1 | tee "$file"
     # A machine without a usable CUDA device: the first run says why in one line; the others would repeat it.
@@ -77,16 +79,24 @@ if want gemm; then
     python3 bench/peers/cublas_gemm.py --seconds 0.5 all 2>&1 | tee "$out/gemm-cublas.txt"
     gemm_files+=("$out/gemm-cublas.txt")
   fi
-  # Median GFLOP/s per shape (the second column of each table), one column per run, and each kernel's ratio to cuBLAS.
-  awk 'FNR == 1 { run++ } $1 ~ /^[0-9]+x[0-9]+x[0-9]+/ { if (!($1 in seen)) { seen[$1] = 1; order[++shapes] = $1 } median[$1, run] = $2 }
-       END {
-         printf "%-20s %10s %10s %10s %10s %8s %8s\n", "shape", "rule", "tiled64", "tiled128", "cuBLAS", "64/cuB", "128/cuB"
-         for (i = 1; i <= shapes; i++) {
-           s = order[i]; c = median[s, 4]
-           printf "%-20s %10s %10s %10s %10s %8s %8s\n", s, median[s, 1], median[s, 2], median[s, 3], c == "" ? "-" : c,
-             c == "" ? "-" : sprintf("%.2f", median[s, 2] / c), c == "" ? "-" : sprintf("%.2f", median[s, 3] / c)
-         }
-       }' "${gemm_files[@]}" | tee "$out/gemm-side-by-side.txt"
+  # Median GFLOP/s per shape (the second column of each table), one column per file, named after it, and each
+  # column's ratio to cuBLAS's where cuBLAS ran.
+  if [ ${#gemm_files[@]} -gt 0 ]; then
+    awk 'FNR == 1 { run++; name = FILENAME; sub(/.*\/gemm-/, "", name); sub(/\.txt$/, "", name); label[run] = name; if (name == "cublas") cublas = run }
+         $1 ~ /^[0-9]+x[0-9]+x[0-9]+/ { if (!($1 in seen)) { seen[$1] = 1; order[++shapes] = $1 } median[$1, run] = $2 }
+         END {
+           printf "%-20s", "shape"; for (r = 1; r <= run; r++) printf " %14s", label[r]
+           if (cublas) for (r = 1; r <= run; r++) if (r != cublas) printf " %14s", label[r] "/cuB"
+           printf "\n"
+           for (i = 1; i <= shapes; i++) {
+             s = order[i]; printf "%-20s", s
+             for (r = 1; r <= run; r++) printf " %14s", ((s, r) in median) ? median[s, r] : "-"
+             if (cublas) for (r = 1; r <= run; r++) if (r != cublas)
+               printf " %14s", (((s, r) in median) && median[s, cublas] > 0 ? sprintf("%.2f", median[s, r] / median[s, cublas]) : "-")
+             printf "\n"
+           }
+         }' "${gemm_files[@]}" | tee "$out/gemm-side-by-side.txt"
+  fi
   note "gemm: median GFLOP/s side by side in $out/gemm-side-by-side.txt"
 fi
 
