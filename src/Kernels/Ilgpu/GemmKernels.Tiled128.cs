@@ -147,7 +147,7 @@ public static partial class GemmKernels
         GemmArguments<T> store = arguments;
         if (arguments.Splits > 1)
         {
-            // Raw sums of this k-range into its slice of partials; SumSplits scales and adds them.
+            // Raw sums of this k-range into its slice of partials; FinishSplits (or SumSplits) scales and adds them.
             target = partials.SubView((long)split * m * n, (long)m * n);
             store = new GemmArguments<T>(m, n, k, false, false, T.One, T.Zero);
         }
