@@ -21,6 +21,19 @@ public sealed record PeerProbe(string Python, string? Problem, string? NumPy, st
 {
     /// <summary>A probe of an interpreter that could not run: every peer is absent for <paramref name="problem"/>.</summary>
     public static PeerProbe Unavailable(string python, string problem) => new(python, problem, null, null, null, null, null, null, false, null, null, null);
+
+    /// <summary>
+    /// True when numpy's BLAS is OpenBLAS: threadpoolctl names it, or Debian's libblas.so.3 alternative points into an
+    /// openblas folder. Debian's python3-numpy alone brings the reference BLAS (/usr/lib/x86_64-linux-gnu/blas/), 30–70×
+    /// slower, which must not be timed under OpenBLAS's name.
+    /// </summary>
+    public bool NumPyRunsOpenBlas => NumPyBlas?.Contains("openblas", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Why the OpenBLAS peer cannot run on this numpy (not importable, or another BLAS), or null.</summary>
+    public string? OpenBlasProblem => Problem
+        ?? (NumPy is null ? $"numpy cannot be imported by {Python}: {NumPyProblem}"
+            : !NumPyRunsOpenBlas ? $"numpy's BLAS is not OpenBLAS ({NumPyBlas}); on Debian, apt-get install libopenblas0-pthread"
+            : null);
 }
 
 /// <summary>

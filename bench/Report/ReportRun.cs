@@ -61,12 +61,12 @@ public static class ReportRun
         string? torchData = training ? PytorchDataFolder(settings.Data) : null;
         string? Reason(string peer, bool needed, string neededBy, string? problem)
             => !settings.Peers.Contains(peer) ? "not requested (--peers)" : !needed ? $"nothing to compare with in this run ({neededBy})" : problem;
-        string? openBlasReason = Reason("openblas", host && settings.Suites.Contains("gemm"), "it runs beside our host GEMM", probe.Problem ?? (probe.NumPy is null ? $"numpy cannot be imported by {settings.Python}: {probe.NumPyProblem}" : null));
+        string? openBlasReason = Reason("openblas", host && settings.Suites.Contains("gemm"), "it runs beside our host GEMM", probe.OpenBlasProblem);
         results.Peers.Add(new Participant(OpenBlas, probe.NumPy is null ? "" : $"numpy {probe.NumPy}; {probe.NumPyBlas}; kernel {coreExplanation}; {settings.Threads} threads", openBlasReason));
         string? torchProblem = probe.Problem ?? (probe.Torch is null ? $"torch cannot be imported by {settings.Python}: {probe.TorchProblem}" : null);
         string? dataProblem = torchData is null && training ? $"no IDX folder for '{settings.Data}' that pytorch_vae.py can read (mnist is read from the repository's data/mnist)" : null;
         string? pytorchCpuReason = Reason("pytorch", host && training, "it trains beside our host", torchProblem ?? dataProblem);
-        results.Peers.Add(new Participant(PytorchCpu, probe.Torch is null ? "" : $"torch {probe.Torch}, BLAS {probe.TorchBlas} (libblas.so.3 as for numpy; kernel {coreExplanation}); {settings.Threads} threads", pytorchCpuReason));
+        results.Peers.Add(new Participant(PytorchCpu, probe.Torch is null ? "" : $"torch {probe.Torch}, BLAS {probe.TorchBlas} (libblas.so.3 as for numpy; {(probe.NumPyRunsOpenBlas ? $"kernel {coreExplanation}" : $"not OpenBLAS: {probe.NumPyBlas}")}); {settings.Threads} threads", pytorchCpuReason));
         string? cudaProblem = torchProblem ?? (!probe.CudaAvailable ? "torch.cuda.is_available() is False" : null);
         string? pytorchCudaReason = Reason("pytorch", training, "it trains beside ours", cudaProblem ?? (cudaDevice is null ? "no CUDA device measured by ScratchVae to compare with" : dataProblem));
         results.Peers.Add(new Participant(PytorchCuda, probe.CudaAvailable ? $"torch {probe.Torch} on {probe.CudaDevice}, CUDA {probe.CudaVersion}, TF32 off" : "", pytorchCudaReason));

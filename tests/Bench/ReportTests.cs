@@ -111,6 +111,24 @@ public class ReportTests
         Assert.That(PythonPeers.ChooseOpenBlasCore("Prescott", avx512, "").CoreType, Is.Null, "empty: OpenBLAS's own choice");
     }
 
+    /// <summary>
+    /// Debian's python3-numpy alone runs on the reference BLAS; the OpenBLAS peer is skipped then, with the library
+    /// named, rather than timing it under OpenBLAS's name (a report did, at 2.5–6 GFLOP/s). The BLAS lines are the two
+    /// forms describe_peers.py writes: the libblas.so.3 alternative without threadpoolctl, threadpoolctl's line with it.
+    /// </summary>
+    [TestCase("libblas.so.3 is /usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0 (threadpoolctl missing, so its kernel is not read here)", false)]
+    [TestCase("libblas.so.3 is /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 (threadpoolctl missing, so its kernel is not read here)", true)]
+    [TestCase("openblas 0.3.21 kernel=SkylakeX threads=2 (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)", true)]
+    public void TheOpenBlasPeerRunsOnlyWhereNumpysBlasIsOpenBlas(string blas, bool openBlas)
+    {
+        var probe = new PeerProbe("/usr/bin/python3", null, "1.24.2", blas, null, null, null, "absent", false, null, null, null);
+        Assert.That(probe.NumPyRunsOpenBlas, Is.EqualTo(openBlas));
+        if (openBlas) Assert.That(probe.OpenBlasProblem, Is.Null);
+        else Assert.That(probe.OpenBlasProblem, Does.StartWith("numpy's BLAS is not OpenBLAS (libblas.so.3 is /usr/lib/x86_64-linux-gnu/blas/").And.Contain("libopenblas0-pthread"));
+        var noNumpy = new PeerProbe("/usr/bin/python3", null, null, null, "ModuleNotFoundError: No module named 'numpy'", null, null, "absent", false, null, null, null);
+        Assert.That(noNumpy.OpenBlasProblem, Is.EqualTo("numpy cannot be imported by /usr/bin/python3: ModuleNotFoundError: No module named 'numpy'"));
+    }
+
     [Test]
     public void EpochLinesAndScalingAreReadAsWritten()
     {
