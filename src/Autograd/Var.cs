@@ -172,8 +172,8 @@ public class Var<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
             Device.Backend.Axpby(T.One, seed, target.Beta, target.Buffer, Length);
             return;
         }
-        using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
-        Device.Backend.Axpby(T.One, one.Buffer, target.Beta, target.Buffer, 1);
+        var one = Device.Constant(T.One);
+        Device.Backend.Axpby(T.One, one, target.Beta, target.Buffer, 1);
     }
 
     /// <summary>

@@ -31,6 +31,27 @@ public sealed class Device
     /// <summary>The recycled buffers of this device and its allocation counters.</summary>
     public BufferPool Pool { get; }
 
+    private readonly Dictionary<(Type Element, object Value, bool Negative), object> _constants = new();
+
+    /// <summary>
+    /// A one-element buffer holding <paramref name="value"/>, filled once and kept for the device's life, for the
+    /// constants operations broadcast (the −½ Z of the KL term, a 1 to subtract): a fresh buffer filled per use
+    /// costs a launch each time on a GPU. Read-only by contract: a primitive must never write into it. +0 and −0
+    /// are different constants.
+    /// </summary>
+    public DeviceBuffer<T> Constant<T>(T value) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var key = (typeof(T), (object)value, T.IsNegative(value));
+        lock (_constants)
+        {
+            if (_constants.TryGetValue(key, out var existing)) return (DeviceBuffer<T>)existing;
+            var buffer = Backend.Allocate<T>(1);
+            Backend.Fill(buffer, 0, 1, value);
+            _constants[key] = buffer;
+            return buffer;
+        }
+    }
+
     /// <summary>The host device with one thread per core.</summary>
     public static Device Host => Open("host");
 

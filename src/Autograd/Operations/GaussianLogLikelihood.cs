@@ -67,7 +67,7 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
         int rows = x.Shape[0], columns = x.Shape[1];
         var y = output.Buffer;
         using var terms = ScratchBuffer<T>.Rent(Device, x.Length);
-        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        var constant = Device.Constant(_constant);
         // d = x − μ;  w = 1/σ² = exp(−log σ²)
         Backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, _difference.Buffer, rows, columns, Broadcast.None);
         Backend.Map<T, NegateOperator>(logVar.Value.Buffer, _precision.Buffer, x.Length);
@@ -82,7 +82,7 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
             Backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
             Backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y, rows);
         }
-        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
+        Backend.Zip<T, AddOperator>(y, constant, y, 1, rows, Broadcast.Scalar);
     }
 
     protected override void Backward(Tensor<T> outputGradient)
@@ -106,9 +106,9 @@ internal sealed class GaussianLogLikelihoodOperation<T> : Operation<T> where T :
         if (GradientTarget(logVar) is { } logVarTarget)
         {
             // ∂L/∂log σ² = ½ G[i] · (r · d − 1)
-            using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
+            var one = Device.Constant(T.One);
             Backend.Zip<T, MultiplyOperator>(r.Buffer, _difference.Buffer, r.Buffer, rows, columns, Broadcast.None);
-            Backend.Zip<T, SubtractOperator>(r.Buffer, one.Buffer, r.Buffer, rows, columns, Broadcast.Scalar);
+            Backend.Zip<T, SubtractOperator>(r.Buffer, one, r.Buffer, rows, columns, Broadcast.Scalar);
             Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, r.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));
         }
     }
@@ -141,13 +141,13 @@ internal sealed class GaussianFixedVarianceLogLikelihoodOperation<T> : Operation
         var y = output.Buffer;
         using var squares = ScratchBuffer<T>.Rent(Device, x.Length);
         using var sum = ScratchBuffer<T>.Rent(Device, rows);
-        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        var constant = Device.Constant(_constant);
         // d = x − μ;  y[i] = −(1 / 2σ²) Σⱼ d[i, j]² − ½ D (log 2π + log σ²)
         Backend.Zip<T, SubtractOperator>(x.Value.Buffer, mean.Value.Buffer, _difference.Buffer, rows, columns, Broadcast.None);
         Backend.Zip<T, MultiplyOperator>(_difference.Buffer, _difference.Buffer, squares.Buffer, rows, columns, Broadcast.None);
         Backend.SumOverColumns(squares.Buffer, rows, columns, sum.Buffer);
         Backend.Axpby(_scale, sum.Buffer, T.Zero, y, rows);
-        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
+        Backend.Zip<T, AddOperator>(y, constant, y, 1, rows, Broadcast.Scalar);
     }
 
     protected override void Backward(Tensor<T> outputGradient)

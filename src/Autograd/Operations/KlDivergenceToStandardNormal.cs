@@ -44,7 +44,7 @@ internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T>
         using var variance = ScratchBuffer<T>.Rent(Device, mu.Length);
         using var terms = ScratchBuffer<T>.Rent(Device, mu.Length);
         using var sum = ScratchBuffer<T>.Rent(Device, rows);
-        using var constant = ScratchBuffer<T>.Full(Device, 1, _constant);
+        var constant = Device.Constant(_constant);
         // σ² = exp(log σ²);  t = log σ² − μ² − σ²
         Backend.Map<T, ExpOperator>(logVar.Value.Buffer, variance.Buffer, mu.Length);
         Backend.Map<T, SquareOperator>(mu.Value.Buffer, terms.Buffer, mu.Length);
@@ -53,7 +53,7 @@ internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T>
         // KL[i] = −½ Σⱼ t[i, j] − ½ Z   (the Σⱼ 1 term)
         Backend.SumOverColumns(terms.Buffer, rows, columns, sum.Buffer);
         Backend.Axpby(T.CreateChecked(-0.5), sum.Buffer, T.Zero, y, rows);
-        Backend.Zip<T, AddOperator>(y, constant.Buffer, y, 1, rows, Broadcast.Scalar);
+        Backend.Zip<T, AddOperator>(y, constant, y, 1, rows, Broadcast.Scalar);
     }
 
     protected override void Backward(Tensor<T> outputGradient)
@@ -70,9 +70,9 @@ internal sealed class KlDivergenceToStandardNormalOperation<T>(Var<T> mu, Var<T>
         {
             // ∂L/∂log σ² = ½ G[i] · (exp(log σ²) − 1)
             using var factor = ScratchBuffer<T>.Rent(Device, mu.Length);
-            using var one = ScratchBuffer<T>.Full(Device, 1, T.One);
+            var one = Device.Constant(T.One);
             Backend.Map<T, ExpOperator>(logVar.Value.Buffer, factor.Buffer, mu.Length);
-            Backend.Zip<T, SubtractOperator>(factor.Buffer, one.Buffer, factor.Buffer, rows, columns, Broadcast.Scalar);
+            Backend.Zip<T, SubtractOperator>(factor.Buffer, one, factor.Buffer, rows, columns, Broadcast.Scalar);
             Broadcasting.ZipReduceInto<T, MultiplyOperator>(Device, factor.Buffer, g, Broadcast.Column, rows, columns, Broadcast.None, logVarTarget, T.CreateChecked(0.5));
         }
     }
