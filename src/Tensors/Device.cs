@@ -31,7 +31,9 @@ public sealed class Device
     /// <summary>The recycled buffers of this device and its allocation counters.</summary>
     public BufferPool Pool { get; }
 
-    private readonly Dictionary<(Type Element, object Value, bool Negative), object> _constants = new();
+    // Per element type, a Dictionary<(T Value, bool Negative), DeviceBuffer<T>>: a value-tuple key of T, so that a
+    // lookup allocates nothing (a training step must not; TrainingAllocationTests).
+    private readonly Dictionary<Type, object> _constants = new();
 
     /// <summary>
     /// A one-element buffer holding <paramref name="value"/>, filled once and kept for the device's life, for the
@@ -41,13 +43,16 @@ public sealed class Device
     /// </summary>
     public DeviceBuffer<T> Constant<T>(T value) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var key = (typeof(T), (object)value, T.IsNegative(value));
         lock (_constants)
         {
-            if (_constants.TryGetValue(key, out var existing)) return (DeviceBuffer<T>)existing;
+            if (!_constants.TryGetValue(typeof(T), out var table))
+                _constants[typeof(T)] = table = new Dictionary<(T Value, bool Negative), DeviceBuffer<T>>();
+            var constants = (Dictionary<(T Value, bool Negative), DeviceBuffer<T>>)table;
+            var key = (value, T.IsNegative(value));
+            if (constants.TryGetValue(key, out var existing)) return existing;
             var buffer = Backend.Allocate<T>(1);
             Backend.Fill(buffer, 0, 1, value);
-            _constants[key] = buffer;
+            constants[key] = buffer;
             return buffer;
         }
     }
