@@ -192,31 +192,38 @@ public sealed partial class IlgpuBackend : IBackend
     /// </summary>
     private ArrayView<int> Arrivals(int length)
     {
-        if (_arrivals is not null && _arrivals.Length >= length) return _arrivals.View;
-        if (_arrivals is not null)
+        var buffer = AtLeast(_arrivals, length, minimum: 64);
+        if (!ReferenceEquals(buffer, _arrivals))
         {
-            // Earlier kernels may still count in the old buffer.
-            _stream.Synchronize();
-            _arrivals.Dispose();
+            buffer.MemSetToZero(_stream);
+            _arrivals = buffer;
         }
-        _arrivals = _accelerator.Allocate1D<int>(Math.Max(length, 64));
-        _arrivals.MemSetToZero(_stream);
-        return _arrivals.View;
+        return buffer.View;
     }
 
     /// <summary>A scratch buffer of at least <paramref name="length"/> elements, reused across calls (the stream orders its uses).</summary>
     private ArrayView<T> Scratch<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (_scratch.TryGetValue(typeof(T), out var existing) && ((MemoryBuffer1D<T, Stride1D.Dense>)existing).Length >= length)
-            return ((MemoryBuffer1D<T, Stride1D.Dense>)existing).View;
+        _scratch.TryGetValue(typeof(T), out var existing);
+        var buffer = AtLeast((MemoryBuffer1D<T, Stride1D.Dense>?)existing, length, minimum: 1);
+        if (!ReferenceEquals(buffer, existing)) _scratch[typeof(T)] = buffer;
+        return buffer.View;
+    }
+
+    /// <summary>
+    /// <paramref name="existing"/> when it holds at least <paramref name="length"/> elements; otherwise a new buffer of
+    /// max(length, <paramref name="minimum"/>), the old one disposed once the stream has finished the kernels that
+    /// may still use it.
+    /// </summary>
+    private MemoryBuffer1D<TElement, Stride1D.Dense> AtLeast<TElement>(MemoryBuffer1D<TElement, Stride1D.Dense>? existing, int length, int minimum)
+        where TElement : unmanaged
+    {
+        if (existing is not null && existing.Length >= length) return existing;
         if (existing is not null)
         {
-            // Earlier kernels may still read the old buffer.
             _stream.Synchronize();
             existing.Dispose();
         }
-        var buffer = _accelerator.Allocate1D<T>(Math.Max(length, 1));
-        _scratch[typeof(T)] = buffer;
-        return buffer.View;
+        return _accelerator.Allocate1D<TElement>(Math.Max(length, minimum));
     }
 }
