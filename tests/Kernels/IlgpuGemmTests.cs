@@ -182,7 +182,8 @@ public sealed class IlgpuGemmTests
     [TestCase(GemmStrategy.Tiled128, 20, 30, 200)]
     public void SumsSplitsInItsOneLaunchWithTheSecondLaunchsBits(GemmStrategy strategy, int m, int n, int k)
     {
-        long blocks = strategy == GemmStrategy.Tiled ? (m + 63) / 64 * ((n + 63) / 64) : (m + 127) / 128 * ((n + 127) / 128);
+        int tile = strategy == GemmStrategy.Tiled ? GemmKernels.TileSize : GemmKernels.WideTileSize;
+        long blocks = (long)((m + tile - 1) / tile) * ((n + tile - 1) / tile);
         Assert.That(IlgpuBackend.GemmSplit(blocks, k).Splits, Is.GreaterThan(1), "the shape must be split");
         _backend.GemmStrategy = strategy;
         var random = new System.Random(m + n + k);
